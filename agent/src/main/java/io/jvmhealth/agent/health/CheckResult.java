@@ -1,0 +1,60 @@
+package io.jvmhealth.agent.health;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One check's outcome: a status, a reason exactly when the status is not healthy, and details
+ * (values are numbers, strings, booleans, lists and maps of those, ready for JSON).
+ */
+public final class CheckResult {
+    private final Status status;
+    private final String reason;
+    private final Map<String, Object> details;
+    private final boolean checkFailed;
+
+    private CheckResult(Status status, String reason, Map<String, Object> details, boolean checkFailed) {
+        if ((status == Status.HEALTHY) != (reason == null)) {
+            throw new IllegalArgumentException("a reason is required exactly when the status is not healthy");
+        }
+        this.status = status;
+        this.reason = reason;
+        this.details = details == null || details.isEmpty()
+                ? Collections.<String, Object>emptyMap()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        this.checkFailed = checkFailed;
+    }
+
+    public static CheckResult healthy(Map<String, Object> details) {
+        return new CheckResult(Status.HEALTHY, null, details, false);
+    }
+
+    /** A judged result; {@code reason} is required unless {@code status} is healthy, and ignored then. */
+    public static CheckResult of(Status status, String reason, Map<String, Object> details) {
+        return new CheckResult(status, status == Status.HEALTHY ? null : reason, details, false);
+    }
+
+    /** The check itself could not run: unhealthy, with the failure as reason, but never a liveness failure. */
+    public static CheckResult failed(String reason) {
+        return new CheckResult(Status.UNHEALTHY, reason, null, true);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Null when healthy. */
+    public String reason() {
+        return reason;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+
+    /** True when the check threw instead of observing something about the JVM. */
+    public boolean checkFailed() {
+        return checkFailed;
+    }
+}

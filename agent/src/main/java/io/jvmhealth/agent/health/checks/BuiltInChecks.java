@@ -1,0 +1,67 @@
+package io.jvmhealth.agent.health.checks;
+
+import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.HealthCheck;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Creates the enabled built-in checks from the platform MXBeans. A check that cannot be created on
+ * this JVM is replaced by one that reports why, so one missing bean never takes the others down.
+ */
+public final class BuiltInChecks {
+    private BuiltInChecks() {
+    }
+
+    public static List<HealthCheck> create(Settings settings) {
+        List<HealthCheck> checks = new ArrayList<>();
+        for (String name : settings.checks) {
+            try {
+                checks.add(create(name, settings));
+            } catch (Throwable e) {
+                checks.add(new Unavailable(name, e));
+            }
+        }
+        return checks;
+    }
+
+    private static HealthCheck create(String name, Settings s) {
+        switch (name) {
+            case "deadlock":
+                return new DeadlockCheck(ManagementFactory.getThreadMXBean());
+            case "heap":
+                return new HeapCheck(ManagementFactory.getMemoryPoolMXBeans(), s.heapDegraded, s.heapUnhealthy);
+            case "gc":
+                return new GcCheck(ManagementFactory.getGarbageCollectorMXBeans(), s.gcDegraded, s.gcUnhealthy, s.gcWindowMillis);
+            case "threads":
+                return new ThreadsCheck(ManagementFactory.getThreadMXBean(), s.threadsDegraded, s.threadsUnhealthy);
+            default:
+                throw new IllegalArgumentException("no built-in check named '" + name + "'");
+        }
+    }
+
+    /** Stands in for a check whose MXBeans this JVM could not provide. */
+    private static final class Unavailable implements HealthCheck {
+        private final String name;
+        private final String reason;
+
+        Unavailable(String name, Throwable error) {
+            this.name = name;
+            this.reason = "check could not be created on this JVM: " + error.getClass().getName()
+                    + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public CheckResult evaluate() {
+            return CheckResult.failed(reason);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.jvmhealth.agent.health.checks;
+
+/**
+ * Which garbage-collection events are stop-the-world pauses. The one place that knows collector
+ * bean names; unit-tested against what JDK 17 and JDK 25 report.
+ *
+ * <pre>
+ * collector (JDK)             bean                     action / cause seen            counted as
+ * G1 (17, 25)                 G1 Young Generation      end of minor GC                pause
+ *                             G1 Old Generation        end of major GC (full GC)      pause
+ * G1 (20+)                    G1 Concurrent GC         end of concurrent GC pause,    pause (Remark and Cleanup
+ *                                                      cause "No GC"                   pauses, about 1 ms each)
+ * Parallel                    PS Scavenge, PS MarkSweep                                pause
+ * Serial                      Copy, MarkSweepCompact                                   pause
+ * ZGC single-gen (17)         ZGC Cycles               end of GC cycle                concurrent
+ *                             ZGC Pauses               end of GC pause                pause
+ * ZGC generational (21+)      ZGC Minor/Major Cycles   end of GC cycle                concurrent
+ *                             ZGC Minor/Major Pauses   end of GC pause                pause
+ * Shenandoah (17, 25, gen.)   Shenandoah Cycles        end of GC cycle                concurrent
+ *                             Shenandoah Pauses        Init/Final Mark, ...           pause
+ * CMS (8 to 13)               ConcurrentMarkSweep      includes concurrent phases     concurrent (not separable)
+ * anything else               cause "No GC"                                           concurrent
+ *                             any other event                                         pause (the safe side)
+ * </pre>
+ */
+public final class GcPauses {
+    private GcPauses() {
+    }
+
+    /** True when an event of this bean, action and cause is stop-the-world pause time. */
+    public static boolean isPause(String bean, String action, String cause) {
+        if (bean.endsWith(" Cycles")) {
+            return false;
+        }
+        if (bean.endsWith(" Pauses")) {
+            return true;
+        }
+        if (action != null && action.toLowerCase(java.util.Locale.ROOT).contains("pause")) {
+            return true; // G1 Concurrent GC: "end of concurrent GC pause" is Remark/Cleanup, stop-the-world
+        }
+        if ("No GC".equals(cause)) {
+            return false;
+        }
+        return !"ConcurrentMarkSweep".equals(bean);
+    }
+
+    /** For collection-time deltas, where no action or cause is known: whether this bean's time is pause time. */
+    public static boolean isPauseBean(String bean) {
+        if ("G1 Concurrent GC".equals(bean)) {
+            return true;
+        }
+        return isPause(bean, null, null);
+    }
+}

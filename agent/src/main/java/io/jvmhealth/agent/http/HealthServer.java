@@ -1,0 +1,190 @@
+package io.jvmhealth.agent.http;
+
+import fi.iki.elonen.NanoHTTPD;
+import io.jvmhealth.agent.config.Details;
+import io.jvmhealth.agent.health.Evaluator;
+import io.jvmhealth.agent.health.Reply;
+import io.jvmhealth.agent.health.Snapshot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The health endpoints on NanoHTTPD, with its unsafe defaults replaced.
+ *
+ * <p>NanoHTTPD provides the listener thread, its lifecycle and the runner hook. Each connection is
+ * served by {@link Exchange} instead of NanoHTTPD's {@code HTTPSession}, which would resolve every
+ * non-loopback client's host name (a reverse DNS lookup per probe), build header maps and format a
+ * date per response, and spool request bodies to temporary files. Here a request costs a parse into
+ * a reused buffer and one write of bytes prepared by the last evaluation.
+ *
+ * <p>Limits: {@link #WORKERS} threads, {@link #QUEUE} waiting connections, {@link #PER_ADDRESS}
+ * connections per client address, {@link #HEAD_TIMEOUT_MILLIS} to receive a request head,
+ * {@link #KEEP_ALIVE_MILLIS} of idleness on a kept-alive connection, {@value RequestReader#MAX_HEAD_BYTES}
+ * bytes of request head, no request bodies.
+ */
+public final class HealthServer extends NanoHTTPD {
+    static final int WORKERS = 8;
+    static final int QUEUE = 32;
+    static final int PER_ADDRESS = 4;
+    static final long HEAD_TIMEOUT_MILLIS = 2000;
+    static final long KEEP_ALIVE_MILLIS = 5000;
+    private static final long WORKER_IDLE_SECONDS = 30;
+
+    private final ListeningSocket socket;
+    private final ConnectionLimiter limiter;
+    private final WorkerPool pool;
+    private final Evaluator evaluator;
+    private final Details details;
+    private final byte[] token;
+
+    private HealthServer(ListeningSocket socket, ConnectionLimiter limiter, Evaluator evaluator, Details details, byte[] token) {
+        super(socket.getInetAddress().getHostAddress(), socket.getLocalPort());
+        this.socket = socket;
+        this.limiter = limiter;
+        this.evaluator = evaluator;
+        this.details = details;
+        this.token = token;
+        this.pool = new WorkerPool(WORKERS, QUEUE, WORKER_IDLE_SECONDS);
+        setServerSocketFactory(() -> socket);
+        setAsyncRunner(pool);
+    }
+
+    /**
+     * Binds {@code host:port} now, on the calling thread, so a taken port fails here. Nothing
+     * listens until {@link #start()}.
+     */
+    public static HealthServer bind(String host, int port, Evaluator evaluator, Details details, byte[] token) throws IOException {
+        ConnectionLimiter limiter = new ConnectionLimiter(PER_ADDRESS);
+        ListeningSocket socket = new ListeningSocket(limiter);
+        try {
+            socket.bindNow(host, port, 64);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return new HealthServer(socket, limiter, evaluator, details, token);
+    }
+
+    /** The bound port (the real one when 0 was asked for). */
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    /** The bound address. */
+    public InetAddress address() {
+        return socket.getInetAddress();
+    }
+
+    /** Starts the listener thread (a daemon). */
+    @Override
+    public void start() throws IOException {
+        start(0, true);
+    }
+
+    /** Closes the socket and every connection, and ends the listener and every worker thread. */
+    @Override
+    public void stop() {
+        super.stop();
+        pool.shutdown(2000);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed by NanoHTTPD
+        }
+    }
+
+    @Override
+    protected ClientHandler createClientHandler(Socket finalAccept, InputStream inputStream) {
+        return new Exchange(inputStream, finalAccept);
+    }
+
+    /** Never called: {@link Exchange} answers every request itself. */
+    @Override
+    public Response serve(IHTTPSession session) {
+        return newFixedLengthResponse(Response.Status.NOT_FOUND, "application/json", "{\"error\":\"not found\"}");
+    }
+
+    /** Serves one connection: request heads in, prepared bytes out, within the limits above. */
+    final class Exchange extends ClientHandler {
+        private final InputStream in;
+        private final Socket client;
+        private final InetAddress remote;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Exchange(InputStream in, Socket client) {
+            super(in, client);
+            this.in = in;
+            this.client = client;
+            this.remote = client.getInetAddress();
+        }
+
+        @Override
+        public void run() {
+            try {
+                OutputStream out = client.getOutputStream();
+                RequestReader reader = new RequestReader(in, client);
+                ResponseWriter writer = new ResponseWriter(out);
+                long wait = TimeUnit.MILLISECONDS.toNanos(HEAD_TIMEOUT_MILLIS);
+                while (reader.next(System.nanoTime() + wait)) {
+                    if (!answer(reader, writer)) {
+                        break;
+                    }
+                    wait = TimeUnit.MILLISECONDS.toNanos(KEEP_ALIVE_MILLIS);
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // a client that goes away or misbehaves only loses its own connection
+            } finally {
+                close();
+                pool.closed(this);
+            }
+        }
+
+        /** Writes the answer; returns whether the connection stays open. */
+        private boolean answer(RequestReader r, ResponseWriter w) throws IOException {
+            if (r.error != 0) {
+                w.write(r.error, ResponseWriter.errorBody(r.error), 1, true);
+                return false;
+            }
+            if (r.method == RequestReader.OTHER_METHOD) {
+                w.write(405, ResponseWriter.METHOD_NOT_ALLOWED_BODY, 1, true);
+                return false;
+            }
+            boolean withBody = r.method == RequestReader.GET;
+            if (r.hasBody) {
+                w.write(413, ResponseWriter.PAYLOAD_TOO_LARGE_BODY, 1, withBody);
+                return false;
+            }
+            int connection = !r.keepAlive ? 1 : r.http10KeepAlive ? 2 : 0;
+            if (r.path == RequestReader.UNKNOWN_PATH) {
+                w.write(404, ResponseWriter.NOT_FOUND_BODY, connection, withBody);
+                return r.keepAlive;
+            }
+            Snapshot snapshot = evaluator.current();
+            long now = System.nanoTime();
+            Reply reply;
+            switch (r.path) {
+                case 0: reply = snapshot.live(now); break;
+                case 1: reply = snapshot.ready(now); break;
+                case 2: reply = snapshot.started(); break;
+                default: reply = snapshot.health(now); break;
+            }
+            boolean full = details == Details.ALWAYS || details == Details.AUTHORIZED && r.bearerMatches(token);
+            w.write(reply.code(), full ? reply.fullBody() : reply.briefBody(), connection, withBody);
+            return r.keepAlive;
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            if (released.compareAndSet(false, true)) {
+                limiter.release(remote);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.jvmhealth.agent.http;
+
+import fi.iki.elonen.NanoHTTPD;
+
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * NanoHTTPD's runner replaced by a bounded pool: at most {@code workers} daemon threads named
+ * {@code jvm-health-http-N}, created on demand and ended after an idle period, and a bounded queue.
+ * When both are full a connection is closed at once; {@link #exec} never blocks the accept loop.
+ */
+final class WorkerPool implements NanoHTTPD.AsyncRunner {
+    private final ThreadPoolExecutor executor;
+    private final Set<NanoHTTPD.ClientHandler> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
+
+    WorkerPool(int workers, int queue, long idleSeconds) {
+        AtomicInteger ids = new AtomicInteger();
+        executor = new ThreadPoolExecutor(workers, workers, idleSeconds, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(queue), task -> {
+                    Thread t = new Thread(task, "jvm-health-http-" + ids.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+    }
+
+    @Override
+    public void exec(NanoHTTPD.ClientHandler handler) {
+        running.add(handler);
+        try {
+            executor.execute(handler);
+        } catch (RejectedExecutionException e) {
+            running.remove(handler);
+            handler.close();
+        }
+    }
+
+    @Override
+    public void closed(NanoHTTPD.ClientHandler handler) {
+        running.remove(handler);
+    }
+
+    @Override
+    public void closeAll() {
+        for (NanoHTTPD.ClientHandler handler : running.toArray(new NanoHTTPD.ClientHandler[0])) {
+            handler.close();
+        }
+    }
+
+    /** Ends every worker thread; waits up to {@code millis}. */
+    void shutdown(long millis) {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

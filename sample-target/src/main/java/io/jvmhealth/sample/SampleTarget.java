@@ -1,0 +1,298 @@
+package io.jvmhealth.sample;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A plain Java application that the JVM health agent's tests and demos attach to.
+ *
+ * <p>It exists so that the agent can be exercised against a real, separate JVM whose state
+ * (heap usage, GC pressure, deadlocks, thread count, OutOfMemoryError, open file descriptors,
+ * closed stdout) is put into a known condition on demand. It has no dependencies and knows
+ * nothing about the agent.
+ *
+ * <h2>Usage</h2>
+ * <pre>
+ *   java [-javaagent:...] -jar sample-target.jar [COMMAND [ARGS]]...
+ * </pre>
+ * The command-line arguments are a sequence of commands run in order at start-up; each command
+ * word is followed by its fixed number of arguments. Then further commands are read from stdin,
+ * one or more per line, with the same syntax (words separated by white space; blank lines are
+ * ignored). At EOF on stdin (or when there is no stdin: descriptor 0 closed) the program keeps
+ * running whatever it is doing until an {@code exit} command or until it is killed.
+ *
+ * <p>Output, all deterministic (no timestamps, no pids), so that two runs can be compared byte for
+ * byte:
+ * <ul>
+ *   <li>stdout: {@code sample-target started} at start, then after each completed command exactly
+ *       one line {@code ok COMMAND [ARGS]}, the arguments echoed as given (e.g. {@code ok leak 0.9});
+ *       {@code print} additionally prints its text before its ok line. Nothing else.</li>
+ *   <li>stderr: {@code error MESSAGE} for an unknown command or a bad argument (the program then
+ *       continues with the next command), and for the failures noted below.</li>
+ * </ul>
+ *
+ * <h2>Commands</h2>
+ * <pre>
+ *   idle               do nothing (the default state)
+ *   work               start a daemon thread "sample-worker" doing light steady CPU work (~5% of a core)
+ *   print TEXT         print TEXT (one word) on its own line
+ *   leak FRACTION      retain ~1 MiB byte[] chunks until the retained bytes reach FRACTION (0 &lt; FRACTION &lt; 1)
+ *                      of Runtime.maxMemory(); allocates on the command thread. On OutOfMemoryError it stops,
+ *                      keeps what it retained (less the last chunk, see MemoryScenarios), prints "error oom"
+ *                      on stderr and still prints the ok line
+ *   free               drop all memory retained by leak/oom, then System.gc()
+ *   churn THREADS      start THREADS daemon threads "sample-churn-N" allocating garbage as fast as possible
+ *                      while constantly replacing a moderate live set (real copying work for young GCs)
+ *   churn-stop         stop the churn threads and wait until they ended
+ *   deadlock monitor   start daemon threads "deadlock-a" and "deadlock-b" deadlocked on two Object monitors;
+ *                      ok once both are BLOCKED
+ *   deadlock lock      the same with two ReentrantLocks; ok once both are WAITING queued on the locks
+ *   threads N          start N daemon threads "sample-spawned-I" that park; ok once all N have started
+ *   threads-stop       release the spawned threads and wait until they ended
+ *   oom                a daemon thread "sample-oom" fills the heap with ~1 MiB chunks until it catches an
+ *                      OutOfMemoryError (the chunks stay retained, less the last one: heap stays full), then
+ *                      the command thread throws and catches one more OutOfMemoryError allocating a large array
+ *   sleep MS           sleep MS milliseconds
+ *   exit CODE          flush stdout and System.exit(CODE); no ok line
+ *   close-stdout       close System.out (later ok lines are silently lost); no ok line
+ *   fds N              open N file descriptors (/dev/null) or until opening fails (error on stderr);
+ *                      the ok line echoes N as given
+ *   fds-free           close them
+ * </pre>
+ *
+ * <p>The main thread is the only non-daemon thread and runs all commands. Every other thread this
+ * program creates is a daemon thread, including the deadlocked ones, so that {@code exit} (or the
+ * main thread ending) can always end the JVM.
+ */
+public final class SampleTarget {
+
+    /** Number of arguments that follows each command word. */
+    private static final Map<String, Integer> ARITY = new HashMap<String, Integer>();
+
+    static {
+        ARITY.put("idle", 0);
+        ARITY.put("work", 0);
+        ARITY.put("print", 1);
+        ARITY.put("leak", 1);
+        ARITY.put("free", 0);
+        ARITY.put("churn", 1);
+        ARITY.put("churn-stop", 0);
+        ARITY.put("deadlock", 1);
+        ARITY.put("threads", 1);
+        ARITY.put("threads-stop", 0);
+        ARITY.put("oom", 0);
+        ARITY.put("sleep", 1);
+        ARITY.put("exit", 1);
+        ARITY.put("close-stdout", 0);
+        ARITY.put("fds", 1);
+        ARITY.put("fds-free", 0);
+    }
+
+    private SampleTarget() {
+    }
+
+    public static void main(String[] args) {
+        out("sample-target started");
+        runAll(args);
+        readStdin();
+        // EOF on stdin: keep running (with whatever threads, leaks or deadlocks) until exit/kill.
+        CountDownLatch never = new CountDownLatch(1);
+        while (true) {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                // Keep the JVM alive anyway.
+            }
+        }
+    }
+
+    private static void readStdin() {
+        if (!stdinIsUsable()) {
+            return;
+        }
+        try {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, "UTF-8"));
+            String line;
+            while ((line = in.readLine()) != null) {
+                String trimmed = line.trim();
+                if (!trimmed.isEmpty()) {
+                    runAll(trimmed.split("\\s+"));
+                }
+            }
+        } catch (IOException e) {
+            // No usable stdin (e.g. closed): treat like EOF.
+        }
+    }
+
+    /**
+     * When the JVM is started with file descriptor 0 closed, the JVM itself reuses descriptor 0 for
+     * the first file it opens (lib/modules, rt.jar or a jar) and System.in then reads that file.
+     * Detects this on Linux, where /proc/self/fd/0 tells what descriptor 0 is; elsewhere assumes
+     * stdin is fine.
+     */
+    private static boolean stdinIsUsable() {
+        try {
+            Path fd0 = Paths.get("/proc/self/fd/0");
+            if (!Files.isSymbolicLink(fd0)) {
+                return true;
+            }
+            String target = Files.readSymbolicLink(fd0).toString();
+            String javaHome = Paths.get(System.getProperty("java.home")).toRealPath().toString();
+            return !(target.startsWith(javaHome + File.separator) || target.endsWith(".jar"));
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Runs a sequence of commands, each word followed by its fixed number of arguments. */
+    static void runAll(String[] words) {
+        int i = 0;
+        while (i < words.length) {
+            String command = words[i];
+            Integer arity = ARITY.get(command);
+            if (arity == null) {
+                error("unknown command: " + command);
+                i++;
+                continue;
+            }
+            if (i + arity >= words.length) {
+                error("missing argument for " + command);
+                return;
+            }
+            String[] commandArgs = Arrays.copyOfRange(words, i + 1, i + 1 + arity);
+            i += 1 + arity;
+            try {
+                run(command, commandArgs);
+            } catch (IllegalArgumentException e) {
+                error(e.getMessage());
+            } catch (InterruptedException e) {
+                error(command + " interrupted");
+            } catch (RuntimeException e) {
+                error(command + " failed: " + e);
+            } catch (OutOfMemoryError e) {
+                // Safety net: the main thread must survive a full heap (e.g. printing after oom).
+                error(command + " failed: " + e);
+            }
+        }
+    }
+
+    private static void run(String command, String[] args) throws InterruptedException {
+        String arg = args.length > 0 ? args[0] : null;
+        // Prepared before running: printing it must not need much heap after leak/oom.
+        String okLine = args.length > 0 ? "ok " + command + " " + arg : "ok " + command;
+        switch (command) {
+            case "idle":
+                break;
+            case "work":
+                ThreadScenarios.startWorker();
+                break;
+            case "print":
+                out(arg);
+                break;
+            case "leak":
+                MemoryScenarios.leak(parseFraction(arg));
+                break;
+            case "free":
+                MemoryScenarios.free();
+                break;
+            case "churn":
+                MemoryScenarios.startChurn(parseCount(command, arg, 1));
+                break;
+            case "churn-stop":
+                MemoryScenarios.stopChurn();
+                break;
+            case "deadlock":
+                if ("monitor".equals(arg)) {
+                    ThreadScenarios.deadlockOnMonitors();
+                } else if ("lock".equals(arg)) {
+                    ThreadScenarios.deadlockOnLocks();
+                } else {
+                    throw new IllegalArgumentException(
+                            "bad argument for deadlock: " + arg + " (expected monitor or lock)");
+                }
+                break;
+            case "threads":
+                ThreadScenarios.startSpawned(parseCount(command, arg, 0));
+                break;
+            case "threads-stop":
+                ThreadScenarios.stopSpawned();
+                break;
+            case "oom":
+                MemoryScenarios.oom();
+                break;
+            case "sleep":
+                Thread.sleep(parseCount(command, arg, 0));
+                break;
+            case "exit":
+                int code = parseInt(command, arg);
+                System.out.flush();
+                System.exit(code);
+                return;
+            case "close-stdout":
+                System.out.close();
+                return;
+            case "fds":
+                FileDescriptors.open(parseCount(command, arg, 0));
+                break;
+            case "fds-free":
+                FileDescriptors.closeAll();
+                break;
+            default:
+                throw new IllegalArgumentException("unknown command: " + command);
+        }
+        out(okLine);
+    }
+
+    private static double parseFraction(String arg) {
+        double fraction;
+        try {
+            fraction = Double.parseDouble(arg);
+        } catch (NumberFormatException e) {
+            fraction = Double.NaN;
+        }
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException(
+                    "bad argument for leak: " + arg + " (expected a fraction between 0 and 1, exclusive)");
+        }
+        return fraction;
+    }
+
+    private static int parseCount(String command, String arg, int min) {
+        int value = parseInt(command, arg);
+        if (value < min) {
+            throw new IllegalArgumentException("bad argument for " + command + ": " + arg
+                    + " (expected an integer >= " + min + ")");
+        }
+        return value;
+    }
+
+    private static int parseInt(String command, String arg) {
+        try {
+            return Integer.parseInt(arg);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "bad argument for " + command + ": " + arg + " (expected an integer)");
+        }
+    }
+
+    /** Prints one line on stdout and flushes it (stdout only ever gets the documented lines). */
+    static void out(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    /** Prints {@code error MESSAGE} on stderr. */
+    static void error(String message) {
+        System.err.println("error " + message);
+        System.err.flush();
+    }
+}
