@@ -1,0 +1,197 @@
+package io.jvmhealth.agent.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real sample-target JVM started for a test, optionally with the agent, whose stdout and stderr
+ * are collected line by line and whose stdin takes sample-target commands. Killed on close.
+ */
+public final class TargetJvm implements AutoCloseable {
+    private static final Pattern URL = Pattern.compile("serving /live /ready /started /health at (http://\\S+/)");
+
+    private final Process process;
+    private final List<String> stdout = new ArrayList<>();
+    private final List<String> stderr = new ArrayList<>();
+    private final OutputStream stdin;
+    private final List<String> command;
+
+    private TargetJvm(List<String> command, Map<String, String> env) throws IOException {
+        this.command = command;
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("JVMHEALTH_") || k.equals("JAVA_TOOL_OPTIONS"));
+        pb.environment().putAll(env);
+        process = pb.start();
+        stdin = process.getOutputStream();
+        pump(process.getInputStream(), stdout, "stdout");
+        pump(process.getErrorStream(), stderr, "stderr");
+    }
+
+    /** Starts a builder for a target on the tests' own JDK. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options for starting a target. */
+    public static final class Builder {
+        private Path java = Jdks.current();
+        private final List<String> jvmArgs = new ArrayList<>();
+        private String agentOptions;
+        private boolean agent;
+        private final List<String> commands = new ArrayList<>();
+        private final Map<String, String> env = new java.util.LinkedHashMap<>();
+
+        public Builder java(Path launcher) {
+            this.java = launcher;
+            return this;
+        }
+
+        public Builder jvmArgs(String... args) {
+            jvmArgs.addAll(Arrays.asList(args));
+            return this;
+        }
+
+        /** Loads the agent with {@code -javaagent:jar=options} (options may be null or empty). */
+        public Builder agent(String options) {
+            this.agent = true;
+            this.agentOptions = options;
+            return this;
+        }
+
+        /** sample-target commands given on its command line, e.g. {@code "print", "hi", "exit", "3"}. */
+        public Builder commands(String... words) {
+            commands.addAll(Arrays.asList(words));
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
+        public TargetJvm start() throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java.toString());
+            cmd.add("-Xshare:auto");
+            cmd.addAll(jvmArgs);
+            if (agent) {
+                String spec = "-javaagent:" + Artifacts.agentJar();
+                if (agentOptions != null && !agentOptions.isEmpty()) {
+                    spec += "=" + agentOptions;
+                }
+                cmd.add(spec);
+            }
+            cmd.add("-jar");
+            cmd.add(Artifacts.sampleJar().toString());
+            cmd.addAll(commands);
+            return new TargetJvm(cmd, env);
+        }
+    }
+
+    private void pump(InputStream in, List<String> sink, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (sink) {
+                        sink.add(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "target-" + name + "-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Sends one sample-target command line on stdin. */
+    public void send(String commandLine) throws IOException {
+        stdin.write((commandLine + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    /** Sends a command and waits for its {@code ok ...} line on stdout. */
+    public void run(String commandLine, Duration timeout) throws IOException {
+        int before = stdoutLines().size();
+        send(commandLine);
+        String expected = "ok " + commandLine;
+        Poll.until("'" + expected + "' from the target (" + this + ")", timeout,
+                () -> {
+                    List<String> lines = stdoutLines();
+                    return lines.subList(Math.min(before, lines.size()), lines.size());
+                }, lines -> lines.contains(expected));
+    }
+
+    public List<String> stdoutLines() {
+        synchronized (stdout) {
+            return new ArrayList<>(stdout);
+        }
+    }
+
+    public List<String> stderrLines() {
+        synchronized (stderr) {
+            return new ArrayList<>(stderr);
+        }
+    }
+
+    /** The agent's URL, read from its start line on stderr. */
+    public String agentUrl(Duration timeout) {
+        String line = Poll.until("the agent's start line on stderr (" + this + ")", timeout,
+                () -> stderrLines().stream().filter(l -> URL.matcher(l).find()).findFirst().orElse(null),
+                l -> l != null);
+        Matcher m = URL.matcher(line);
+        m.find();
+        return m.group(1);
+    }
+
+    /** Waits for the target to exit and returns its exit code; fails at the deadline. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("target did not exit within " + timeout.toMillis() + " ms: " + this);
+        }
+        return process.exitValue();
+    }
+
+    /** Stdout after the process ended (waits for the pump to drain). */
+    public List<String> stdoutAfterExit() {
+        return Poll.until("stdout to drain", Duration.ofSeconds(5), this::stdoutLines, l -> !process.isAlive());
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + (process.isAlive() ? process.pid() : process.pid() + " (exited)") + ", command " + command
+                + ", stderr " + stderrLines();
+    }
+}
