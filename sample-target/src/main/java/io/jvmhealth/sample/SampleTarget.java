@@ -43,7 +43,7 @@ import java.util.concurrent.CountDownLatch;
  * <h2>Commands</h2>
  * <pre>
  *   idle               do nothing (the default state)
- *   work               start a daemon thread "sample-worker" doing light steady CPU work (~5% of a core)
+ *   work               start a daemon thread "sample-worker" doing light steady work (~5% of a core, ~25 MB/s of short-lived garbage)
  *   print TEXT         print TEXT (one word) on its own line
  *   leak FRACTION      retain ~1 MiB byte[] chunks until the retained bytes reach FRACTION (0 &lt; FRACTION &lt; 1)
  *                      of Runtime.maxMemory(); allocates on the command thread. On OutOfMemoryError it stops,

@@ -33,7 +33,7 @@ public final class BuiltInChecks {
             case "deadlock":
                 return new DeadlockCheck(ManagementFactory.getThreadMXBean());
             case "heap":
-                return new HeapCheck(ManagementFactory.getMemoryPoolMXBeans(), s.heapDegraded, s.heapUnhealthy);
+                return new HeapCheck(ManagementFactory.getMemoryPoolMXBeans(), ManagementFactory.getGarbageCollectorMXBeans(), s.heapDegraded, s.heapUnhealthy);
             case "gc":
                 return new GcCheck(ManagementFactory.getGarbageCollectorMXBeans(), s.gcDegraded, s.gcUnhealthy, s.gcWindowMillis);
             case "threads":

@@ -4,9 +4,6 @@ import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
 
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 import java.lang.management.GarbageCollectorMXBean;
 import java.util.ArrayList;
@@ -18,21 +15,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * The fraction of wall time spent in stop-the-world GC pauses over a sliding window.
  *
- * <p>Pause durations come from GC notifications, read straight from their {@link CompositeData}
- * (no {@code com.sun.management} classes needed, nothing allocated per memory pool); concurrent
- * cycles are left out as {@link GcPauses} decides. Where a collector bean does not emit
- * notifications, its collection-time delta between evaluations is used instead. Listeners are
- * removed by {@link #close()}.
+ * <p>Pause durations come from GC notifications ({@link GcEvents}); concurrent cycles are left
+ * out as {@link GcPauses} decides. Where a collector bean does not emit notifications, its
+ * collection-time delta between evaluations is used instead. Listeners are removed by {@link #close()}.
  */
 public final class GcCheck implements HealthCheck {
-    private static final String GC_NOTIFICATION = "com.sun.management.gc.notification";
     private static final int BUCKETS = 60;
 
     private final double degradedAt;
     private final double unhealthyAt;
     private final long windowMillis;
     private final PauseWindow window;
-    private final List<Registration> registrations = new ArrayList<>();
+    private final GcEvents events;
     private final List<GarbageCollectorMXBean> polled = new ArrayList<>();
     private final List<Object> pauseBeans = new ArrayList<>();
     private final List<Object> concurrentBeans = new ArrayList<>();
@@ -43,43 +37,20 @@ public final class GcCheck implements HealthCheck {
         this.unhealthyAt = unhealthyAt;
         this.windowMillis = windowMillis;
         this.window = new PauseWindow(TimeUnit.MILLISECONDS.toNanos(windowMillis), BUCKETS, System.nanoTime());
+        this.events = new GcEvents(collectors, this::onGc);
         for (GarbageCollectorMXBean bean : collectors) {
-            (GcPauses.isPauseBean(bean.getName()) ? pauseBeans : concurrentBeans).add(bean.getName());
-            if (bean instanceof NotificationEmitter && listen((NotificationEmitter) bean)) {
-                continue;
-            }
-            if (GcPauses.isPauseBean(bean.getName())) {
+            boolean pause = GcPauses.isPauseBean(bean.getName());
+            (pause ? pauseBeans : concurrentBeans).add(bean.getName());
+            if (pause && events.silentBeans().contains(bean.getName())) {
                 polled.add(bean);
             }
         }
     }
 
-    private boolean listen(NotificationEmitter emitter) {
-        NotificationListener listener = (notification, handback) -> onNotification(notification);
-        try {
-            emitter.addNotificationListener(listener, null, null);
-            registrations.add(new Registration(emitter, listener));
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Runs on the JVM's notification thread: cheap, allocation-light, never throws. */
-    private void onNotification(Notification notification) {
-        try {
-            if (!GC_NOTIFICATION.equals(notification.getType()) || !(notification.getUserData() instanceof CompositeData)) {
-                return;
-            }
-            CompositeData data = (CompositeData) notification.getUserData();
-            String bean = (String) data.get("gcName");
-            if (!GcPauses.isPause(bean, (String) data.get("gcAction"), (String) data.get("gcCause"))) {
-                return;
-            }
-            long durationMillis = ((Number) ((CompositeData) data.get("gcInfo")).get("duration")).longValue();
+    private void onGc(String bean, String action, String cause, CompositeData gcInfo) {
+        if (GcPauses.isPause(bean, action, cause)) {
+            long durationMillis = ((Number) gcInfo.get("duration")).longValue();
             window.record(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(durationMillis));
-        } catch (RuntimeException ignored) {
-            // A notification we cannot read is skipped; it must never disturb the JVM's notification thread.
         }
     }
 
@@ -112,7 +83,7 @@ public final class GcCheck implements HealthCheck {
             details.put("concurrentCollectors", concurrentBeans);
         }
         if (!polled.isEmpty()) {
-            details.put("source", registrations.isEmpty() ? "collection-time" : "notifications and collection-time");
+            details.put("polledCollectors", names(polled));
         }
         Status status = Status.of(fraction, degradedAt, unhealthyAt);
         double limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
@@ -121,25 +92,16 @@ public final class GcCheck implements HealthCheck {
                 details);
     }
 
-    @Override
-    public void close() {
-        for (Registration r : registrations) {
-            try {
-                r.emitter.removeNotificationListener(r.listener);
-            } catch (Exception ignored) {
-                // already gone: nothing left to release
-            }
+    private static List<Object> names(List<GarbageCollectorMXBean> beans) {
+        List<Object> names = new ArrayList<>();
+        for (GarbageCollectorMXBean bean : beans) {
+            names.add(bean.getName());
         }
-        registrations.clear();
+        return names;
     }
 
-    private static final class Registration {
-        final NotificationEmitter emitter;
-        final NotificationListener listener;
-
-        Registration(NotificationEmitter emitter, NotificationListener listener) {
-            this.emitter = emitter;
-            this.listener = listener;
-        }
+    @Override
+    public void close() {
+        events.close();
     }
 }

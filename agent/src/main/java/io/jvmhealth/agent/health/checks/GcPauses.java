@@ -44,6 +44,15 @@ public final class GcPauses {
         return !"ConcurrentMarkSweep".equals(bean);
     }
 
+    /**
+     * Whether this bean's events carry a meaningful "usage after GC": collections and whole cycles
+     * do; the individual pauses of concurrent collectors (ZGC, Shenandoah) happen mid-cycle, when
+     * the heap still holds the garbage the cycle is about to free.
+     */
+    public static boolean reportsUsageAfterCollection(String bean) {
+        return !bean.endsWith(" Pauses");
+    }
+
     /** For collection-time deltas, where no action or cause is known: whether this bean's time is pause time. */
     public static boolean isPauseBean(String bean) {
         if ("G1 Concurrent GC".equals(bean)) {

@@ -4,6 +4,9 @@ import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
 
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
@@ -13,23 +16,65 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Heap occupancy AFTER garbage collection: the long-lived pool's collection usage, which counts only
- * what survived the last collection, never the instantaneous {@code used} (which includes garbage
- * and so says nothing about a leak). Where the collector has an old generation (G1, Parallel,
- * Serial, generational ZGC) that pool is used; where it has one heap pool (single-generation ZGC,
- * Shenandoah) that pool is. A pool without a defined max is measured against its committed size.
+ * Heap occupancy AFTER garbage collection, never the instantaneous {@code used} (which includes
+ * garbage and so says nothing about a leak). Where the collector has an old generation (G1,
+ * Parallel, Serial, generational ZGC and Shenandoah) that pool is measured; where it has one heap
+ * pool (single-generation ZGC, Shenandoah) that pool is. A pool without a defined max is measured
+ * against its committed size.
+ *
+ * <p>The after-GC figure comes from the latest GC notification that collected (see
+ * {@link GcPauses#reportsUsageAfterCollection}), as in Micrometer's heap pressure: on JDK 17, G1's
+ * "G1 Old Gen" collection usage is only updated by full and mixed collections and stays 0 while
+ * young collections promote a leak into it (measured), but every young collection's notification
+ * carries the old generation's usage after it. Before any notification, or on a JVM without them,
+ * the pool's collection usage is used.
  */
 public final class HeapCheck implements HealthCheck {
     private final List<MemoryPoolMXBean> pools;
+    private final String[] poolNames;
+    /** Latest after-GC used bytes per pool from notifications; -1 until one arrives. */
+    private final AtomicLongArray notifiedUsed;
+    private final GcEvents events;
     private final double degradedAt;
     private final double unhealthyAt;
 
-    public HeapCheck(List<MemoryPoolMXBean> allPools, double degradedAt, double unhealthyAt) {
+    public HeapCheck(List<MemoryPoolMXBean> allPools, List<GarbageCollectorMXBean> collectors,
+                     double degradedAt, double unhealthyAt) {
         this.pools = Collections.unmodifiableList(longLivedPools(allPools));
+        this.poolNames = new String[pools.size()];
+        for (int i = 0; i < poolNames.length; i++) {
+            poolNames[i] = pools.get(i).getName();
+        }
+        this.notifiedUsed = new AtomicLongArray(poolNames.length);
+        for (int i = 0; i < poolNames.length; i++) {
+            notifiedUsed.set(i, -1);
+        }
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
+        this.events = poolNames.length == 0 ? null : new GcEvents(collectors, this::onGc);
+    }
+
+    private void onGc(String bean, String action, String cause, CompositeData gcInfo) {
+        if (!GcPauses.reportsUsageAfterCollection(bean)) {
+            return;
+        }
+        TabularData after = (TabularData) gcInfo.get("memoryUsageAfterGc");
+        for (int i = 0; i < poolNames.length; i++) {
+            CompositeData row = after.get(new Object[] {poolNames[i]});
+            if (row != null) {
+                notifiedUsed.set(i, ((Number) ((CompositeData) row.get("value")).get("used")).longValue());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (events != null) {
+            events.close();
+        }
     }
 
     /** The pools whose after-GC usage measures retained heap; see the class comment. */
@@ -64,15 +109,18 @@ public final class HeapCheck implements HealthCheck {
         long used = 0;
         long max = 0;
         List<Object> names = new ArrayList<>(pools.size());
-        for (MemoryPoolMXBean pool : pools) {
-            MemoryUsage after = pool.getCollectionUsage();
-            if (after == null) {
-                continue;
+        for (int i = 0; i < poolNames.length; i++) {
+            MemoryPoolMXBean pool = pools.get(i);
+            MemoryUsage now = pool.getUsage();
+            long notified = notifiedUsed.get(i);
+            if (notified >= 0) {
+                used += notified;
+            } else {
+                MemoryUsage after = pool.getCollectionUsage();
+                used += after == null ? 0 : after.getUsed();
             }
-            used += after.getUsed();
-            long poolMax = after.getMax() > 0 ? after.getMax() : pool.getUsage().getMax();
-            max += poolMax > 0 ? poolMax : after.getCommitted();
-            names.add(pool.getName());
+            max += now.getMax() > 0 ? now.getMax() : now.getCommitted();
+            names.add(poolNames[i]);
         }
         double ratio = max > 0 ? (double) used / max : 0;
         Map<String, Object> details = new LinkedHashMap<>();

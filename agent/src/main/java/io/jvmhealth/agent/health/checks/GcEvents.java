@@ -1,0 +1,75 @@
+package io.jvmhealth.agent.health.checks;
+
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.GarbageCollectorMXBean;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Subscribes to the JVM's GC notifications and hands each one, read straight from its
+ * {@link CompositeData} (no {@code com.sun.management} classes, no per-pool objects built), to a
+ * {@link Sink}. Runs on the JVM's notification thread, so sinks must be cheap; nothing a sink
+ * throws reaches that thread. {@link #close()} removes every listener.
+ */
+final class GcEvents implements AutoCloseable {
+    private static final String GC_NOTIFICATION = "com.sun.management.gc.notification";
+
+    /** Receives GC events. */
+    interface Sink {
+        /** @param gcInfo the event's {@code gcInfo} (duration, memoryUsageBeforeGc, memoryUsageAfterGc) */
+        void onGc(String bean, String action, String cause, CompositeData gcInfo);
+    }
+
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private final List<String> silentBeans = new ArrayList<>();
+    private final NotificationListener listener;
+
+    GcEvents(List<GarbageCollectorMXBean> collectors, Sink sink) {
+        this.listener = (notification, handback) -> dispatch(notification, sink);
+        for (GarbageCollectorMXBean bean : collectors) {
+            if (bean instanceof NotificationEmitter) {
+                try {
+                    ((NotificationEmitter) bean).addNotificationListener(listener, null, null);
+                    emitters.add((NotificationEmitter) bean);
+                    continue;
+                } catch (RuntimeException ignored) {
+                    // treated as a bean without notifications
+                }
+            }
+            silentBeans.add(bean.getName());
+        }
+    }
+
+    /** Beans that do not notify (callers fall back to polling them). */
+    List<String> silentBeans() {
+        return silentBeans;
+    }
+
+    private static void dispatch(Notification notification, Sink sink) {
+        try {
+            if (!GC_NOTIFICATION.equals(notification.getType()) || !(notification.getUserData() instanceof CompositeData)) {
+                return;
+            }
+            CompositeData data = (CompositeData) notification.getUserData();
+            sink.onGc((String) data.get("gcName"), (String) data.get("gcAction"), (String) data.get("gcCause"),
+                    (CompositeData) data.get("gcInfo"));
+        } catch (RuntimeException ignored) {
+            // An event we cannot read is skipped; it must never disturb the JVM's notification thread.
+        }
+    }
+
+    @Override
+    public void close() {
+        for (NotificationEmitter emitter : emitters) {
+            try {
+                emitter.removeNotificationListener(listener);
+            } catch (Exception ignored) {
+                // already gone: nothing left to release
+            }
+        }
+        emitters.clear();
+    }
+}
