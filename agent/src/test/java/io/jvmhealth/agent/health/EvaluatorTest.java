@@ -1,0 +1,169 @@
+package io.jvmhealth.agent.health;
+
+import io.jvmhealth.agent.testing.Json;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EvaluatorTest {
+
+    /** A check whose next result the test sets. */
+    static final class Scripted implements HealthCheck {
+        final String name;
+        final boolean liveness;
+        final AtomicReference<CheckResult> next = new AtomicReference<>(CheckResult.healthy(null));
+        volatile RuntimeException failure;
+
+        Scripted(String name, boolean liveness) {
+            this.name = name;
+            this.liveness = liveness;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public CheckResult evaluate() {
+            if (failure != null) {
+                throw failure;
+            }
+            return next.get();
+        }
+
+        @Override
+        public boolean decidesLiveness() {
+            return liveness;
+        }
+    }
+
+    private final Scripted deadlock = new Scripted("deadlock", true);
+    private final Scripted heap = new Scripted("heap", false);
+    private final Scripted gc = new Scripted("gc", false);
+    private final Evaluator evaluator = new Evaluator(Arrays.asList(deadlock, heap, gc), 1000);
+
+    private static Map<String, Object> json(byte[] body) {
+        return Json.parseObject(new String(body, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void allHealthyMeansEveryEndpoint200() {
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        for (Reply r : Arrays.asList(s.live(now), s.ready(now), s.started(), s.health(now))) {
+            assertEquals(200, r.code());
+            assertEquals("healthy", json(r.fullBody()).get("status"));
+        }
+        assertEquals(Status.HEALTHY, s.overall());
+    }
+
+    @Test
+    void degradedIsStillReadyAndHealthy() {
+        heap.next.set(CheckResult.of(Status.DEGRADED, "heap after GC is 90% of max (degraded at 85%)", null));
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        assertEquals(Status.DEGRADED, s.overall());
+        assertEquals(200, s.ready(now).code());
+        assertEquals(200, s.health(now).code());
+        Map<String, Object> body = json(s.health(now).fullBody());
+        assertEquals("degraded", body.get("status"));
+        assertEquals("heap after GC is 90% of max (degraded at 85%)", Json.at(body, "checks", "heap", "reason"));
+        assertNull(Json.at(body, "checks", "gc", "reason"));
+    }
+
+    @Test
+    void overallIsTheWorstCheckAndUnhealthyFailsReadinessButNotLiveness() {
+        heap.next.set(CheckResult.of(Status.DEGRADED, "d", null));
+        gc.next.set(CheckResult.of(Status.UNHEALTHY, "u", null));
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        assertEquals(Status.UNHEALTHY, s.overall());
+        assertEquals(503, s.ready(now).code());
+        assertEquals(503, s.health(now).code());
+        assertEquals(200, s.live(now).code(), "only a restart-worthy check fails liveness");
+        assertEquals(200, s.started().code());
+    }
+
+    @Test
+    void anObservedDeadlockFailsLivenessWithOnlyTheDeadlockCheckInTheBody() {
+        deadlock.next.set(CheckResult.of(Status.UNHEALTHY, "2 threads deadlocked", Collections.singletonMap("deadlockedThreads", 2)));
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        assertEquals(503, s.live(now).code());
+        Map<String, Object> live = json(s.live(now).fullBody());
+        assertEquals("unhealthy", live.get("status"));
+        assertEquals(Collections.singleton("deadlock"), ((Map<?, ?>) live.get("checks")).keySet());
+        assertEquals(2L, Json.at(live, "checks", "deadlock", "details", "deadlockedThreads"));
+    }
+
+    @Test
+    void aThrowingCheckIsUnhealthyWithTheReasonButNeverFailsLiveness() {
+        deadlock.failure = new IllegalStateException("MXBean went away");
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        CheckResult r = s.results().get("deadlock");
+        assertEquals(Status.UNHEALTHY, r.status());
+        assertTrue(r.checkFailed());
+        assertTrue(r.reason().contains("MXBean went away"), r.reason());
+        assertEquals(200, s.live(now).code(), "our own failure must not get the pod restarted");
+        assertEquals(503, s.ready(now).code());
+    }
+
+    @Test
+    void briefBodiesCarryTheStatusOnly() {
+        gc.next.set(CheckResult.of(Status.UNHEALTHY, "secret-ish reason", Collections.singletonMap("x", 1)));
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        assertEquals("{\"status\":\"unhealthy\"}", new String(s.health(now).briefBody(), StandardCharsets.UTF_8));
+        assertEquals("{\"status\":\"healthy\"}", new String(s.live(now).briefBody(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void beforeTheFirstEvaluationItIsAliveButNotStartedOrReady() {
+        evaluator.prepare();
+        Snapshot s = evaluator.current();
+        long now = System.nanoTime();
+        assertFalse(s.isStarted());
+        assertEquals(200, s.live(now).code());
+        assertEquals(503, s.started().code());
+        assertEquals(503, s.ready(now).code());
+        assertTrue(String.valueOf(json(s.ready(now).fullBody()).get("reason")).contains("first health evaluation"));
+    }
+
+    @Test
+    void withoutAnEvaluationForThreeIntervalsLiveReportsAStall() {
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        assertFalse(s.isStale(now + 2_900_000_000L));
+        long later = now + 3_100_000_000L;
+        assertTrue(s.isStale(later));
+        assertEquals(503, s.live(later).code());
+        assertTrue(String.valueOf(json(s.live(later).fullBody()).get("reason")).contains("stalled"));
+        assertEquals(503, s.ready(later).code());
+        assertEquals(200, s.started().code(), "started stays started");
+    }
+
+    @Test
+    void aRunningEvaluatorKeepsPublishingFreshSnapshots() {
+        Evaluator running = new Evaluator(Collections.<HealthCheck>singletonList(heap), 20);
+        running.start(null);
+        try {
+            Snapshot first = io.jvmhealth.agent.testing.Poll.until("a first evaluation", java.time.Duration.ofSeconds(5),
+                    running::current, snap -> snap != null && snap.isStarted());
+            io.jvmhealth.agent.testing.Poll.until("a newer snapshot", java.time.Duration.ofSeconds(5),
+                    running::current, snap -> snap != first);
+        } finally {
+            running.stop();
+        }
+    }
+}
