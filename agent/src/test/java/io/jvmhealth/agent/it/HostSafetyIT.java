@@ -1,0 +1,127 @@
+package io.jvmhealth.agent.it;
+
+import io.jvmhealth.agent.testing.Artifacts;
+import io.jvmhealth.agent.testing.Http;
+import io.jvmhealth.agent.testing.Jdks;
+import io.jvmhealth.agent.testing.TargetJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Nothing of ours changes the host: a bad option or a taken port leaves its stdout and exit code
+ * exactly as without the agent, with one line on stderr; our threads never keep it alive.
+ */
+class HostSafetyIT {
+    private static final String[] SCRIPT = {"print", "hello", "work", "print", "world", "exit", "3"};
+
+    private static List<String> ours(List<String> stderr) {
+        return stderr.stream().filter(l -> l.startsWith("[jvm-health]")).collect(Collectors.toList());
+    }
+
+    private static void assertSameAsWithoutAgent(String options, String expectedInError) throws Exception {
+        List<String> referenceOut;
+        List<String> referenceErr;
+        int referenceCode;
+        try (TargetJvm plain = TargetJvm.builder().commands(SCRIPT).start()) {
+            referenceCode = plain.awaitExit(Duration.ofSeconds(30));
+            referenceOut = plain.stdoutAfterExit();
+            referenceErr = plain.stderrLines();
+        }
+        try (TargetJvm withAgent = TargetJvm.builder().agent(options).commands(SCRIPT).start()) {
+            int code = withAgent.awaitExit(Duration.ofSeconds(30));
+            assertEquals(referenceCode, code, "exit code");
+            assertEquals(3, code);
+            assertEquals(referenceOut, withAgent.stdoutAfterExit(), "stdout byte for byte");
+            List<String> stderr = withAgent.stderrLines();
+            List<String> ours = ours(stderr);
+            assertEquals(1, ours.size(), "exactly one line of ours on stderr: " + stderr);
+            assertTrue(ours.get(0).contains("agent not started") && ours.get(0).contains(expectedInError), ours.get(0));
+            List<String> rest = new ArrayList<>(stderr);
+            rest.removeAll(ours);
+            assertEquals(referenceErr, rest, "the host's own stderr is unchanged");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"port=notaport", "prot=9555", "interval=fast", "heap.degraded=0.99,heap.unhealthy=0.5", "details=authorized"})
+    void aBadOptionLeavesTheHostUntouched(String options) throws Exception {
+        String key = options.startsWith("heap") ? "heap.degraded" : options.startsWith("details") ? "token" : options.substring(0, options.indexOf('='));
+        assertSameAsWithoutAgent(options, "'" + key.replace("'", ""));
+    }
+
+    @Test
+    void aTakenPortLeavesTheHostUntouched() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            assertSameAsWithoutAgent("host=127.0.0.1,port=" + taken.getLocalPort(), "port " + taken.getLocalPort());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.jvmhealth.agent.it.Java#both")
+    void theHostExitsWhenItsMainReturnsWhileTheAgentServes(Java java) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java.launcher().toString(),
+                "-javaagent:" + Artifacts.agentJar() + "=port=0,interval=100ms",
+                "-cp", Paths.get("target", "test-classes").toAbsolutePath().toString(), HelloHost.class.getName());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.redirectErrorStream(false);
+        Process p = pb.start();
+        boolean exited = p.waitFor(30, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        assertTrue(exited, "the host's main returned but the JVM did not end: our threads held it");
+        assertEquals(0, p.exitValue());
+        assertEquals("hello from the host\n", read(p.getInputStream()));
+        String err = read(p.getErrorStream());
+        assertTrue(err.contains("[jvm-health] INFO serving"), err);
+    }
+
+    @Test
+    void theHostsOwnExitCodeWinsWhileTheAgentServes() throws Exception {
+        try (TargetJvm target = TargetJvm.builder().agent("port=0").commands("work").start()) {
+            String url = target.agentUrl(Duration.ofSeconds(20));
+            assertEquals(200, Http.get(url, "/live").status);
+            target.send("exit 7");
+            assertEquals(7, target.awaitExit(Duration.ofSeconds(20)));
+            assertEquals(List.of("sample-target started", "ok work"), target.stdoutAfterExit());
+        }
+    }
+
+    @Test
+    void startsFromJavaToolOptionsWithSettingsFromEnvironmentAndSystemProperties() throws Exception {
+        try (TargetJvm target = TargetJvm.builder()
+                .env("JAVA_TOOL_OPTIONS", "-javaagent:" + Artifacts.agentJar() + " -Djvmhealth.details=never")
+                .env("JVMHEALTH_PORT", "0")
+                .env("JVMHEALTH_INTERVAL", "200ms")
+                .start()) {
+            String url = target.agentUrl(Duration.ofSeconds(20));
+            io.jvmhealth.agent.testing.Poll.until("/ready 200", Duration.ofSeconds(10), () -> Http.get(url, "/ready"), r -> r.status == 200);
+            assertEquals("{\"status\":\"healthy\"}", Http.get(url, "/health").body, "details=never from the system property");
+            assertTrue(target.stderrLines().stream().anyMatch(l -> l.contains("interval=200ms")), target.stderrLines().toString());
+        }
+    }
+
+    private static String read(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
