@@ -6,6 +6,7 @@ import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.checks.BuiltInChecks;
 import io.jvmhealth.agent.http.HealthServer;
+import io.jvmhealth.agent.http.ListeningSocket;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -18,9 +19,8 @@ import java.net.InetAddress;
  * the command-line tool through the attach API, without loading anything into the JVM).
  *
  * <p>Guarantees: every failure, including an option error, is caught and reported as one line on
- * stderr; the host's thread returns within a few milliseconds (only option parsing and binding the
- * port happen on it); a second start while running starts nothing; stop leaves no thread, socket or
- * listener behind.
+ * stderr; at JVM start-up the host's thread only starts a thread ({@link #startInBackground}); a
+ * second start while running starts nothing; stop leaves no thread, socket or listener behind.
  */
 public final class AgentRuntime {
     public static final String URL_PROPERTY = "jvmhealth.url";
@@ -31,8 +31,37 @@ public final class AgentRuntime {
     private AgentRuntime() {
     }
 
+    /**
+     * Starts the agent on a new daemon thread ({@code jvm-health-start}, which ends once the agent
+     * runs) and returns at once. Never throws.
+     */
+    public static void startInBackground(String args) {
+        try {
+            Thread starter = new Thread(new Starter(args), "jvm-health-start");
+            starter.setDaemon(true);
+            starter.start();
+        } catch (Throwable e) {
+            fail("failed to start: " + e);
+        }
+    }
+
+    /** A named class, not a lambda: the first lambda would bootstrap invokedynamic on the host's start-up thread. */
+    private static final class Starter implements Runnable {
+        private final String args;
+
+        Starter(String args) {
+            this.args = args;
+        }
+
+        @Override
+        public void run() {
+            start(args);
+        }
+    }
+
     /** Starts the agent unless it already runs; returns the URL it serves, or null when it did not start. */
     public static synchronized String start(String args) {
+        long began = System.nanoTime();
         try {
             if (current != null) {
                 AgentLog.info("already running at " + current.url + "; not starting another");
@@ -48,7 +77,8 @@ public final class AgentRuntime {
             current = Running.start(settings);
             System.clearProperty(ERROR_PROPERTY);
             System.setProperty(URL_PROPERTY, current.url);
-            AgentLog.info("serving /live /ready /started /health at " + current.url + " (" + settings + ")");
+            AgentLog.info("serving /live /ready /started /health at " + current.url + " (" + settings
+                    + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
             return current.url;
         } catch (InvalidOptionException e) {
             fail(e.getMessage());
@@ -88,40 +118,56 @@ public final class AgentRuntime {
         AgentLog.error(message);
     }
 
-    /** One running instance: its evaluator and server. */
+    /** One running instance: its evaluator, its socket and (once the evaluator thread started it) its server. */
     private static final class Running {
         final Evaluator evaluator;
-        final HealthServer server;
+        final ListeningSocket socket;
         final String url;
+        private volatile HealthServer server;
 
-        private Running(Evaluator evaluator, HealthServer server, String url) {
+        private Running(Evaluator evaluator, ListeningSocket socket) {
             this.evaluator = evaluator;
-            this.server = server;
-            this.url = url;
+            this.socket = socket;
+            this.url = url(socket.getInetAddress(), socket.getLocalPort());
         }
 
+        /**
+         * On the caller's (the host's) thread: validate-free work only, binding the port and
+         * starting one thread. NanoHTTPD, Jackson and the MXBeans are loaded on that thread.
+         */
         static Running start(Settings settings) throws IOException {
-            Evaluator evaluator = new Evaluator(() -> BuiltInChecks.create(settings), settings.intervalMillis);
-            HealthServer server;
+            ListeningSocket socket;
             try {
-                server = HealthServer.bind(settings.host, settings.port, evaluator, settings.details, settings.tokenBytes());
+                socket = ListeningSocket.bind(settings.host, settings.port);
             } catch (BindException e) {
                 throw new BindException("port " + settings.port + " on " + settings.host + " is in use or not available ("
                         + e.getMessage() + "); choose another with port=N, or port=0 for a free one");
             }
-            evaluator.start(() -> {
-                try {
-                    server.start();
-                } catch (Throwable e) {
-                    AgentLog.error("HTTP listener failed to start: " + e);
-                }
-            });
-            return new Running(evaluator, server, url(server.address(), server.port()));
+            Evaluator evaluator = new Evaluator(() -> BuiltInChecks.create(settings), settings.intervalMillis);
+            Running running = new Running(evaluator, socket);
+            evaluator.start(() -> running.serve(settings));
+            return running;
+        }
+
+        private void serve(Settings settings) {
+            try {
+                server = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
+            } catch (Throwable e) {
+                AgentLog.error("HTTP listener failed to start: " + e);
+            }
         }
 
         void stop() {
             evaluator.stop();
-            server.stop();
+            HealthServer s = server;
+            if (s != null) {
+                s.stop();
+            }
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already closed by the server
+            }
         }
 
         static String url(InetAddress address, int port) {

@@ -5,7 +5,10 @@ import java.lang.instrument.Instrumentation;
 /**
  * Entry points for {@code -javaagent} ({@link #premain}) and for attaching to a running JVM
  * ({@link #agentmain}). Each is a few lines: all work, including parsing options, happens inside
- * {@link AgentRuntime}'s guard, so nothing the agent does can fail the host's start-up.
+ * {@link AgentRuntime}'s guard, so nothing the agent does can fail the host's start-up. premain
+ * only starts one short-lived daemon thread and returns (about a millisecond): parsing options,
+ * binding the port and loading the HTTP and JSON libraries would otherwise cost the host's start-up
+ * tens of milliseconds. agentmain works synchronously, so {@code attach} can read the outcome.
  */
 public final class JvmHealthAgent {
     /** Agent argument that makes {@link #agentmain} stop a running agent. */
@@ -15,11 +18,11 @@ public final class JvmHealthAgent {
     }
 
     public static void premain(String args, Instrumentation instrumentation) {
-        AgentRuntime.start(args);
+        AgentRuntime.startInBackground(args);
     }
 
     public static void premain(String args) {
-        AgentRuntime.start(args);
+        AgentRuntime.startInBackground(args);
     }
 
     public static void agentmain(String args, Instrumentation instrumentation) {

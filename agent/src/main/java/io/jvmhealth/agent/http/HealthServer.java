@@ -43,10 +43,10 @@ public final class HealthServer extends NanoHTTPD {
     private final Details details;
     private final byte[] token;
 
-    private HealthServer(ListeningSocket socket, ConnectionLimiter limiter, Evaluator evaluator, Details details, byte[] token) {
+    private HealthServer(ListeningSocket socket, Evaluator evaluator, Details details, byte[] token) {
         super(socket.getInetAddress().getHostAddress(), socket.getLocalPort());
         this.socket = socket;
-        this.limiter = limiter;
+        this.limiter = socket.limiter();
         this.evaluator = evaluator;
         this.details = details;
         this.token = token;
@@ -56,35 +56,13 @@ public final class HealthServer extends NanoHTTPD {
     }
 
     /**
-     * Binds {@code host:port} now, on the calling thread, so a taken port fails here. Nothing
-     * listens until {@link #start()}.
+     * Starts serving on a socket bound by {@link ListeningSocket#bind}: creates the server and its
+     * listener thread (a daemon). Called from the evaluator thread.
      */
-    public static HealthServer bind(String host, int port, Evaluator evaluator, Details details, byte[] token) throws IOException {
-        ConnectionLimiter limiter = new ConnectionLimiter(PER_ADDRESS);
-        ListeningSocket socket = new ListeningSocket(limiter);
-        try {
-            socket.bindNow(host, port, 64);
-        } catch (IOException | RuntimeException e) {
-            socket.close();
-            throw e;
-        }
-        return new HealthServer(socket, limiter, evaluator, details, token);
-    }
-
-    /** The bound port (the real one when 0 was asked for). */
-    public int port() {
-        return socket.getLocalPort();
-    }
-
-    /** The bound address. */
-    public InetAddress address() {
-        return socket.getInetAddress();
-    }
-
-    /** Starts the listener thread (a daemon). */
-    @Override
-    public void start() throws IOException {
-        start(0, true);
+    public static HealthServer serve(ListeningSocket socket, Evaluator evaluator, Details details, byte[] token) throws IOException {
+        HealthServer server = new HealthServer(socket, evaluator, details, token);
+        server.start(0, true);
+        return server;
     }
 
     /** Closes the socket and every connection, and ends the listener and every worker thread. */

@@ -17,19 +17,38 @@ import java.util.concurrent.locks.LockSupport;
  * failed accept (for example while the process is out of file descriptors) instead of letting
  * NanoHTTPD's loop spin, and closes connections over the per-address cap at once.
  */
-final class ListeningSocket extends ServerSocket {
+public final class ListeningSocket extends ServerSocket {
     static final String ACCEPTOR_THREAD = "jvm-health-http-acceptor";
+    private static final int BACKLOG = 64;
     private static final long ACCEPT_FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ConnectionLimiter limiter;
 
-    ListeningSocket(ConnectionLimiter limiter) throws IOException {
+    private ListeningSocket(ConnectionLimiter limiter) throws IOException {
         this.limiter = limiter;
     }
 
-    /** Binds now, on the caller's thread. */
-    void bindNow(String host, int port, int backlog) throws IOException {
+    /**
+     * Binds {@code host:port} now, on the caller's thread, so a taken port fails here. Loads no
+     * NanoHTTPD class: that happens in {@link HealthServer#serve}, off the host's start-up thread.
+     */
+    public static ListeningSocket bind(String host, int port) throws IOException {
+        ListeningSocket socket = new ListeningSocket(new ConnectionLimiter(HealthServer.PER_ADDRESS));
+        try {
+            socket.bindNow(host, port, BACKLOG);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
+    private void bindNow(String host, int port, int backlog) throws IOException {
         super.bind(new InetSocketAddress(host, port), backlog);
+    }
+
+    ConnectionLimiter limiter() {
+        return limiter;
     }
 
     @Override

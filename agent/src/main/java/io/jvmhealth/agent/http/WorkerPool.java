@@ -4,41 +4,86 @@ import fi.iki.elonen.NanoHTTPD;
 
 import java.util.Collections;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * NanoHTTPD's runner replaced by a bounded pool: at most {@code workers} daemon threads named
- * {@code jvm-health-http-N}, created on demand and ended after an idle period, and a bounded queue.
- * When both are full a connection is closed at once; {@link #exec} never blocks the accept loop.
+ * {@code jvm-health-http-N} and a bounded queue. A thread is started only when no worker is idle,
+ * so a JVM probed a few times a second keeps one or two workers, and an idle worker ends after
+ * {@code idleSeconds}. When the queue is full a connection is closed at once: {@link #exec} never
+ * blocks the accept loop.
  */
 final class WorkerPool implements NanoHTTPD.AsyncRunner {
-    private final ThreadPoolExecutor executor;
+    private final int maxWorkers;
+    private final long idleNanos;
+    private final BlockingQueue<NanoHTTPD.ClientHandler> queue;
     private final Set<NanoHTTPD.ClientHandler> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private final Set<Thread> threads = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private int workers;
+    private int idle;
+    private int nextId;
+    private boolean shutdown;
 
-    WorkerPool(int workers, int queue, long idleSeconds) {
-        AtomicInteger ids = new AtomicInteger();
-        executor = new ThreadPoolExecutor(workers, workers, idleSeconds, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(queue), task -> {
-                    Thread t = new Thread(task, "jvm-health-http-" + ids.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        executor.allowCoreThreadTimeOut(true);
+    WorkerPool(int maxWorkers, int queue, long idleSeconds) {
+        this.maxWorkers = maxWorkers;
+        this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
+        this.queue = new ArrayBlockingQueue<>(queue);
     }
 
     @Override
     public void exec(NanoHTTPD.ClientHandler handler) {
         running.add(handler);
+        synchronized (this) {
+            if (!shutdown && queue.offer(handler)) {
+                if (idle < queue.size() && workers < maxWorkers) {
+                    startWorker();
+                }
+                return;
+            }
+        }
+        running.remove(handler);
+        handler.close();
+    }
+
+    private void startWorker() {
+        workers++;
+        Thread t = new Thread(this::work, "jvm-health-http-" + (++nextId));
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    private void work() {
         try {
-            executor.execute(handler);
-        } catch (RejectedExecutionException e) {
-            running.remove(handler);
-            handler.close();
+            while (true) {
+                NanoHTTPD.ClientHandler next;
+                synchronized (this) {
+                    idle++;
+                }
+                try {
+                    next = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    next = null;
+                } finally {
+                    synchronized (this) {
+                        idle--;
+                    }
+                }
+                synchronized (this) {
+                    if (next == null && (shutdown || queue.isEmpty())) {
+                        workers--;
+                        return;
+                    }
+                }
+                if (next != null) {
+                    next.run();
+                }
+            }
+        } finally {
+            threads.remove(Thread.currentThread());
         }
     }
 
@@ -54,13 +99,33 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
         }
     }
 
-    /** Ends every worker thread; waits up to {@code millis}. */
+    /** Refuses new work, closes queued connections and ends every worker; waits up to {@code millis}. */
     void shutdown(long millis) {
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (this) {
+            shutdown = true;
         }
+        NanoHTTPD.ClientHandler queued;
+        while ((queued = queue.poll()) != null) {
+            running.remove(queued);
+            queued.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Thread t : threads.toArray(new Thread[0])) {
+            t.interrupt();
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Worker threads alive now (for tests). */
+    int threadCount() {
+        return threads.size();
     }
 }

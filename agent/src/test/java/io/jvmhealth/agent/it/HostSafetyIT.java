@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly as without the agent, with one line on stderr; our threads never keep it alive.
  */
 class HostSafetyIT {
-    private static final String[] SCRIPT = {"print", "hello", "work", "print", "world", "exit", "3"};
+    // the sleep gives the agent, which starts in the background, time to report before the host exits
+    private static final String[] SCRIPT = {"print", "hello", "work", "print", "world", "sleep", "1500", "exit", "3"};
 
     private static List<String> ours(List<String> stderr) {
         return stderr.stream().filter(l -> l.startsWith("[jvm-health]")).collect(Collectors.toList());
@@ -79,7 +80,7 @@ class HostSafetyIT {
     void theHostExitsWhenItsMainReturnsWhileTheAgentServes(Java java) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(java.launcher().toString(),
                 "-javaagent:" + Artifacts.agentJar() + "=port=0,interval=100ms",
-                "-cp", Paths.get("target", "test-classes").toAbsolutePath().toString(), HelloHost.class.getName());
+                "-cp", Paths.get("target", "test-classes").toAbsolutePath().toString(), HelloHost.class.getName(), "--await-agent");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.redirectErrorStream(false);
         Process p = pb.start();
