@@ -17,11 +17,17 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Guarantees: a check that throws is reported unhealthy with the failure as its reason (and never
  * fails liveness); nothing a check does can end the evaluation loop; if the thread dies anyway, it is
  * replaced; each change of a check's status is logged once. When no evaluation completes for
- * {@link #STALL_INTERVALS} intervals, the published snapshot answers "stalled" by itself.
+ * {@link #STALL_INTERVALS} intervals (and at least {@link #MIN_STALL_MILLIS}), the published
+ * snapshot answers "stalled" by itself.
  */
 public final class Evaluator {
     /** Intervals without a completed evaluation before {@code /live} reports a stall. */
     public static final int STALL_INTERVALS = 3;
+    /**
+     * The stall limit is never shorter than this, so that with a very short {@code interval} a GC
+     * pause or a starved CPU cannot fail liveness: a wrong liveness answer restarts a healthy pod.
+     */
+    public static final long MIN_STALL_MILLIS = 5000;
     private static final int MAX_RESTARTS = 10;
     static final String THREAD_NAME = "jvm-health-evaluator";
 
@@ -74,7 +80,7 @@ public final class Evaluator {
 
     private synchronized void prepareSnapshot() {
         if (writer == null) {
-            writer = new SnapshotWriter(intervalMillis * STALL_INTERVALS);
+            writer = new SnapshotWriter(stallMillis(intervalMillis));
             current = writer.initial(System.nanoTime());
         }
     }
@@ -170,6 +176,11 @@ public final class Evaluator {
                 }
             }
         }
+    }
+
+    /** How long without a completed evaluation before answers say "stalled". */
+    public static long stallMillis(long intervalMillis) {
+        return Math.max(MIN_STALL_MILLIS, intervalMillis * STALL_INTERVALS);
     }
 
     /** Runs every check once and publishes the snapshot. Public for tests and benchmarks. */

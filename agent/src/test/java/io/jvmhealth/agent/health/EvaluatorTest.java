@@ -142,15 +142,27 @@ class EvaluatorTest {
 
     @Test
     void withoutAnEvaluationForThreeIntervalsLiveReportsAStall() {
-        Snapshot s = evaluator.evaluateOnce();
+        Evaluator slow = new Evaluator(Arrays.<HealthCheck>asList(deadlock, heap), 2000); // stall limit: 3 x 2 s
+        Snapshot s = slow.evaluateOnce();
         long now = System.nanoTime();
-        assertFalse(s.isStale(now + 2_900_000_000L));
-        long later = now + 3_100_000_000L;
+        assertFalse(s.isStale(now + 5_900_000_000L));
+        long later = now + 6_100_000_000L;
         assertTrue(s.isStale(later));
         assertEquals(503, s.live(later).code());
         assertTrue(String.valueOf(json(s.live(later).fullBody()).get("reason")).contains("stalled"));
         assertEquals(503, s.ready(later).code());
         assertEquals(200, s.started().code(), "started stays started");
+    }
+
+    @Test
+    void aVeryShortIntervalNeverMakesTheStallLimitShorterThanFiveSeconds() {
+        assertEquals(5000, Evaluator.stallMillis(10));
+        assertEquals(5000, Evaluator.stallMillis(1000));
+        assertEquals(15000, Evaluator.stallMillis(5000));
+        Snapshot s = evaluator.evaluateOnce(); // 1 s interval
+        long now = System.nanoTime();
+        assertFalse(s.isStale(now + 4_900_000_000L), "3 intervals would be 3 s; the floor is 5 s");
+        assertTrue(s.isStale(now + 5_100_000_000L));
     }
 
     @Test
