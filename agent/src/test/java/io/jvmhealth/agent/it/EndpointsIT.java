@@ -111,6 +111,25 @@ class EndpointsIT {
     }
 
     @Test
+    void answersTheSameOnJdk25() throws Exception {
+        try (TargetJvm jdk25 = TargetJvm.builder().java(io.jvmhealth.agent.testing.Jdks.requireJava25())
+                .agent("port=0,interval=200ms").commands("work").start()) {
+            String url25 = jdk25.agentUrl(Duration.ofSeconds(20));
+            Poll.until("/started 200 on JDK 25", Duration.ofSeconds(10), () -> Http.get(url25, "/started"), r -> r.status == 200);
+            for (String path : Arrays.asList("/live", "/ready", "/started", "/health")) {
+                Http.Response r = Http.get(url25, path);
+                assertEquals(200, r.status, path + ": " + r);
+                assertEquals("healthy", r.json().get("status"), path);
+            }
+            Map<String, Object> body = Http.get(url25, "/health").json();
+            assertEquals(Arrays.asList("G1 Young Generation", "G1 Concurrent GC", "G1 Old Generation"),
+                    Json.at(body, "checks", "gc", "details", "pauseCollectors"), "JDK 25's G1 beans: " + body);
+            assertEquals(405, Http.request(url25, "DELETE", "/health", "").status);
+            assertEquals(404, Http.get(url25, "/nope").status);
+        }
+    }
+
+    @Test
     void theHostsStdoutHoldsOnlyItsOwnLines() {
         for (String line : target.stdoutLines()) {
             assertTrue(line.equals("sample-target started") || line.startsWith("ok "), "unexpected stdout line: " + line);
