@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * NanoHTTPD's runner replaced by a bounded pool: at most {@code workers} daemon threads named
  * {@code jvm-health-http-N} and a bounded queue. A thread is started only when no worker is idle,
  * so a JVM probed a few times a second keeps one or two workers, and an idle worker ends after
- * {@code idleSeconds}. When the queue is full a connection is closed at once: {@link #exec} never
- * blocks the accept loop.
+ * {@code idleSeconds}. When the queue is full, or no thread exists and none can be created, a
+ * connection is closed at once: {@link #exec} never blocks the accept loop.
  */
 final class WorkerPool implements NanoHTTPD.AsyncRunner {
     private final int maxWorkers;
@@ -38,22 +38,45 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
         running.add(handler);
         synchronized (this) {
             if (!shutdown && queue.offer(handler)) {
-                if (idle < queue.size() && workers < maxWorkers) {
-                    startWorker();
+                if (idle < queue.size() && workers < maxWorkers && !startWorker() && workers == 0) {
+                    queue.remove(handler); // no thread at all to serve it
+                } else {
+                    return;
                 }
-                return;
             }
         }
-        running.remove(handler);
-        handler.close();
+        refuse(handler);
     }
 
-    private void startWorker() {
+    /**
+     * Starts a worker; false when the JVM cannot create a thread (the host has exhausted native
+     * threads or memory): the workers that exist then take the connection from the queue.
+     */
+    private boolean startWorker() {
         workers++;
-        Thread t = new Thread(this::work, "jvm-health-http-" + (++nextId));
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
+        Thread t = null;
+        try {
+            t = new Thread(this::work, "jvm-health-http-" + (++nextId));
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+            return true;
+        } catch (Throwable e) {
+            workers--;
+            if (t != null) {
+                threads.remove(t);
+            }
+            return false;
+        }
+    }
+
+    private void refuse(NanoHTTPD.ClientHandler handler) {
+        running.remove(handler);
+        try {
+            handler.close();
+        } catch (Throwable ignored) {
+            // the accept loop goes on
+        }
     }
 
     private void work() {
@@ -106,8 +129,7 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
         }
         NanoHTTPD.ClientHandler queued;
         while ((queued = queue.poll()) != null) {
-            running.remove(queued);
-            queued.close();
+            refuse(queued);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         for (Thread t : threads.toArray(new Thread[0])) {
