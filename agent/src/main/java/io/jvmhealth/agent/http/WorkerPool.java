@@ -95,17 +95,24 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
                         idle--;
                     }
                 }
-                synchronized (this) {
-                    if (next == null && (shutdown || queue.isEmpty())) {
-                        workers--;
-                        return;
+                if (next == null) {
+                    synchronized (this) {
+                        if (shutdown || queue.isEmpty()) {
+                            return;
+                        }
                     }
+                    continue;
                 }
-                if (next != null) {
+                try {
                     next.run();
+                } catch (Throwable ignored) {
+                    // one connection's failure (even an OutOfMemoryError of a full host heap) is not the worker's
                 }
             }
         } finally {
+            synchronized (this) {
+                workers--;
+            }
             threads.remove(Thread.currentThread());
         }
     }
