@@ -153,6 +153,11 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
         }
     }
 
+    /** Workers waiting for a connection now (for tests). */
+    synchronized int idleCount() {
+        return idle;
+    }
+
     /** Worker threads alive now (for tests). */
     int threadCount() {
         return threads.size();
