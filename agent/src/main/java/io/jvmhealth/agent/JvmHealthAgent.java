@@ -1,5 +1,7 @@
 package io.jvmhealth.agent;
 
+import io.jvmhealth.agent.cli.Launch;
+
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -15,10 +17,13 @@ public final class JvmHealthAgent {
     }
 
     public static void premain(String args, Instrumentation instrumentation) {
-        AgentRuntime.start(args);
+        premain(args);
     }
 
     public static void premain(String args) {
+        if (Launch.isCommandLineTool()) {
+            return; // JAVA_TOOL_OPTIONS also reaches `java -jar jvm-health-agent.jar ...`: the tool's own JVM gets no agent
+        }
         AgentRuntime.start(args);
     }
 
