@@ -147,15 +147,11 @@ final class AttachApi {
             return new CliFailure(Cli.FAILED, what + " refuses attach: " + message);
         }
         if (type.equals("AgentLoadException") || type.equals("AgentInitializationException")) {
-            if (message.contains("EnableDynamicAgentLoading") || message.contains("dynamic")) {
+            if (message.contains("EnableDynamicAgentLoading") || message.toLowerCase(java.util.Locale.ROOT).contains("dynamic agent loading")) {
                 return new CliFailure(Cli.AGENT_FAILED, what + " does not allow agents to be loaded into it while it runs ("
-                        + message + "); it was started with -XX:-EnableDynamicAgentLoading: load the agent at its next start"
-                        + " with -javaagent or JAVA_TOOL_OPTIONS");
+                        + message + "): load the agent at its next start with -javaagent or JAVA_TOOL_OPTIONS");
             }
             return new CliFailure(Cli.AGENT_FAILED, what + " could not load the agent: " + type + (message.isEmpty() ? "" : ": " + message));
-        }
-        if (e instanceof IOException) {
-            return new CliFailure(Cli.FAILED, "attaching to " + what + " failed: " + describe(e));
         }
         return new CliFailure(Cli.FAILED, "attaching to " + what + " failed: " + describe(e));
     }
