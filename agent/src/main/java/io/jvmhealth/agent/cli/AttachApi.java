@@ -153,6 +153,10 @@ final class AttachApi {
             }
             return new CliFailure(Cli.AGENT_FAILED, what + " could not load the agent: " + type + (message.isEmpty() ? "" : ": " + message));
         }
+        if (message.contains("Operation not permitted") || message.contains("Permission denied")) {
+            return new CliFailure(Cli.FAILED, "attaching to " + what + " failed: " + describe(e)
+                    + " (run the command as the user that runs the JVM)");
+        }
         return new CliFailure(Cli.FAILED, "attaching to " + what + " failed: " + describe(e));
     }
 

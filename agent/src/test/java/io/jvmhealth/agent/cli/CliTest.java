@@ -81,6 +81,8 @@ class CliTest {
         assertTrue(dynamic.getMessage().contains("-javaagent"), dynamic.getMessage());
         CliFailure io = AttachApi.translate("pid 5", new IOException("Connection refused\nsecond line"));
         assertEquals("attaching to pid 5 failed: IOException: Connection refused second line", io.getMessage());
+        CliFailure denied = AttachApi.translate("pid 5", new IOException("Operation not permitted"));
+        assertTrue(denied.getMessage().endsWith("(run the command as the user that runs the JVM)"), denied.getMessage());
     }
 
     @Test
