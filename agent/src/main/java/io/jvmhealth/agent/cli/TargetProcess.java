@@ -61,8 +61,15 @@ final class TargetProcess {
         if (!Files.isDirectory(dir)) {
             return; // not Linux: the attach API reports what it finds
         }
+        String tgid = field(read(dir.resolve("status")), "Tgid:");
+        if (tgid != null && !tgid.trim().equals(Long.toString(pid))) {
+            throw new CliFailure(Cli.FAILED, pid + " is a thread of process " + tgid.trim() + ", not a process; give the pid " + tgid.trim());
+        }
         checkSameUser(pid, dir);
         String maps = read(dir.resolve("maps"));
+        if (maps != null && maps.isEmpty()) {
+            throw new CliFailure(Cli.FAILED, "pid " + pid + " has ended (it is waiting to be reaped by its parent)");
+        }
         if (maps != null && !maps.contains("/libjvm.so") && !maps.contains("libj9vm")) {
             String comm = read(dir.resolve("comm"));
             throw new CliFailure(Cli.FAILED, "pid " + pid + " is not a Java virtual machine"

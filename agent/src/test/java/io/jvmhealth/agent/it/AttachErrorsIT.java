@@ -56,6 +56,16 @@ class AttachErrorsIT {
     }
 
     @Test
+    void aThreadIdIsNotTakenForAProcess() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Paths.get("/proc/self/task")), "needs /proc");
+        String tid;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Paths.get("/proc", pid, "task"))) {
+            tid = tasks.map(p -> p.getFileName().toString()).filter(t -> !t.equals(pid)).findFirst().orElseThrow(AssertionError::new);
+        }
+        assertOneLineFailure(AgentCli.run("status", tid), 1, tid + " is a thread of process " + pid + ", not a process");
+    }
+
+    @Test
     void notAJvmIsRefusedAndNotSignalled() throws Exception {
         Process sleep = new ProcessBuilder("sleep", "60").start();
         try {
