@@ -1,5 +1,6 @@
 package io.jvmhealth.agent;
 
+import io.jvmhealth.agent.cli.Launch;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
@@ -55,6 +56,9 @@ public final class AgentRuntime {
 
         @Override
         public void run() {
+            if (Launch.isCommandLineTool()) {
+                return; // JAVA_TOOL_OPTIONS also reaches `java -jar jvm-health-agent.jar ...`: the tool's own JVM gets no agent
+            }
             start(args);
         }
     }
