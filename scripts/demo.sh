@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The agent on a demo host, end to end: build what is missing, start sample-target with the agent,
 # show what each endpoint answers, make two threads deadlock, watch /live turn 503, clean up.
+#   scripts/demo.sh            the agent starts with the JVM (-javaagent)
+#   scripts/demo.sh --attach   sample-target starts without it; `java -jar jvm-health-agent.jar attach PID` loads it
 # Needs: a JDK (17+) and Maven for the build; nothing else (HTTP is spoken with bash's /dev/tcp).
 set -euo pipefail
+MODE=javaagent
+[ "${1:-}" = "--attach" ] && MODE=attach
 cd "$(dirname "$0")/.."
 
 AGENT=agent/target/jvm-health-agent.jar
@@ -28,12 +32,25 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 mkfifo "$work/stdin"
-java -javaagent:"$AGENT"=port=0,interval=$INTERVAL -jar "$SAMPLE" work <"$work/stdin" >"$work/stdout" 2>"$work/stderr" &
+if [ "$MODE" = javaagent ]; then
+  echo "== java -javaagent:$AGENT=port=0,interval=$INTERVAL -jar $SAMPLE work"
+  java -javaagent:"$AGENT"=port=0,interval=$INTERVAL -jar "$SAMPLE" work <"$work/stdin" >"$work/stdout" 2>"$work/stderr" &
+else
+  echo "== java -jar $SAMPLE work    (no agent yet)"
+  java -jar "$SAMPLE" work <"$work/stdin" >"$work/stdout" 2>"$work/stderr" &
+fi
 pid=$!
 exec 3>"$work/stdin"   # keeps sample-target's stdin open; commands are written here
 
 url=""
+if [ "$MODE" = attach ]; then
+  for _ in $(seq 1 100); do grep -q "sample-target started" "$work/stdout" 2>/dev/null && break; sleep 0.1; done
+  echo "== java -jar $AGENT attach $pid port=0,interval=$INTERVAL"
+  url=$(java -jar "$AGENT" attach "$pid" "port=0,interval=$INTERVAL")
+  echo "   $url"
+fi
 for _ in $(seq 1 200); do
+  [ -n "$url" ] && break
   url=$(grep -o 'http://[^ ]*/' "$work/stderr" 2>/dev/null | head -n 1 || true)
   [ -n "$url" ] && break
   kill -0 "$pid" 2>/dev/null || { echo "sample-target exited:"; cat "$work/stderr"; exit 1; }
@@ -52,8 +69,8 @@ get() {
   printf '%s %s\n' "$status" "${response##*$'\r\n\r\n'}"
 }
 
-echo "== sample-target (pid $pid) runs with the agent; its stderr says:"
-sed 's/^/   /' "$work/stderr"
+echo "== sample-target (pid $pid) runs with the agent; the agent's line on its stderr:"
+grep '^\[jvm-health\]' "$work/stderr" | sed 's/^/   /'
 for _ in $(seq 1 100); do [ "$(get /started | cut -d' ' -f1)" = 200 ] && break; sleep 0.1; done
 for path in /live /ready /started /health; do
   echo; echo "== GET $url${path#/}"
