@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The health endpoints on NanoHTTPD, with its unsafe defaults replaced.
@@ -99,6 +100,30 @@ public final class HealthServer extends NanoHTTPD {
         }
     }
 
+    /**
+     * NanoHTTPD's accept loop ends at the first exception that is not an IOException (for example
+     * an OutOfMemoryError when the host has exhausted its heap or native threads), which would leave
+     * the port open but never answered. This loop restarts it until the socket is closed.
+     */
+    @Override
+    protected ServerRunnable createServerRunnable(int timeout) {
+        return new ServerRunnable(timeout) {
+            @Override
+            public void run() {
+                while (true) {
+                    try {
+                        super.run();
+                    } catch (Throwable e) {
+                        LockSupport.parkNanos(ListeningSocket.ACCEPT_FAILURE_BACKOFF_NANOS);
+                    }
+                    if (socket.isClosed()) {
+                        return;
+                    }
+                }
+            }
+        };
+    }
+
     @Override
     protected ClientHandler createClientHandler(Socket finalAccept, InputStream inputStream) {
         return new Exchange(inputStream, finalAccept);
@@ -137,8 +162,9 @@ public final class HealthServer extends NanoHTTPD {
                     }
                     wait = TimeUnit.MILLISECONDS.toNanos(KEEP_ALIVE_MILLIS);
                 }
-            } catch (IOException | RuntimeException ignored) {
-                // a client that goes away or misbehaves only loses its own connection
+            } catch (Throwable ignored) {
+                // A client that goes away or misbehaves only loses its own connection; so does an
+                // OutOfMemoryError of a host that filled its heap: the worker lives on.
             } finally {
                 close();
                 pool.closed(this);

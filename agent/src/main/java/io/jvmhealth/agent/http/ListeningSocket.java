@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ListeningSocket extends ServerSocket {
     static final String ACCEPTOR_THREAD = "jvm-health-http-acceptor";
-    private static final long ACCEPT_FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long ACCEPT_FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ConnectionLimiter limiter;
 

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * NanoHTTPD's runner replaced by a bounded pool: at most {@code workers} daemon threads named
  * {@code jvm-health-http-N}, created on demand and ended after an idle period, and a bounded queue.
- * When both are full a connection is closed at once; {@link #exec} never blocks the accept loop.
+ * When both are full, or no thread can be created, a connection is closed at once; {@link #exec}
+ * never blocks the accept loop.
  */
 final class WorkerPool implements NanoHTTPD.AsyncRunner {
     private final ThreadPoolExecutor executor;
@@ -36,7 +37,9 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
         running.add(handler);
         try {
             executor.execute(handler);
-        } catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException | OutOfMemoryError e) {
+            // Queue full, or no native thread could be created for a new worker (the host has
+            // exhausted threads or memory): this connection is closed, the accept loop goes on.
             running.remove(handler);
             handler.close();
         }
