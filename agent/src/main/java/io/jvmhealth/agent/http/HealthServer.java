@@ -69,7 +69,22 @@ public final class HealthServer extends NanoHTTPD {
             socket.close();
             throw e;
         }
+        warmUpSocketClose();
         return new HealthServer(socket, limiter, evaluator, details, token);
+    }
+
+    /**
+     * Closes one throwaway socket now. The JDK initializes the class that closes sockets
+     * ({@code sun.nio.ch.FileDispatcherImpl}) on the first close, and that needs free file
+     * descriptors: if it first happens while the host has exhausted them, the class stays unusable
+     * for the life of the JVM and every later close throws NoClassDefFoundError.
+     */
+    private static void warmUpSocketClose() {
+        try {
+            new java.net.ServerSocket().close();
+        } catch (Throwable ignored) {
+            // nothing to warm on this JVM
+        }
     }
 
     /** The bound port (the real one when 0 was asked for). */
@@ -205,11 +220,17 @@ public final class HealthServer extends NanoHTTPD {
             return r.keepAlive;
         }
 
+        /** Never throws (even an Error from the JDK's close), and always releases the address's slot. */
         @Override
         public void close() {
-            super.close();
-            if (released.compareAndSet(false, true)) {
-                limiter.release(remote);
+            try {
+                super.close();
+            } catch (Throwable ignored) {
+                // the socket is as closed as it can be
+            } finally {
+                if (released.compareAndSet(false, true)) {
+                    limiter.release(remote);
+                }
             }
         }
     }

@@ -37,11 +37,23 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
         running.add(handler);
         try {
             executor.execute(handler);
-        } catch (RejectedExecutionException | OutOfMemoryError e) {
-            // Queue full, or no native thread could be created for a new worker (the host has
-            // exhausted threads or memory): this connection is closed, the accept loop goes on.
-            running.remove(handler);
+        } catch (RejectedExecutionException e) {
+            refuse(handler);
+        } catch (OutOfMemoryError e) {
+            // No native thread for a new worker (the host has exhausted threads or memory): the
+            // workers that exist take it from the queue; without any, the connection is closed.
+            if (executor.getPoolSize() == 0 || !executor.getQueue().offer(handler)) {
+                refuse(handler);
+            }
+        }
+    }
+
+    private void refuse(NanoHTTPD.ClientHandler handler) {
+        running.remove(handler);
+        try {
             handler.close();
+        } catch (Throwable ignored) {
+            // the accept loop goes on
         }
     }
 

@@ -70,18 +70,20 @@ class EvaluatorFailuresTest {
     @Test
     void theEvaluatorThreadIsReplacedWhenItDies() {
         AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Thread> firstThread = new java.util.concurrent.atomic.AtomicReference<>();
         Evaluator evaluator = new Evaluator(() -> {
             if (calls.incrementAndGet() == 1) {
+                firstThread.set(Thread.currentThread());
                 throw new IllegalStateException("factory bug on the first try");
             }
             return Collections.singletonList(check("threads", false, () -> CheckResult.healthy(null)));
         }, 100);
         evaluator.start(null);
         try {
-            Thread first = Poll.until("the first evaluator thread", Duration.ofSeconds(5), evaluator::thread, t -> t != null);
             Snapshot s = Poll.until("an evaluation by the replacement thread", Duration.ofSeconds(10), evaluator::current,
                     snap -> snap != null && snap.isStarted());
             assertEquals(1, evaluator.restarts());
+            Thread first = firstThread.get();
             assertNotSame(first, evaluator.thread());
             assertFalse(first.isAlive(), "the first thread died");
             assertTrue(evaluator.thread().isAlive());
