@@ -27,7 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Limits: {@link #WORKERS} threads, {@link #QUEUE} waiting connections, {@link #PER_ADDRESS}
  * connections per client address, {@link #HEAD_TIMEOUT_MILLIS} to receive a request head,
  * {@link #KEEP_ALIVE_MILLIS} of idleness on a kept-alive connection, {@value RequestReader#MAX_HEAD_BYTES}
- * bytes of request head, no request bodies.
+ * bytes of request head, no request bodies. With these, 400 idle or half-sent connections from one
+ * address leave probes from another answered in milliseconds (SlowClientsIT).
+ *
+ * <p>Containment: nothing a connection or the host's state does ends the accept loop (it restarts
+ * after any Throwable, backing off), a worker survives an OutOfMemoryError in its connection, a
+ * connection that cannot get a new worker thread waits in the queue for an existing one, and closing
+ * a socket never throws (the JDK's close path is initialized at bind, while descriptors are free).
  */
 public final class HealthServer extends NanoHTTPD {
     static final int WORKERS = 8;
