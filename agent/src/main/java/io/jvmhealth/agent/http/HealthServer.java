@@ -27,8 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Limits: {@link #WORKERS} threads, {@link #QUEUE} waiting connections, {@link #PER_ADDRESS}
  * connections per client address, {@link #HEAD_TIMEOUT_MILLIS} to receive a request head,
  * {@link #KEEP_ALIVE_MILLIS} of idleness on a kept-alive connection, {@value RequestReader#MAX_HEAD_BYTES}
- * bytes of request head, no request bodies. With these, 400 idle or half-sent connections from one
- * address leave probes from another answered in milliseconds (SlowClientsIT).
+ * bytes of request head, no request bodies, a listen backlog of {@link #BACKLOG}. With these, 400
+ * idle or half-sent connections from one address leave probes from another answered in
+ * milliseconds (SlowClientsIT).
  *
  * <p>Containment: nothing a connection or the host's state does ends the accept loop (it restarts
  * after any Throwable, backing off), a worker survives an OutOfMemoryError in its connection, a
@@ -41,6 +42,12 @@ public final class HealthServer extends NanoHTTPD {
     static final int PER_ADDRESS = 4;
     static final long HEAD_TIMEOUT_MILLIS = 2000;
     static final long KEEP_ALIVE_MILLIS = 5000;
+    /**
+     * Pending connections the kernel keeps for the acceptor. Large, so that a burst of connections
+     * (which the acceptor refuses in microseconds when over the per-address cap) cannot fill the
+     * queue: a full queue drops a probe's SYN, and the client retries only after a second.
+     */
+    static final int BACKLOG = 1024;
     private static final long WORKER_IDLE_SECONDS = 30;
 
     private final ListeningSocket socket;
@@ -70,7 +77,7 @@ public final class HealthServer extends NanoHTTPD {
         ConnectionLimiter limiter = new ConnectionLimiter(PER_ADDRESS);
         ListeningSocket socket = new ListeningSocket(limiter);
         try {
-            socket.bindNow(host, port, 64);
+            socket.bindNow(host, port, BACKLOG);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -42,6 +42,7 @@ class SlowClientsIT {
             int port = URI.create(url).getPort();
             long pid = target.pid();
             int threadsBefore = ProcessStats.threads(pid);
+            long overflowsBefore = listenOverflows();
 
             Attack attack = new Attack(port);
             attack.openAll();
@@ -83,13 +84,33 @@ class SlowClientsIT {
             System.out.println("[SlowClientsIT] " + ATTACKERS + " slow connections from 127.0.0.2 (" + attack.connects.get()
                     + " connects in total, " + attack.halfRequests.get() + " with half a request); " + right + "/" + PROBES
                     + " probes right within " + PROBE_LIMIT_MILLIS + " ms, slowest " + slowest + " ms; agent threads max "
-                    + maxAgentThreads + "; process threads " + threadsBefore + " before, max " + maxThreads);
+                    + maxAgentThreads + "; process threads " + threadsBefore + " before, max " + maxThreads
+                    + "; listen queue overflows (whole network namespace) " + (listenOverflows() - overflowsBefore));
             assertTrue(right >= 99, right + " of " + PROBES + " probes were right within 1 s: " + failures);
             assertTrue(attack.connects.get() >= ATTACKERS, "the attack ran: " + attack.connects.get() + " connects");
             assertTrue(maxAgentThreads <= 10, "agent threads (evaluator, acceptor, 8 workers at most): " + maxAgentThreads);
             assertTrue(maxThreads - threadsBefore <= 10, "process threads grew from " + threadsBefore + " to " + maxThreads);
             assertEquals(200, Http.get(url, "/live").status, "still serving after the attack");
         }
+    }
+
+    /** TcpExtListenOverflows: SYNs dropped because an accept queue was full (Linux; -1 elsewhere). */
+    private static long listenOverflows() {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/net/netstat"));
+            for (int i = 0; i + 1 < lines.size(); i += 2) {
+                String[] names = lines.get(i).split(" ");
+                String[] values = lines.get(i + 1).split(" ");
+                for (int k = 0; k < names.length; k++) {
+                    if (names[k].equals("ListenOverflows")) {
+                        return Long.parseLong(values[k]);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return -1;
     }
 
     /** Keeps 400 connections from 127.0.0.2 open: each one idles or has sent half a head; dropped ones are re-opened. */
