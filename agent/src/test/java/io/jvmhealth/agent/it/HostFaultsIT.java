@@ -1,12 +1,15 @@
 package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.Http;
+import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.Json;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.ProcessStats;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,15 +35,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostFaultsIT {
     private static final Duration START = Duration.ofSeconds(20);
 
+    /** The launcher of JDK {@code feature}: 17 is the one running the tests; 25 is skipped with a message when absent. */
+    static java.nio.file.Path jdk(int feature) {
+        return feature == 25 ? Jdks.requireJava25() : Jdks.current();
+    }
+
     private static String started(TargetJvm target) {
         String url = target.agentUrl(START);
         Poll.until("/started to answer 200", Duration.ofSeconds(15), () -> Http.get(url, "/started"), r -> r.status == 200);
         return url;
     }
 
-    @Test
-    void aHostOutOfHeapIsReportedWhileTheAgentKeepsAnswering() throws Exception {
-        try (TargetJvm target = TargetJvm.builder().jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void aHostOutOfHeapIsReportedWhileTheAgentKeepsAnswering(int jdk) throws Exception {
+        try (TargetJvm target = TargetJvm.builder().java(jdk(jdk)).jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
             String url = started(target);
             target.run("oom", Duration.ofSeconds(60));
             Http.Response health = Poll.until("/health to report heap unhealthy", Duration.ofSeconds(15),
@@ -54,7 +63,7 @@ class HostFaultsIT {
                 assertEquals(200, live.status, "a full heap is no reason to restart: " + live);
                 answered += 2;
             }
-            System.out.println("[HostFaultsIT] heap exhausted (OutOfMemoryError in two host threads): " + answered
+            System.out.println("[HostFaultsIT] JDK " + jdk + ": heap exhausted (OutOfMemoryError in two host threads): " + answered
                     + " probes answered, /ready 503, /live 200, heap " + Json.at(health.json(), "checks", "heap", "reason"));
             target.run("free", Duration.ofSeconds(30));
             Poll.until("/ready back to 200 after free", Duration.ofSeconds(15), () -> Http.get(url, "/ready"), r -> r.status == 200);
@@ -62,9 +71,10 @@ class HostFaultsIT {
         }
     }
 
-    @Test
-    void aHostOutOfFileDescriptorsGetsAnswersAgainWhenTheyReturn() throws Exception {
-        try (TargetJvm target = TargetJvm.builder().prefix("bash", "-c", "ulimit -n 256; exec \"$@\"", "bash")
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void aHostOutOfFileDescriptorsGetsAnswersAgainWhenTheyReturn(int jdk) throws Exception {
+        try (TargetJvm target = TargetJvm.builder().java(jdk(jdk)).prefix("bash", "-c", "ulimit -n 256; exec \"$@\"", "bash")
                 .jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
             // No request before the exhaustion: the first socket the agent ever closes is closed
             // while the host has no descriptor left (the JDK initializes its closing code then).
@@ -112,7 +122,7 @@ class HostFaultsIT {
             }
             int fdsAfterProbes = Poll.until("every probe's descriptor closed again", Duration.ofSeconds(10),
                     () -> ProcessStats.fds(pid), n -> n <= fdsFreed);
-            System.out.println("[HostFaultsIT] fds exhausted (ulimit -n 256, " + fds + " open, " + fdsAfterPause + " when probed): agent alive, " + cpuTicks
+            System.out.println("[HostFaultsIT] JDK " + jdk + ": fds exhausted (ulimit -n 256, " + fds + " open, " + fdsAfterPause + " when probed): agent alive, " + cpuTicks
                     + " CPU ticks in 2 s, the probe sent meanwhile answered 200 " + (answeredDuringExhaustion ? "during the exhaustion" : "after fds-free")
                     + ", 20 more probes 200, descriptors " + fdsFreed + " -> " + fdsAfterProbes + " (no leak)");
             assertNoAgentFailure(target);
@@ -156,9 +166,10 @@ class HostFaultsIT {
         }
     }
 
-    @Test
-    void aHostThatCallsSystemExitExitsPromptlyWithItsOwnCode() throws Exception {
-        try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms").commands("idle").start()) {
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void aHostThatCallsSystemExitExitsPromptlyWithItsOwnCode(int jdk) throws Exception {
+        try (TargetJvm target = TargetJvm.builder().java(jdk(jdk)).agent("port=0,interval=200ms").commands("idle").start()) {
             String url = started(target);
             URI uri = URI.create(url);
             // Connections in every state: idle keep-alive, half a request.
@@ -172,7 +183,7 @@ class HostFaultsIT {
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertEquals(7, code, target.toString());
                 assertTrue(millis < 3000, "exit took " + millis + " ms");
-                System.out.println("[HostFaultsIT] System.exit(7) with open agent connections: exit code 7 after " + millis + " ms");
+                System.out.println("[HostFaultsIT] JDK " + jdk + ": System.exit(7) with open agent connections: exit code 7 after " + millis + " ms");
             }
         }
     }

@@ -4,7 +4,8 @@ import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.ProcessStats;
 import io.jvmhealth.agent.testing.TargetJvm;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,9 +35,10 @@ class SlowClientsIT {
     private static final long PROBE_LIMIT_MILLIS = 1000;
     private static final byte[] HALF_REQUEST = "GET /live HTTP/1.1\r\nHost: x\r\nUser-Agent: slow".getBytes(StandardCharsets.US_ASCII);
 
-    @Test
-    void probesFromAnotherAddressAreAnsweredWhile400IdleConnectionsPress() throws Exception {
-        try (TargetJvm target = TargetJvm.builder().jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void probesFromAnotherAddressAreAnsweredWhile400IdleConnectionsPress(int jdk) throws Exception {
+        try (TargetJvm target = TargetJvm.builder().java(HostFaultsIT.jdk(jdk)).jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
             String url = target.agentUrl(Duration.ofSeconds(20));
             Poll.until("/started to answer 200", Duration.ofSeconds(10), () -> Http.get(url, "/started"), r -> r.status == 200);
             int port = URI.create(url).getPort();
@@ -81,7 +83,7 @@ class SlowClientsIT {
                 attacker.join(10_000);
                 attack.closeAll();
             }
-            System.out.println("[SlowClientsIT] " + ATTACKERS + " slow connections from 127.0.0.2 (" + attack.connects.get()
+            System.out.println("[SlowClientsIT] JDK " + jdk + ": " + ATTACKERS + " slow connections from 127.0.0.2 (" + attack.connects.get()
                     + " connects in total, " + attack.halfRequests.get() + " with half a request); " + right + "/" + PROBES
                     + " probes right within " + PROBE_LIMIT_MILLIS + " ms, slowest " + slowest + " ms; agent threads max "
                     + maxAgentThreads + "; process threads " + threadsBefore + " before, max " + maxThreads
