@@ -4,7 +4,8 @@ import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.ProcessStats;
 import io.jvmhealth.agent.testing.TargetJvm;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -37,9 +38,10 @@ class FootprintIT {
     private static final int PER_CONNECTION = 500;
     private static final String[] PATHS = {"/live", "/ready", "/started", "/health"};
 
-    @Test
-    void noGrowthAfter100000Requests() throws Exception {
-        try (TargetJvm target = TargetJvm.builder().jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void noGrowthAfter100000Requests(int jdk) throws Exception {
+        try (TargetJvm target = TargetJvm.builder().java(HostFaultsIT.jdk(jdk)).jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
             String url = target.agentUrl(Duration.ofSeconds(20));
             Poll.until("/started to answer 200", Duration.ofSeconds(15), () -> Http.get(url, "/started"), r -> r.status == 200);
             int port = URI.create(url).getPort();
@@ -61,7 +63,7 @@ class FootprintIT {
             int otherAfter = Poll.until("other threads back to " + otherBefore, Duration.ofSeconds(15),
                     () -> ProcessStats.otherThreads(pid), n -> n <= otherBefore);
             long heapAfter = ProcessStats.heapAfterGc(pid);
-            System.out.println("[FootprintIT] " + counts[0] + " requests (" + counts[1] + " on new connections, " + counts[2]
+            System.out.println("[FootprintIT] JDK " + jdk + ": " + counts[0] + " requests (" + counts[1] + " on new connections, " + counts[2]
                     + " connections) in " + millis + " ms (" + (counts[0] * 1000L / Math.max(1, millis)) + "/s); agent threads "
                     + agentBefore + " -> " + agentAfter + ", other threads " + otherBefore + " -> " + otherAfter + ", fds " + fdsBefore
                     + " -> " + fdsAfter + ", heap after GC " + heapBefore / 1024 + " KB -> " + heapAfter / 1024 + " KB");

@@ -4,7 +4,8 @@ import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.ProcessStats;
 import io.jvmhealth.agent.testing.TargetJvm;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,10 +49,11 @@ class MalformedRequestsIT {
     private static final long SEED = Long.getLong("fuzz.seed", 20261125L);
     private static final byte[] CRLF2 = ascii("\r\n\r\n");
 
-    @Test
-    void tenThousandBadRequestsAreRefusedAndLeaveNothingBehind() throws Exception {
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void tenThousandBadRequestsAreRefusedAndLeaveNothingBehind(int jdk) throws Exception {
         Path tmp = Files.createTempDirectory("jvmhealth-fuzz-tmp");
-        try (TargetJvm target = TargetJvm.builder().jvmArgs("-Xmx64m", "-Djava.io.tmpdir=" + tmp)
+        try (TargetJvm target = TargetJvm.builder().java(HostFaultsIT.jdk(jdk)).jvmArgs("-Xmx64m", "-Djava.io.tmpdir=" + tmp)
                 .agent("port=0,interval=200ms").commands("idle").start()) {
             String url = target.agentUrl(Duration.ofSeconds(20));
             Poll.until("/started to answer 200", Duration.ofSeconds(10), () -> Http.get(url, "/started"), r -> r.status == 200);
@@ -86,7 +88,7 @@ class MalformedRequestsIT {
             try (Stream<Path> files = Files.list(tmp)) {
                 tmpFiles = files.map(Path::toString).collect(Collectors.toList());
             }
-            System.out.println("[MalformedRequestsIT] seed " + SEED + ": " + outcomes.badRequests.sum() + " bad requests ("
+            System.out.println("[MalformedRequestsIT] JDK " + jdk + ": seed " + SEED + ": " + outcomes.badRequests.sum() + " bad requests ("
                     + outcomes.answered.sum() + " answered 4xx/505, " + outcomes.closed.sum() + " closed without answer, "
                     + outcomes.validPipelined.sum() + " valid pipelined requests before them) in " + millis + " ms; codes "
                     + new java.util.TreeMap<>(outcomes.codes) + "; by kind " + new java.util.TreeMap<>(outcomes.kinds)

@@ -93,6 +93,15 @@ public final class ProcessStats {
 
     public static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Path jcmd = Jdks.current().resolveSibling("jcmd");
+        try {
+            // The target's own JDK's jcmd (/proc/PID/exe is its java launcher).
+            Path own = Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid), "exe")).resolveSibling("jcmd");
+            if (Files.isExecutable(own)) {
+                jcmd = own;
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not Linux: the tests' JDK's jcmd
+        }
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = p.getInputStream()) {
