@@ -152,9 +152,20 @@ public final class HealthServer extends NanoHTTPD {
         };
     }
 
+    /** If even this fails (a full heap), the connection is closed and its address's slot freed before the accept loop restarts. */
     @Override
     protected ClientHandler createClientHandler(Socket finalAccept, InputStream inputStream) {
-        return new Exchange(inputStream, finalAccept);
+        try {
+            return new Exchange(inputStream, finalAccept);
+        } catch (Throwable e) {
+            try {
+                finalAccept.close();
+            } catch (Throwable ignored) {
+                // closed as far as it can be
+            }
+            limiter.release(finalAccept.getInetAddress());
+            throw e;
+        }
     }
 
     /** Never called: {@link Exchange} answers every request itself. */
