@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,14 +23,22 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
     private final Set<NanoHTTPD.ClientHandler> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
     WorkerPool(int workers, int queue, long idleSeconds) {
-        AtomicInteger ids = new AtomicInteger();
-        executor = new ThreadPoolExecutor(workers, workers, idleSeconds, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(queue), task -> {
-                    Thread t = new Thread(task, "jvm-health-http-" + ids.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this(workers, queue, idleSeconds, daemonThreads());
+    }
+
+    /** With the given thread factory (tests make it fail as a host out of native threads would). */
+    WorkerPool(int workers, int queue, long idleSeconds, ThreadFactory threads) {
+        executor = new ThreadPoolExecutor(workers, workers, idleSeconds, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queue), threads);
         executor.allowCoreThreadTimeOut(true);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger ids = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, "jvm-health-http-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Override
