@@ -212,6 +212,12 @@ public final class HealthServer extends NanoHTTPD {
 
         /** Writes the answer; returns whether the connection stays open. */
         private boolean answer(RequestReader r, ResponseWriter w) throws IOException {
+            if (r.error != 0 || r.method == RequestReader.OTHER_METHOD || r.hasBody || !r.keepAlive) {
+                // This is the connection's last answer: free the address's slot before the client can
+                // see it, so a client that reconnects at once (a prober without keep-alive) is never
+                // refused because this worker has not yet got round to closing.
+                releaseSlot();
+            }
             if (r.error != 0) {
                 w.write(r.error, ResponseWriter.errorBody(r.error), 1, true);
                 return false;
@@ -252,9 +258,13 @@ public final class HealthServer extends NanoHTTPD {
             } catch (Throwable ignored) {
                 // the socket is as closed as it can be
             } finally {
-                if (released.compareAndSet(false, true)) {
-                    limiter.release(remote);
-                }
+                releaseSlot();
+            }
+        }
+
+        private void releaseSlot() {
+            if (released.compareAndSet(false, true)) {
+                limiter.release(remote);
             }
         }
     }

@@ -38,10 +38,15 @@ class FootprintIT {
     private static final int PER_CONNECTION = 500;
     private static final String[] PATHS = {"/live", "/ready", "/started", "/health"};
 
+    /*
+     * interval=1s: the flood saturates the CPU (two shared cores here), and with interval=200ms the
+     * evaluator thread, one runnable thread among the workers and the clients, twice missed the
+     * 600 ms stall limit, so /live answered 503 "stalled" mid-run (a fact reported in README).
+     */
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {17, 25})
     void noGrowthAfter100000Requests(int jdk) throws Exception {
-        try (TargetJvm target = TargetJvm.builder().java(HostFaultsIT.jdk(jdk)).jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
+        try (TargetJvm target = TargetJvm.builder().java(HostFaultsIT.jdk(jdk)).jvmArgs("-Xmx64m").agent("port=0,interval=1s").commands("idle").start()) {
             String url = target.agentUrl(Duration.ofSeconds(20));
             Poll.until("/started to answer 200", Duration.ofSeconds(15), () -> Http.get(url, "/started"), r -> r.status == 200);
             int port = URI.create(url).getPort();
