@@ -34,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Containment: nothing a connection or the host's state does ends the accept loop (it restarts
  * after any Throwable, backing off), a worker survives an OutOfMemoryError in its connection, a
  * connection that cannot get a new worker thread waits in the queue for an existing one, and closing
- * a socket never throws (the JDK's close path is initialized at bind, while descriptors are free).
+ * a socket never throws. The serving path is exercised once at start (a request to itself), while
+ * the host still has descriptors to spare.
  */
 public final class HealthServer extends NanoHTTPD {
     static final int WORKERS = 8;
@@ -110,11 +111,41 @@ public final class HealthServer extends NanoHTTPD {
         return socket.getInetAddress();
     }
 
-    /** Starts the listener thread (a daemon). */
+    /** Starts the listener thread (a daemon), then serves one request to itself (see {@link #warmUp()}). */
     @Override
     public void start() throws IOException {
         start(0, true);
+        warmUp();
     }
+
+    /**
+     * Sends one request to this server and reads the answer, so that every JDK class on the serving
+     * path (accept, timed read, write, close, on both ends) is loaded and initialized now, while the
+     * host still has file descriptors to spare: some of them need one the first time (see
+     * {@link #warmUpSocketClose()}), and a host that runs out later must not find them broken.
+     * Bounded by 1 s; any failure is ignored.
+     */
+    private void warmUp() {
+        InetAddress bound = socket.getInetAddress();
+        InetAddress target = bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress(target, port()), 1000);
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write(WARM_UP_REQUEST);
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] sink = new byte[1024];
+            while (in.read(sink) >= 0) {
+                // until the server closes
+            }
+        } catch (Throwable ignored) {
+            // the server works without it; only the first connection may cost more
+        }
+    }
+
+    private static final byte[] WARM_UP_REQUEST =
+            "GET /live HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Closes the socket and every connection, and ends the listener and every worker thread. */
     @Override
