@@ -27,6 +27,9 @@ public final class AgentRuntime {
     public static final String URL_PROPERTY = "jvmhealth.url";
     public static final String ERROR_PROPERTY = "jvmhealth.error";
 
+    /** How long a start waits for the listener (started on the evaluator thread) to run. */
+    private static final long SERVE_TIMEOUT_MILLIS = 10_000;
+
     private static Running current;
 
     private AgentRuntime() {
@@ -78,12 +81,16 @@ public final class AgentRuntime {
             }
             Settings settings = Options.fromEnvironment(args);
             AgentLog.setLevel(settings.log);
-            current = Running.start(settings);
-            System.clearProperty(ERROR_PROPERTY);
-            System.setProperty(URL_PROPERTY, current.url);
-            AgentLog.info("serving /live /ready /started /health at " + current.url + " (" + settings
-                    + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
-            return current.url;
+            Running running = Running.start(settings, began);
+            if (!running.awaitServing(SERVE_TIMEOUT_MILLIS)) {
+                if (!running.served()) {
+                    fail("HTTP listener did not start within " + SERVE_TIMEOUT_MILLIS + " ms");
+                } // otherwise serve() reported why it failed
+                running.stop();
+                return null;
+            }
+            current = running;
+            return running.url;
         } catch (InvalidOptionException e) {
             fail(e.getMessage());
         } catch (BindException e) {
@@ -128,6 +135,7 @@ public final class AgentRuntime {
         final ListeningSocket socket;
         final String url;
         private volatile HealthServer server;
+        private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
 
         private Running(Evaluator evaluator, ListeningSocket socket) {
             this.evaluator = evaluator;
@@ -139,7 +147,7 @@ public final class AgentRuntime {
          * On the caller's (the host's) thread: validate-free work only, binding the port and
          * starting one thread. NanoHTTPD, Jackson and the MXBeans are loaded on that thread.
          */
-        static Running start(Settings settings) throws IOException {
+        static Running start(Settings settings, long began) throws IOException {
             ListeningSocket socket;
             try {
                 socket = ListeningSocket.bind(settings.host, settings.port);
@@ -149,16 +157,35 @@ public final class AgentRuntime {
             }
             Evaluator evaluator = new Evaluator(() -> BuiltInChecks.create(settings), settings.intervalMillis);
             Running running = new Running(evaluator, socket);
-            evaluator.start(() -> running.serve(settings));
+            evaluator.start(() -> running.serve(settings, began));
             return running;
         }
 
-        private void serve(Settings settings) {
+        /**
+         * On the evaluator thread: starts the server, and only once it listens publishes the URL and
+         * logs the "serving" line, so that whoever reads either can connect at once.
+         */
+        private void serve(Settings settings, long began) {
             try {
+                System.clearProperty(ERROR_PROPERTY);
                 server = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
+                System.setProperty(URL_PROPERTY, url);
+                AgentLog.info("serving /live /ready /started /health at " + url + " (" + settings
+                        + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
             } catch (Throwable e) {
-                AgentLog.error("HTTP listener failed to start: " + e);
+                fail("HTTP listener failed to start: " + e);
+            } finally {
+                served.countDown();
             }
+        }
+
+        boolean served() {
+            return served.getCount() == 0;
+        }
+
+        /** Waits until {@link #serve} has run; true when the server listens. */
+        boolean awaitServing(long millis) throws InterruptedException {
+            return served.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS) && server != null;
         }
 
         void stop() {

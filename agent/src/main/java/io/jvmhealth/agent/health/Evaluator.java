@@ -43,6 +43,7 @@ public final class Evaluator {
     private volatile Thread thread;
     private volatile Runnable beforeFirstEvaluation;
     private int restarts;
+    private volatile long restartDelayNanos;
 
     /** Creates the checks; called once, on the evaluator thread, so MXBean set-up stays off the host's threads. */
     public interface CheckFactory {
@@ -73,8 +74,10 @@ public final class Evaluator {
     public synchronized void prepare() {
         prepareSnapshot();
         if (!checksCreated) {
-            checksCreated = true;
+            // Set only after success: when the factory throws, the evaluator thread dies and its
+            // replacement tries again.
             checks = Collections.unmodifiableList(new ArrayList<>(factory.create()));
+            checksCreated = true;
         }
     }
 
@@ -107,16 +110,38 @@ public final class Evaluator {
         t.start();
     }
 
+    /**
+     * Called on the dying thread. The replacement waits one interval before evaluating, so a cause
+     * that persists does not spin; after {@link #MAX_RESTARTS} the evaluator stays down and the
+     * published snapshot turns "stalled" by itself.
+     */
     private synchronized void restart(Throwable error) {
         if (!running) {
             return;
         }
-        if (restarts++ >= MAX_RESTARTS) {
-            AgentLog.error("health evaluator died " + restarts + " times, not restarting: " + describe(error));
+        if (restarts >= MAX_RESTARTS) {
+            AgentLog.error("health evaluator died " + (restarts + 1) + " times, not restarting: " + describe(error));
             return;
         }
+        restarts++;
         AgentLog.warn("health evaluator died (" + describe(error) + "); restarting it");
-        startThread();
+        try {
+            restartDelayNanos = intervalNanos;
+            startThread();
+        } catch (Throwable e) {
+            // e.g. no native thread available: the snapshot reports the stall
+            AgentLog.error("health evaluator could not be restarted: " + describe(e));
+        }
+    }
+
+    /** How many times the evaluator thread died and was replaced. */
+    synchronized int restarts() {
+        return restarts;
+    }
+
+    /** The current evaluator thread (tests). */
+    Thread thread() {
+        return thread;
     }
 
     /** Stops the thread and releases every check. Waits briefly for the thread to end. */
@@ -154,6 +179,14 @@ public final class Evaluator {
                 prepareSnapshot();
             }
             first.run();
+        }
+        long delay = restartDelayNanos;
+        if (delay > 0) {
+            long until = System.nanoTime() + delay;
+            long left;
+            while (running && (left = until - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+            }
         }
         prepare();
         long next = System.nanoTime();

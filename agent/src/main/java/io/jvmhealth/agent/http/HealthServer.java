@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The health endpoints on NanoHTTPD, with its unsafe defaults replaced.
@@ -26,7 +27,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Limits: {@link #WORKERS} threads, {@link #QUEUE} waiting connections, {@link #PER_ADDRESS}
  * connections per client address, {@link #HEAD_TIMEOUT_MILLIS} to receive a request head,
  * {@link #KEEP_ALIVE_MILLIS} of idleness on a kept-alive connection, {@value RequestReader#MAX_HEAD_BYTES}
- * bytes of request head, no request bodies.
+ * bytes of request head, no request bodies, a listen backlog of {@link #BACKLOG}. With these, 400
+ * idle or half-sent connections from one address leave probes from another answered in
+ * milliseconds (SlowClientsIT).
+ *
+ * <p>Containment: nothing a connection or the host's state does ends the accept loop (it restarts
+ * after any Throwable, backing off), a worker survives an OutOfMemoryError in its connection, a
+ * connection that cannot get a new worker thread waits in the queue for an existing one, and closing
+ * a socket never throws. The serving path is exercised once at start (a request to itself), while
+ * the host still has descriptors to spare.
  */
 public final class HealthServer extends NanoHTTPD {
     static final int WORKERS = 8;
@@ -34,6 +43,12 @@ public final class HealthServer extends NanoHTTPD {
     static final int PER_ADDRESS = 4;
     static final long HEAD_TIMEOUT_MILLIS = 2000;
     static final long KEEP_ALIVE_MILLIS = 5000;
+    /**
+     * Pending connections the kernel keeps for the acceptor. Large, so that a burst of connections
+     * (which the acceptor refuses in microseconds when over the per-address cap) cannot fill the
+     * queue: a full queue drops a probe's SYN, and the client retries only after a second.
+     */
+    static final int BACKLOG = 1024;
     private static final long WORKER_IDLE_SECONDS = 30;
 
     private final ListeningSocket socket;
@@ -60,10 +75,49 @@ public final class HealthServer extends NanoHTTPD {
      * listener thread (a daemon). Called from the evaluator thread.
      */
     public static HealthServer serve(ListeningSocket socket, Evaluator evaluator, Details details, byte[] token) throws IOException {
-        HealthServer server = new HealthServer(socket, evaluator, details, token);
+        HealthServer server = create(socket, evaluator, details, token);
         server.start(0, true);
+        server.warmUp();
         return server;
     }
+
+    /** The server, not yet started (tests drive its handler directly). */
+    static HealthServer create(ListeningSocket socket, Evaluator evaluator, Details details, byte[] token) {
+        return new HealthServer(socket, evaluator, details, token);
+    }
+
+    int port() {
+        return socket.getLocalPort();
+    }
+
+    /**
+     * Sends one request to this server and reads the answer, so that every JDK class on the serving
+     * path (accept, timed read, write, close, on both ends) is loaded and initialized now, while the
+     * host still has file descriptors to spare: some of them need one the first time (see
+     * ListeningSocket#bind), and a host that runs out later must not find them broken.
+     * Bounded by 1 s; any failure is ignored.
+     */
+    private void warmUp() {
+        InetAddress bound = socket.getInetAddress();
+        InetAddress target = bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress(target, port()), 1000);
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write(WARM_UP_REQUEST);
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] sink = new byte[1024];
+            while (in.read(sink) >= 0) {
+                // until the server closes
+            }
+        } catch (Throwable ignored) {
+            // the server works without it; only the first connection may cost more
+        }
+    }
+
+    private static final byte[] WARM_UP_REQUEST =
+            "GET /live HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Closes the socket and every connection, and ends the listener and every worker thread. */
     @Override
@@ -77,9 +131,44 @@ public final class HealthServer extends NanoHTTPD {
         }
     }
 
+    /**
+     * NanoHTTPD's accept loop ends at the first exception that is not an IOException (for example
+     * an OutOfMemoryError when the host has exhausted its heap or native threads), which would leave
+     * the port open but never answered. This loop restarts it until the socket is closed.
+     */
+    @Override
+    protected ServerRunnable createServerRunnable(int timeout) {
+        return new ServerRunnable(timeout) {
+            @Override
+            public void run() {
+                while (true) {
+                    try {
+                        super.run();
+                    } catch (Throwable e) {
+                        LockSupport.parkNanos(ListeningSocket.ACCEPT_FAILURE_BACKOFF_NANOS);
+                    }
+                    if (socket.isClosed()) {
+                        return;
+                    }
+                }
+            }
+        };
+    }
+
+    /** If even this fails (a full heap), the connection is closed and its address's slot freed before the accept loop restarts. */
     @Override
     protected ClientHandler createClientHandler(Socket finalAccept, InputStream inputStream) {
-        return new Exchange(inputStream, finalAccept);
+        try {
+            return new Exchange(inputStream, finalAccept);
+        } catch (Throwable e) {
+            try {
+                finalAccept.close();
+            } catch (Throwable ignored) {
+                // closed as far as it can be
+            }
+            limiter.release(finalAccept.getInetAddress());
+            throw e;
+        }
     }
 
     /** Never called: {@link Exchange} answers every request itself. */
@@ -115,8 +204,9 @@ public final class HealthServer extends NanoHTTPD {
                     }
                     wait = TimeUnit.MILLISECONDS.toNanos(KEEP_ALIVE_MILLIS);
                 }
-            } catch (IOException | RuntimeException ignored) {
-                // a client that goes away or misbehaves only loses its own connection
+            } catch (Throwable ignored) {
+                // A client that goes away or misbehaves only loses its own connection; so does an
+                // OutOfMemoryError of a host that filled its heap: the worker lives on.
             } finally {
                 close();
                 pool.closed(this);
@@ -125,6 +215,12 @@ public final class HealthServer extends NanoHTTPD {
 
         /** Writes the answer; returns whether the connection stays open. */
         private boolean answer(RequestReader r, ResponseWriter w) throws IOException {
+            if (r.error != 0 || r.method == RequestReader.OTHER_METHOD || r.hasBody || !r.keepAlive) {
+                // This is the connection's last answer: free the address's slot before the client can
+                // see it, so a client that reconnects at once (a prober without keep-alive) is never
+                // refused because this worker has not yet got round to closing.
+                releaseSlot();
+            }
             if (r.error != 0) {
                 w.write(r.error, ResponseWriter.errorBody(r.error), 1, true);
                 return false;
@@ -157,9 +253,19 @@ public final class HealthServer extends NanoHTTPD {
             return r.keepAlive;
         }
 
+        /** Never throws (even an Error from the JDK's close), and always releases the address's slot. */
         @Override
         public void close() {
-            super.close();
+            try {
+                super.close();
+            } catch (Throwable ignored) {
+                // the socket is as closed as it can be
+            } finally {
+                releaseSlot();
+            }
+        }
+
+        private void releaseSlot() {
             if (released.compareAndSet(false, true)) {
                 limiter.release(remote);
             }

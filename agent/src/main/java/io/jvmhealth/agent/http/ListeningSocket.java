@@ -19,8 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ListeningSocket extends ServerSocket {
     static final String ACCEPTOR_THREAD = "jvm-health-http-acceptor";
-    private static final int BACKLOG = 64;
-    private static final long ACCEPT_FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long ACCEPT_FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ConnectionLimiter limiter;
 
@@ -35,12 +34,27 @@ public final class ListeningSocket extends ServerSocket {
     public static ListeningSocket bind(String host, int port) throws IOException {
         ListeningSocket socket = new ListeningSocket(new ConnectionLimiter(HealthServer.PER_ADDRESS));
         try {
-            socket.bindNow(host, port, BACKLOG);
+            socket.bindNow(host, port, HealthServer.BACKLOG);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
+        warmUpSocketClose();
         return socket;
+    }
+
+    /**
+     * Closes one throwaway socket now. The JDK initializes the class that closes sockets
+     * ({@code sun.nio.ch.FileDispatcherImpl}) on the first close, and that needs free file
+     * descriptors: if it first happens while the host has exhausted them, the class stays unusable
+     * for the life of the JVM and every later close throws NoClassDefFoundError.
+     */
+    private static void warmUpSocketClose() {
+        try {
+            new ServerSocket().close();
+        } catch (Throwable ignored) {
+            // nothing to warm on this JVM
+        }
     }
 
     private void bindNow(String host, int port, int backlog) throws IOException {

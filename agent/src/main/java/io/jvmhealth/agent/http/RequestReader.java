@@ -204,10 +204,10 @@ final class RequestReader {
             error = 400;
             return false;
         }
-        if (buf[from + 5] == '1' && buf[from + 7] == '1') {
-            keepAlive = true;
-        } else if (buf[from + 5] == '1' && buf[from + 7] == '0') {
+        if (buf[from + 5] == '1' && buf[from + 7] == '0') {
             keepAlive = false;
+        } else if (buf[from + 5] == '1') {
+            keepAlive = true; // HTTP/1.1, and a later 1.x answered as 1.1 (RFC 9112, section 2.3)
         } else {
             error = 505;
             return false;
@@ -232,11 +232,10 @@ final class RequestReader {
         int pathEnd = to;
         for (int i = from; i < to; i++) {
             byte b = buf[i];
-            if (b == '?' || b == '#') {
+            if ((b == '?' || b == '#') && pathEnd == to) {
                 pathEnd = i;
-                break;
             }
-            if (b < 0x21 || b == 0x7f) {
+            if (b < 0x21 || b == 0x7f) { // controls, and (as negative bytes) anything not ASCII
                 error = 400;
                 return UNKNOWN_PATH;
             }
@@ -266,6 +265,12 @@ final class RequestReader {
         }
         while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t')) {
             ve--;
+        }
+        for (int i = vs; i < ve; i++) {
+            byte b = buf[i];
+            if (b >= 0 && b < 0x20 && b != '\t' || b == 0x7f) {
+                return false; // NUL, a bare CR or another control inside a value (RFC 9110, section 5.5)
+            }
         }
         if (equalsAsciiIgnoreCase(from, colon, "content-length")) {
             if (ve == vs || ve - vs > 18) {

@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * NanoHTTPD's runner replaced by a bounded pool: at most {@code workers} daemon threads named
@@ -22,15 +24,33 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
     private final BlockingQueue<NanoHTTPD.ClientHandler> queue;
     private final Set<NanoHTTPD.ClientHandler> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private final Set<Thread> threads = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private final ThreadFactory factory;
     private int workers;
     private int idle;
-    private int nextId;
     private boolean shutdown;
 
     WorkerPool(int maxWorkers, int queue, long idleSeconds) {
+        this(maxWorkers, queue, idleSeconds, daemonThreads());
+    }
+
+    /** With the given thread factory (tests make it fail as a host out of native threads would). */
+    WorkerPool(int maxWorkers, int queue, long idleSeconds, ThreadFactory factory) {
         this.maxWorkers = maxWorkers;
         this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
         this.queue = new ArrayBlockingQueue<>(queue);
+        this.factory = factory;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger ids = new AtomicInteger();
+        return new ThreadFactory() {
+            @Override
+            public Thread newThread(Runnable task) {
+                Thread t = new Thread(task, "jvm-health-http-" + ids.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }
+        };
     }
 
     @Override
@@ -56,8 +76,7 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
         workers++;
         Thread t = null;
         try {
-            t = new Thread(this::work, "jvm-health-http-" + (++nextId));
-            t.setDaemon(true);
+            t = factory.newThread(this::work);
             threads.add(t);
             t.start();
             return true;

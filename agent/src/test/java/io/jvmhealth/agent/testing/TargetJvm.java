@@ -53,6 +53,7 @@ public final class TargetJvm implements AutoCloseable {
         private boolean agent;
         private final List<String> commands = new ArrayList<>();
         private final Map<String, String> env = new java.util.LinkedHashMap<>();
+        private final List<String> prefix = new ArrayList<>();
 
         public Builder java(Path launcher) {
             this.java = launcher;
@@ -77,13 +78,22 @@ public final class TargetJvm implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the JVM through a wrapper that ends with {@code exec "$@"}, e.g.
+         * {@code bash -c 'ulimit -n 256; exec "$@"' bash}, so that the JVM keeps the wrapper's pid.
+         */
+        public Builder prefix(String... words) {
+            prefix.addAll(Arrays.asList(words));
+            return this;
+        }
+
         public Builder env(String name, String value) {
             env.put(name, value);
             return this;
         }
 
         public TargetJvm start() throws IOException {
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(prefix);
             cmd.add(java.toString());
             cmd.add("-Xshare:auto");
             cmd.addAll(jvmArgs);
