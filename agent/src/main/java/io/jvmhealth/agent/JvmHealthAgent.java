@@ -15,11 +15,11 @@ public final class JvmHealthAgent {
     }
 
     public static void premain(String args, Instrumentation instrumentation) {
-        AgentRuntime.start(args);
+        AgentRuntime.startAtLaunch(args);
     }
 
     public static void premain(String args) {
-        AgentRuntime.start(args);
+        AgentRuntime.startAtLaunch(args);
     }
 
     public static void agentmain(String args, Instrumentation instrumentation) {
