@@ -47,12 +47,32 @@ public final class AgentRuntime {
                 @Override
                 public void run() {
                     start(args);
+                    prepareChecks();
                 }
             }, START_THREAD);
             t.setDaemon(true);
             t.start();
         } catch (Throwable e) {
             fail("failed to start: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Creates the checks (MXBean look-ups) on this short-lived thread rather than on the evaluator's,
+     * which would otherwise keep the deep stack of the JDK's MXBean set-up resident for good. The
+     * evaluator creates them itself if this fails or comes second.
+     */
+    private static void prepareChecks() {
+        Running running;
+        synchronized (AgentRuntime.class) {
+            running = current;
+        }
+        if (running != null) {
+            try {
+                running.evaluator.prepare();
+            } catch (Throwable ignored) {
+                // the evaluator thread tries again and reports a failure as the check's result
+            }
         }
     }
 

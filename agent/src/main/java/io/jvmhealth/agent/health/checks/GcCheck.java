@@ -55,7 +55,14 @@ public final class GcCheck implements HealthCheck {
     }
 
     private boolean listen(NotificationEmitter emitter) {
-        NotificationListener listener = (notification, handback) -> onNotification(notification);
+        // An anonymous class, not a lambda: each lambda is a class spun at run time (measured
+        // cost in the host's memory); this one is loaded from the jar like the rest.
+        NotificationListener listener = new NotificationListener() {
+            @Override
+            public void handleNotification(Notification notification, Object handback) {
+                onNotification(notification);
+            }
+        };
         try {
             emitter.addNotificationListener(listener, null, null);
             registrations.add(new Registration(emitter, listener));
