@@ -19,12 +19,14 @@ JOLOKIA_VERSION="${JOLOKIA_VERSION:-2.6.0}"
 JMX_EXPORTER_VERSION="${JMX_EXPORTER_VERSION:-1.0.1}"
 
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
-  HELLO_RUNS=15; LAUNCH_RUNS=3; WRK_REPEATS=1; WRK_SECONDS=2; ATTACH_RUNS=3; EVAL_THREADS="100 1000 10000"
+  HELLO_ROUNDS=3; HELLO_PER_ROUND=5; LAUNCH_RUNS=3; WRK_REPEATS=1; WRK_SECONDS=2; ATTACH_RUNS=3; EVAL_THREADS="100 1000 10000"
 else
-  HELLO_RUNS=20; LAUNCH_RUNS=7; WRK_REPEATS=3; WRK_SECONDS=4; ATTACH_RUNS=5; EVAL_THREADS="100 1000 10000"
+  HELLO_ROUNDS=5; HELLO_PER_ROUND=4; LAUNCH_RUNS=7; WRK_REPEATS=3; WRK_SECONDS=4; ATTACH_RUNS=5; EVAL_THREADS="100 1000 10000"
 fi
 IDLE_MS=5000          # RSS and threads are read this long after the launch
-WRK_CONNECTIONS=4     # the agent serves at most 4 connections per client address; the kubelet uses 1
+WRK_CONNECTIONS=4     # keep-alive: the agent serves at most 4 connections per client address; the kubelet uses 1
+WRK_CLOSE_CONNECTIONS=2  # Connection: close: wrk opens the next connection before the server has closed the last
+                         # one, so 4 would race the 4-per-address cap (resets, counted as errors)
 WRK_THREADS=1
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -79,7 +81,6 @@ jar cfm "$FLOOR_JAR" "$WORK/floor.mf" -C "$CLASSES" FloorAgent.class
 JAVA="$(command -v java)"
 PROBE=("$JAVA" -cp "$CLASSES" Probe)
 RAW="$WORK/samples.tsv"; : > "$RAW"
-HYPERFINE_JSON="$WORK/hyperfine.json"
 
 # Agent option for each subject; {port} is replaced by a free port.
 agent_opt() {
@@ -102,22 +103,29 @@ health_path() {
 SUBJECTS=(none empty floor ours jolokia jmx)
 
 # --- 1. Hello start-up ----------------------------------------------------------------------------
-log "Hello wall time: hyperfine, $HELLO_RUNS runs per subject"
-hf=(hyperfine -N --style basic --warmup 3 --runs "$HELLO_RUNS" --export-json "$HYPERFINE_JSON")
-for s in "${SUBJECTS[@]}"; do
-  port="$("${PROBE[@]}" freeport)"
-  opt="$(agent_opt "$s")"; opt="${opt//\{port\}/$port}"
-  hf+=(-n "$s" "$JAVA ${opt:+$opt }-cp $CLASSES Hello")
+# In rounds (every subject in turn, HELLO_PER_ROUND runs each) so that noise from other work on the
+# machine spreads over all subjects instead of landing on one.
+log "Hello wall time: hyperfine, $((HELLO_ROUNDS * HELLO_PER_ROUND)) runs per subject in $HELLO_ROUNDS rounds"
+rm -f "$WORK"/hyperfine-*.json
+for ((r = 1; r <= HELLO_ROUNDS; r++)); do
+  hf=(hyperfine -N --style basic --warmup 1 --runs "$HELLO_PER_ROUND" --export-json "$WORK/hyperfine-$r.json")
+  for s in "${SUBJECTS[@]}"; do
+    port="$("${PROBE[@]}" freeport)"
+    opt="$(agent_opt "$s")"; opt="${opt//\{port\}/$port}"
+    hf+=(-n "$s" "$JAVA ${opt:+$opt }-cp $CLASSES Hello")
+  done
+  "${hf[@]}" >"$WORK/hyperfine.txt" 2>&1 || { cat "$WORK/hyperfine.txt" >&2; exit 1; }
 done
-"${hf[@]}" >"$WORK/hyperfine.txt" 2>&1 || { cat "$WORK/hyperfine.txt" >&2; exit 1; }
 
 # --- 2. launch to first 200, idle RSS and threads ---------------------------------------------------
+log "launch to first 200, RSS and threads: $LAUNCH_RUNS rounds, each launching every subject once"
+spec="$WORK/launch.spec"; : >"$spec"
 for s in "${SUBJECTS[@]}"; do
-  log "launch to first 200, RSS and threads: $s ($LAUNCH_RUNS launches)"
   opt="$(agent_opt "$s")"
   # shellcheck disable=SC2086
-  "${PROBE[@]}" launch "$s" "$LAUNCH_RUNS" "$IDLE_MS" "$(live_path "$s")" "$RAW" -- "$JAVA" $opt -jar "$SAMPLE_JAR" idle
+  (IFS=$'\t'; printf '%s\n' "$s	$(live_path "$s")	$(printf '%s\t' "$JAVA" $opt -jar "$SAMPLE_JAR" idle | sed 's/\t$//')") >>"$spec"
 done
+"${PROBE[@]}" launch "$LAUNCH_RUNS" "$IDLE_MS" "$RAW" "$spec"
 
 # --- 3. HTTP with wrk, host CPU per request ---------------------------------------------------------
 latency_ms() { # wrk latency like 362.00us, 1.23ms, 2.00s -> ms
@@ -127,10 +135,10 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 CLK_TCK="$(getconf CLK_TCK)"
 
 wrk_run() { # subject endpoint(live|health) mode(ka|close) url pid [record]
-  local s="$1" ep="$2" mode="$3" url="$4" pid="$5" record="${6:-1}" out before after hdr=()
-  [[ "$mode" == close ]] && hdr=(-H "Connection: close")
+  local s="$1" ep="$2" mode="$3" url="$4" pid="$5" record="${6:-1}" out before after hdr=() c="$WRK_CONNECTIONS"
+  [[ "$mode" == close ]] && hdr=(-H "Connection: close") && c="$WRK_CLOSE_CONNECTIONS"
   before="$(cpu_ticks "$pid")"
-  out="$(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency "${hdr[@]}" "$url" 2>&1)"
+  out="$(wrk -t"$WRK_THREADS" -c"$c" -d"${WRK_SECONDS}s" --latency "${hdr[@]}" "$url" 2>&1)"
   after="$(cpu_ticks "$pid")"
   [[ "$record" == 1 ]] || return 0
   local rps requests p50 p99 errors
@@ -150,31 +158,44 @@ wrk_run() { # subject endpoint(live|health) mode(ka|close) url pid [record]
     'BEGIN { printf "%s\t%s\t%.2f\n", k, s, t * 1000 / hz / n * 1000 }' >>"$RAW"
 }
 
+# All four hosts run at once (idle when not measured); the wrk runs go round-robin over them so
+# that noise from other work on the machine spreads over all subjects.
+declare -A PID BASE
 for s in floor ours jolokia jmx; do
   port="$("${PROBE[@]}" freeport)"
   opt="$(agent_opt "$s")"; opt="${opt//\{port\}/$port}"
-  log "wrk: $s ($WRK_REPEATS x ${WRK_SECONDS}s per endpoint and mode, $WRK_CONNECTIONS connections)"
   # shellcheck disable=SC2086
   "$JAVA" $opt -jar "$SAMPLE_JAR" idle </dev/null >"$WORK/host-$s.log" 2>&1 &
-  pid=$!
-  base="http://127.0.0.1:$port"
-  if ! "${PROBE[@]}" wait "$base$(live_path "$s")" 30000; then
-    log "$s did not answer on $base$(live_path "$s")"; kill "$pid"; exit 1
+  PID[$s]=$!
+  BASE[$s]="http://127.0.0.1:$port"
+done
+trap 'kill "${PID[@]}" 2>/dev/null || true' EXIT
+for s in floor ours jolokia jmx; do
+  if ! "${PROBE[@]}" wait "${BASE[$s]}$(live_path "$s")" 30000; then
+    log "$s did not answer on ${BASE[$s]}$(live_path "$s")"; exit 1
   fi
-  sleep 1
-  wrk_run "$s" live ka "$base$(live_path "$s")" "$pid" 0   # warm-up, not recorded
+done
+sleep 1
+log "wrk: $WRK_REPEATS rounds of ${WRK_SECONDS}s runs over every subject, endpoint and mode"
+for s in floor ours jolokia jmx; do  # warm-up, not recorded
   for ep in live health; do
     path="$([[ $ep == live ]] && live_path "$s" || health_path "$s")"
-    [[ "$path" == - ]] && continue
-    [[ $ep == health ]] && wrk_run "$s" health ka "$base$path" "$pid" 0
-    for ((r = 0; r < WRK_REPEATS; r++)); do
-      for mode in ka close; do
-        wrk_run "$s" "$ep" "$mode" "$base$path" "$pid"
+    [[ "$path" == - ]] || wrk_run "$s" "$ep" ka "${BASE[$s]}$path" "${PID[$s]}" 0
+  done
+done
+for ((r = 0; r < WRK_REPEATS; r++)); do
+  for ep in live health; do
+    for mode in ka close; do
+      for s in floor ours jolokia jmx; do
+        path="$([[ $ep == live ]] && live_path "$s" || health_path "$s")"
+        [[ "$path" == - ]] || wrk_run "$s" "$ep" "$mode" "${BASE[$s]}$path" "${PID[$s]}"
       done
     done
   done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
 done
+kill "${PID[@]}" 2>/dev/null || true
+wait 2>/dev/null || true
+trap - EXIT
 
 # --- 4. one evaluation's CPU time -------------------------------------------------------------------
 log "one evaluation's CPU time at $EVAL_THREADS threads"
@@ -202,14 +223,14 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "Command: \`scripts/bench.sh\`$([[ "${BENCH_QUICK:-0}" == 1 ]] && echo ' (BENCH_QUICK=1: fewer runs, not comparable)')."
   echo "Machine: $(nproc) cores ($cpu), ${mem_gb} GiB memory, $jdk; $(uname -sr)."
   echo "Peers: Jolokia JVM agent $JOLOKIA_VERSION (javaagent), jmx_exporter javaagent $JMX_EXPORTER_VERSION; agent commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)."
-  echo "One run's medians on this machine: Hello $HELLO_RUNS runs per subject (after 3 warm-ups), $LAUNCH_RUNS launches of"
-  echo "sample-target per subject (first 200 polled every 1 ms; RSS and threads read ${IDLE_MS} ms after launch), wrk"
-  echo "$WRK_REPEATS x ${WRK_SECONDS} s per endpoint and mode with $WRK_THREADS thread and $WRK_CONNECTIONS connections (keep-alive, and"
-  echo "\`Connection: close\`: a new connection per request as the kubelet does), host CPU from /proc/PID/stat."
+  echo "One run's medians on this machine: Hello $((HELLO_ROUNDS * HELLO_PER_ROUND)) runs per subject ($HELLO_ROUNDS rounds over all subjects), $LAUNCH_RUNS launches of"
+  echo "sample-target per subject in rounds (first 200 polled every 1 ms; RSS and threads read ${IDLE_MS} ms after launch), wrk"
+  echo "$WRK_REPEATS rounds x ${WRK_SECONDS} s per subject, endpoint and mode with $WRK_THREADS thread: keep-alive with $WRK_CONNECTIONS connections, and"
+  echo "\`Connection: close\` (a new connection per request, as the kubelet probes) with $WRK_CLOSE_CONNECTIONS; host CPU from /proc/PID/stat."
   echo "Peers' paths: /live is Jolokia's \`/jolokia/version\` and jmx_exporter's \`/-/healthy\`; /health is Jolokia's"
   echo "\`/jolokia/read/java.lang:type=Memory/HeapMemoryUsage\` and jmx_exporter's \`/metrics\`; the floor agent has /live only."
   echo
-  "$JAVA" -cp "$CLASSES" Report "$RAW" "$HYPERFINE_JSON"
+  "$JAVA" -cp "$CLASSES" Report "$RAW" "$WORK"/hyperfine-*.json
 } >"$result"
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"

@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  * <pre>
  * Probe freeport                                      prints a free TCP port
  * Probe wait URL TIMEOUT_MS                           polls URL until it answers 200 (exit 0) or the time is up (exit 1)
- * Probe launch SUBJECT RUNS IDLE_MS PATH OUT -- CMD   per run: a free port replaces {port} in CMD, CMD starts, PATH
+ * Probe launch RUNS IDLE_MS OUT SPEC                   SPEC has one subject a line: SUBJECT TAB PATH TAB CMD words separated
+ *                                                     by TAB. RUNS rounds, each launching every subject once in turn (so
+ *                                                     that noise from other work on the machine spreads over all subjects).
+ *                                                     Per launch: a free port replaces {port} in CMD, CMD starts, PATH
  *                                                     (or "-" for none) is polled every millisecond until it answers 200
  *                                                     ("first200_ms"), then at IDLE_MS after the launch VmRSS
  *                                                     ("rss_kb") and Threads ("threads") are read from /proc/PID/status
@@ -52,7 +55,18 @@ public final class Probe {
                 System.exit(waitFor200(uri.getHost(), uri.getPort(), uri.getRawPath(), deadline, null) ? 0 : 1);
                 break;
             case "launch":
-                launch(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]), args[4], args[5], command(args, 6));
+                List<String[]> spec = new ArrayList<>();
+                for (String line : Files.readAllLines(Paths.get(args[4]), StandardCharsets.UTF_8)) {
+                    if (!line.trim().isEmpty()) {
+                        spec.add(line.split("\t"));
+                    }
+                }
+                for (int round = 0; round < Integer.parseInt(args[1]); round++) {
+                    for (String[] subject : spec) {
+                        launch(subject[0], 1, Long.parseLong(args[2]), subject[1], args[3],
+                                Arrays.asList(subject).subList(2, subject.length));
+                    }
+                }
                 break;
             case "attach":
                 attach(Integer.parseInt(args[1]), args[2], args[3], command(args, 4));

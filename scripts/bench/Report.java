@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * Turns the benchmark's raw samples into the markdown tables: every metric as median (min-max) and
  * as a ratio to the floor agent, then the targets of issue 5 with the measured figure and whether
- * each is met. Usage: {@code Report SAMPLES.tsv HYPERFINE.json} (markdown on stdout).
+ * each is met. Usage: {@code Report SAMPLES.tsv HYPERFINE.json...} (markdown on stdout).
  * SAMPLES.tsv lines are {@code metric TAB subject TAB value}; a value "NA" means "not measurable".
  */
 public final class Report {
@@ -32,8 +32,8 @@ public final class Report {
                 r.add(f[0], f[1], f[2].equals("NA") ? Double.NaN : Double.parseDouble(f[2]));
             }
         }
-        if (args.length > 1 && Files.exists(Paths.get(args[1]))) {
-            r.hyperfine(new String(Files.readAllBytes(Paths.get(args[1])), StandardCharsets.UTF_8));
+        for (int i = 1; i < args.length; i++) {
+            r.hyperfine(new String(Files.readAllBytes(Paths.get(args[i])), StandardCharsets.UTF_8));
         }
         r.derive();
         r.render();
