@@ -45,6 +45,7 @@ if ((${#need[@]})); then
 fi
 
 mkdir -p "$WORK" "$OUT_DIR"
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 CLASSES="$WORK/classes"
 rm -rf "$CLASSES"; mkdir -p "$CLASSES"
 
@@ -223,6 +224,7 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "Command: \`scripts/bench.sh\`$([[ "${BENCH_QUICK:-0}" == 1 ]] && echo ' (BENCH_QUICK=1: fewer runs, not comparable)')."
   echo "Machine: $(nproc) cores ($cpu), ${mem_gb} GiB memory, $jdk; $(uname -sr)."
   echo "Peers: Jolokia JVM agent $JOLOKIA_VERSION (javaagent), jmx_exporter javaagent $JMX_EXPORTER_VERSION; agent commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo "Load average (1, 5, 15 min) at the start: $LOAD_AT_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: other work ran beside the benchmark)."
   echo "One run's medians on this machine: Hello $((HELLO_ROUNDS * HELLO_PER_ROUND)) runs per subject ($HELLO_ROUNDS rounds over all subjects), $LAUNCH_RUNS launches of"
   echo "sample-target per subject in rounds (first 200 polled every 1 ms; RSS and threads read ${IDLE_MS} ms after launch), wrk"
   echo "$WRK_REPEATS rounds x ${WRK_SECONDS} s per subject, endpoint and mode with $WRK_THREADS thread: keep-alive with $WRK_CONNECTIONS connections, and"
@@ -234,4 +236,12 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 } >"$result"
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"
+# README's Performance section shows the latest full run (between the bench-table markers).
+if [[ "${BENCH_QUICK:-0}" != 1 ]] && grep -q '^<!-- /bench-table -->' "$ROOT/README.md"; then
+  awk -v table="$result" '
+    /^<!-- bench-table/ { print; while ((getline line < table) > 0) if (line !~ /^# /) print line; skip = 1; next }
+    /^<!-- \/bench-table -->/ { skip = 0 }
+    !skip { print }' "$ROOT/README.md" >"$WORK/README.md" && cat "$WORK/README.md" >"$ROOT/README.md"
+  log "README.md Performance section updated"
+fi
 cat "$result"
