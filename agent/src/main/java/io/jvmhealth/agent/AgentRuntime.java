@@ -5,6 +5,7 @@ import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.Evaluator;
+import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.checks.BuiltInChecks;
 import io.jvmhealth.agent.http.HealthServer;
 import io.jvmhealth.agent.http.ListeningSocket;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * Starts and stops the one agent instance of this JVM, and publishes its state in system properties:
@@ -147,7 +149,7 @@ public final class AgentRuntime {
          * On the caller's (the host's) thread: validate-free work only, binding the port and
          * starting one thread. NanoHTTPD, Jackson and the MXBeans are loaded on that thread.
          */
-        static Running start(Settings settings, long began) throws IOException {
+        static Running start(final Settings settings, final long began) throws IOException {
             ListeningSocket socket;
             try {
                 socket = ListeningSocket.bind(settings.host, settings.port);
@@ -155,9 +157,21 @@ public final class AgentRuntime {
                 throw new BindException("port " + settings.port + " on " + settings.host + " is in use or not available ("
                         + e.getMessage() + "); choose another with port=N, or port=0 for a free one");
             }
-            Evaluator evaluator = new Evaluator(() -> BuiltInChecks.create(settings), settings.intervalMillis);
-            Running running = new Running(evaluator, socket);
-            evaluator.start(() -> running.serve(settings, began));
+            // Anonymous classes, not lambdas: a JVM's first lambdas cost milliseconds of bootstrapping
+            // and a class spun at run time each (measured with scripts/bench.sh), on the way to the first answer.
+            Evaluator evaluator = new Evaluator(new Evaluator.CheckFactory() {
+                @Override
+                public List<HealthCheck> create() {
+                    return BuiltInChecks.create(settings);
+                }
+            }, settings.intervalMillis);
+            final Running running = new Running(evaluator, socket);
+            evaluator.start(new Runnable() {
+                @Override
+                public void run() {
+                    running.serve(settings, began);
+                }
+            });
             return running;
         }
 

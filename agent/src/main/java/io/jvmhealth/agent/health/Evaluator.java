@@ -103,9 +103,19 @@ public final class Evaluator {
     }
 
     private void startThread() {
-        Thread t = new Thread(this::loop, THREAD_NAME);
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                loop();
+            }
+        }, THREAD_NAME);
         t.setDaemon(true);
-        t.setUncaughtExceptionHandler((dead, error) -> restart(error));
+        t.setUncaughtExceptionHandler(new Thread.UncaughtExceptionHandler() {
+            @Override
+            public void uncaughtException(Thread dead, Throwable error) {
+                restart(error);
+            }
+        });
         thread = t;
         t.start();
     }

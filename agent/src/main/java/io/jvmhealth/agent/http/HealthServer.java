@@ -66,7 +66,12 @@ public final class HealthServer extends NanoHTTPD {
         this.details = details;
         this.token = token;
         this.pool = new WorkerPool(WORKERS, QUEUE, WORKER_IDLE_SECONDS);
-        setServerSocketFactory(() -> socket);
+        setServerSocketFactory(new ServerSocketFactory() {
+            @Override
+            public java.net.ServerSocket create() {
+                return socket;
+            }
+        });
         setAsyncRunner(pool);
     }
 

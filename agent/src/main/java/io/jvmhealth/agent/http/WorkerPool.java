@@ -76,7 +76,12 @@ final class WorkerPool implements NanoHTTPD.AsyncRunner {
         workers++;
         Thread t = null;
         try {
-            t = factory.newThread(this::work);
+            t = factory.newThread(new Runnable() {
+                @Override
+                public void run() {
+                    work();
+                }
+            });
             threads.add(t);
             t.start();
             return true;

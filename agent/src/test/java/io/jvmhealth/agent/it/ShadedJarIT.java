@@ -39,8 +39,8 @@ class ShadedJarIT {
                 }
             }
             assertEquals(new ArrayList<String>(), foreign, "entries outside io/jvmhealth/agent/ and META-INF/");
-            assertTrue(relocated > 100, "the libraries are inside, relocated: " + relocated + " entries");
-            for (String lib : new String[] {"nanohttpd/NanoHTTPD.class", "jackson/core/JsonFactory.class", "bytebuddy/agent/ByteBuddyAgent.class"}) {
+            assertTrue(relocated > 50, "the libraries are inside, relocated: " + relocated + " entries");
+            for (String lib : new String[] {"nanohttpd/NanoHTTPD.class", "bytebuddy/agent/ByteBuddyAgent.class"}) {
                 assertNotNull(jar.getEntry("io/jvmhealth/agent/shaded/" + lib), lib);
             }
             System.out.println("[ShadedJarIT] " + classes + " classes, " + relocated + " relocated entries, none outside io/jvmhealth/agent/ and META-INF/");

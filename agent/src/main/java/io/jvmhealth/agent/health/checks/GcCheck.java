@@ -37,7 +37,12 @@ public final class GcCheck implements HealthCheck {
         this.unhealthyAt = unhealthyAt;
         this.windowMillis = windowMillis;
         this.window = new PauseWindow(TimeUnit.MILLISECONDS.toNanos(windowMillis), BUCKETS, System.nanoTime());
-        this.events = new GcEvents(collectors, this::onGc);
+        this.events = new GcEvents(collectors, new GcEvents.Sink() {
+            @Override
+            public void onGc(String bean, String action, String cause, CompositeData gcInfo) {
+                record(bean, action, cause, gcInfo);
+            }
+        });
         for (GarbageCollectorMXBean bean : collectors) {
             boolean pause = GcPauses.isPauseBean(bean.getName());
             (pause ? pauseBeans : concurrentBeans).add(bean.getName());
@@ -47,7 +52,7 @@ public final class GcCheck implements HealthCheck {
         }
     }
 
-    private void onGc(String bean, String action, String cause, CompositeData gcInfo) {
+    private void record(String bean, String action, String cause, CompositeData gcInfo) {
         if (GcPauses.isPause(bean, action, cause)) {
             long durationMillis = ((Number) gcInfo.get("duration")).longValue();
             window.record(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(durationMillis));

@@ -28,7 +28,14 @@ final class GcEvents implements AutoCloseable {
     private final NotificationListener listener;
 
     GcEvents(List<GarbageCollectorMXBean> collectors, Sink sink) {
-        this.listener = (notification, handback) -> dispatch(notification, sink);
+        // Anonymous classes rather than lambdas throughout the agent: each lambda is a class spun at
+        // run time, and the first ones bootstrap invokedynamic (measured with scripts/bench.sh).
+        this.listener = new NotificationListener() {
+            @Override
+            public void handleNotification(Notification notification, Object handback) {
+                dispatch(notification, sink);
+            }
+        };
         for (GarbageCollectorMXBean bean : collectors) {
             if (bean instanceof NotificationEmitter) {
                 try {

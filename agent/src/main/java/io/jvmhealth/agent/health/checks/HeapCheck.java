@@ -54,10 +54,15 @@ public final class HeapCheck implements HealthCheck {
         }
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
-        this.events = poolNames.length == 0 ? null : new GcEvents(collectors, this::onGc);
+        this.events = poolNames.length == 0 ? null : new GcEvents(collectors, new GcEvents.Sink() {
+            @Override
+            public void onGc(String bean, String action, String cause, CompositeData gcInfo) {
+                record(bean, action, cause, gcInfo);
+            }
+        });
     }
 
-    private void onGc(String bean, String action, String cause, CompositeData gcInfo) {
+    private void record(String bean, String action, String cause, CompositeData gcInfo) {
         if (!GcPauses.reportsUsageAfterCollection(bean)) {
             return;
         }

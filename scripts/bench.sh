@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# Overhead and speed of the JVM Health Agent side by side with what operators would use instead,
+# in ONE run: no agent, an empty agent (the floor of agent loading), a minimal JDK-HttpServer floor
+# agent, ours, the Jolokia JVM agent and Prometheus jmx_exporter. Writes
+# scripts/bench-results/YYYY-MM-DD-HHMM.md (every metric as median (min-max) and as a ratio to the
+# floor agent, then the targets of issue 5). Usage: scripts/bench.sh  (root on Debian installs what
+# is missing; about 10 minutes on 2 cores). Environment knobs, for quick development runs only:
+#   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
+#   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (defaults: newest found on Maven Central)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$ROOT/scripts/bench-work"
+OUT_DIR="$ROOT/scripts/bench-results"
+SRC="$ROOT/scripts/bench"
+AGENT_JAR="$ROOT/agent/target/jvm-health-agent.jar"
+SAMPLE_JAR="$ROOT/sample-target/target/sample-target.jar"
+JOLOKIA_VERSION="${JOLOKIA_VERSION:-2.6.0}"
+JMX_EXPORTER_VERSION="${JMX_EXPORTER_VERSION:-1.0.1}"
+
+if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+  HELLO_ROUNDS=3; HELLO_PER_ROUND=5; LAUNCH_RUNS=3; WRK_REPEATS=1; WRK_SECONDS=2; ATTACH_RUNS=3; EVAL_THREADS="100 1000 10000"
+else
+  HELLO_ROUNDS=5; HELLO_PER_ROUND=4; LAUNCH_RUNS=7; WRK_REPEATS=3; WRK_SECONDS=4; ATTACH_RUNS=5; EVAL_THREADS="100 1000 10000"
+fi
+IDLE_MS=5000          # RSS and threads are read this long after the launch
+WRK_CONNECTIONS=4     # keep-alive: the agent serves at most 4 connections per client address; the kubelet uses 1
+WRK_CLOSE_CONNECTIONS=2  # Connection: close: wrk opens the next connection before the server has closed the last
+                         # one, so 4 would race the 4-per-address cap (resets, counted as errors)
+WRK_THREADS=1
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- tools ------------------------------------------------------------------------------------
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v curl >/dev/null || need+=(curl)
+command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+if ((${#need[@]})); then
+  log "installing ${need[*]} with apt-get"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+mkdir -p "$WORK" "$OUT_DIR"
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+CLASSES="$WORK/classes"
+rm -rf "$CLASSES"; mkdir -p "$CLASSES"
+
+# --- artifacts ----------------------------------------------------------------------------------
+if [[ ! -f "$AGENT_JAR" || ! -f "$SAMPLE_JAR" ]]; then
+  log "building the agent and sample-target jars"
+  (cd "$ROOT" && mvn -B -q -DskipTests install)
+fi
+
+fetch() { # groupId artifactId version [classifier] -> $WORK/<artifactId>-<version>[-classifier].jar
+  local g="$1" a="$2" v="$3" c="${4:-}" file
+  file="$WORK/$a-$v${c:+-$c}.jar"
+  if [[ ! -f "$file" ]]; then
+    log "downloading $g:$a:$v${c:+:$c} from Maven Central"
+    (cd "$WORK" && mvn -B -q dependency:copy -Dartifact="$g:$a:$v:jar${c:+:$c}" -DoutputDirectory="$WORK" \
+      -Dmdep.overWriteIfNewer=true >/dev/null)
+  fi
+  printf '%s' "$file"
+}
+JOLOKIA_JAR="$(fetch org.jolokia jolokia-agent-jvm "$JOLOKIA_VERSION" javaagent)"
+JMX_JAR="$(fetch io.prometheus.jmx jmx_prometheus_javaagent "$JMX_EXPORTER_VERSION")"
+JMX_CONFIG="$WORK/jmx_exporter.yaml"
+printf 'rules:\n  - pattern: ".*"\n' > "$JMX_CONFIG"
+
+log "compiling the helpers in scripts/bench"
+javac -d "$CLASSES" "$SRC/Hello.java" "$SRC/EmptyAgent.java" "$SRC/FloorAgent.java" "$SRC/Probe.java" "$SRC/Report.java"
+javac -cp "$AGENT_JAR" -d "$CLASSES" "$SRC/EvalCost.java"
+printf 'Premain-Class: EmptyAgent\n' > "$WORK/empty.mf"
+printf 'Premain-Class: FloorAgent\n' > "$WORK/floor.mf"
+EMPTY_JAR="$WORK/empty-agent.jar"; FLOOR_JAR="$WORK/floor-agent.jar"
+jar cfm "$EMPTY_JAR" "$WORK/empty.mf" -C "$CLASSES" EmptyAgent.class
+jar cfm "$FLOOR_JAR" "$WORK/floor.mf" -C "$CLASSES" FloorAgent.class
+
+JAVA="$(command -v java)"
+PROBE=("$JAVA" -cp "$CLASSES" Probe)
+RAW="$WORK/samples.tsv"; : > "$RAW"
+
+# Agent option for each subject; {port} is replaced by a free port.
+agent_opt() {
+  case "$1" in
+    none)    echo "" ;;
+    empty)   echo "-javaagent:$EMPTY_JAR" ;;
+    floor)   echo "-javaagent:$FLOOR_JAR={port}" ;;
+    ours)    echo "-javaagent:$AGENT_JAR=port={port},host=127.0.0.1" ;;
+    jolokia) echo "-javaagent:$JOLOKIA_JAR=port={port},host=127.0.0.1" ;;
+    jmx)     echo "-javaagent:$JMX_JAR=127.0.0.1:{port}:$JMX_CONFIG" ;;
+  esac
+}
+# The path each subject serves as its liveness answer and as its full health/metrics answer.
+live_path() {
+  case "$1" in floor|ours) echo /live ;; jolokia) echo /jolokia/version ;; jmx) echo /-/healthy ;; *) echo - ;; esac
+}
+health_path() {
+  case "$1" in ours) echo /health ;; jolokia) echo /jolokia/read/java.lang:type=Memory/HeapMemoryUsage ;; jmx) echo /metrics ;; *) echo - ;; esac
+}
+SUBJECTS=(none empty floor ours jolokia jmx)
+
+# --- 1. Hello start-up ----------------------------------------------------------------------------
+# In rounds (every subject in turn, HELLO_PER_ROUND runs each) so that noise from other work on the
+# machine spreads over all subjects instead of landing on one.
+log "Hello wall time: hyperfine, $((HELLO_ROUNDS * HELLO_PER_ROUND)) runs per subject in $HELLO_ROUNDS rounds"
+rm -f "$WORK"/hyperfine-*.json
+for ((r = 1; r <= HELLO_ROUNDS; r++)); do
+  hf=(hyperfine -N --style basic --warmup 1 --runs "$HELLO_PER_ROUND" --export-json "$WORK/hyperfine-$r.json")
+  for s in "${SUBJECTS[@]}"; do
+    port="$("${PROBE[@]}" freeport)"
+    opt="$(agent_opt "$s")"; opt="${opt//\{port\}/$port}"
+    hf+=(-n "$s" "$JAVA ${opt:+$opt }-cp $CLASSES Hello")
+  done
+  "${hf[@]}" >"$WORK/hyperfine.txt" 2>&1 || { cat "$WORK/hyperfine.txt" >&2; exit 1; }
+done
+
+# --- 2. launch to first 200, idle RSS and threads ---------------------------------------------------
+log "launch to first 200, RSS and threads: $LAUNCH_RUNS rounds, each launching every subject once"
+spec="$WORK/launch.spec"; : >"$spec"
+for s in "${SUBJECTS[@]}"; do
+  opt="$(agent_opt "$s")"
+  # shellcheck disable=SC2086
+  (IFS=$'\t'; printf '%s\n' "$s	$(live_path "$s")	$(printf '%s\t' "$JAVA" $opt -jar "$SAMPLE_JAR" idle | sed 's/\t$//')") >>"$spec"
+done
+"${PROBE[@]}" launch "$LAUNCH_RUNS" "$IDLE_MS" "$RAW" "$spec"
+
+# --- 3. HTTP with wrk, host CPU per request ---------------------------------------------------------
+latency_ms() { # wrk latency like 362.00us, 1.23ms, 2.00s -> ms
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.4f", n }'
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+CLK_TCK="$(getconf CLK_TCK)"
+
+wrk_run() { # subject endpoint(live|health) mode(ka|close) url pid [record]
+  local s="$1" ep="$2" mode="$3" url="$4" pid="$5" record="${6:-1}" out before after hdr=() c="$WRK_CONNECTIONS"
+  [[ "$mode" == close ]] && hdr=(-H "Connection: close") && c="$WRK_CLOSE_CONNECTIONS"
+  before="$(cpu_ticks "$pid")"
+  out="$(wrk -t"$WRK_THREADS" -c"$c" -d"${WRK_SECONDS}s" --latency "${hdr[@]}" "$url" 2>&1)"
+  after="$(cpu_ticks "$pid")"
+  [[ "$record" == 1 ]] || return 0
+  local rps requests p50 p99 errors
+  rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+  requests="$(awk '/requests in/ { print $1 }' <<<"$out")"
+  p50="$(latency_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+  p99="$(latency_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+  errors="$(awk '/Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } /Non-2xx/ { n += $NF } END { print n + 0 }' <<<"$out")"
+  if [[ -z "$rps" || -z "$requests" || "$requests" == 0 ]]; then
+    log "wrk failed for $s $url: $out"; return 0
+  fi
+  printf 'rps_%s_%s\t%s\t%s\n' "$ep" "$mode" "$s" "$rps" >>"$RAW"
+  printf 'p50_%s_%s\t%s\t%s\n' "$ep" "$mode" "$s" "$p50" >>"$RAW"
+  printf 'p99_%s_%s\t%s\t%s\n' "$ep" "$mode" "$s" "$p99" >>"$RAW"
+  printf 'errors_%s_%s\t%s\t%s\n' "$ep" "$mode" "$s" "$errors" >>"$RAW"
+  awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" -v k="cpu1k_${ep}_${mode}" -v s="$s" \
+    'BEGIN { printf "%s\t%s\t%.2f\n", k, s, t * 1000 / hz / n * 1000 }' >>"$RAW"
+}
+
+# All four hosts run at once (idle when not measured); the wrk runs go round-robin over them so
+# that noise from other work on the machine spreads over all subjects.
+declare -A PID BASE
+for s in floor ours jolokia jmx; do
+  port="$("${PROBE[@]}" freeport)"
+  opt="$(agent_opt "$s")"; opt="${opt//\{port\}/$port}"
+  # shellcheck disable=SC2086
+  "$JAVA" $opt -jar "$SAMPLE_JAR" idle </dev/null >"$WORK/host-$s.log" 2>&1 &
+  PID[$s]=$!
+  BASE[$s]="http://127.0.0.1:$port"
+done
+trap 'kill "${PID[@]}" 2>/dev/null || true' EXIT
+for s in floor ours jolokia jmx; do
+  if ! "${PROBE[@]}" wait "${BASE[$s]}$(live_path "$s")" 30000; then
+    log "$s did not answer on ${BASE[$s]}$(live_path "$s")"; exit 1
+  fi
+done
+sleep 1
+log "wrk: $WRK_REPEATS rounds of ${WRK_SECONDS}s runs over every subject, endpoint and mode"
+for s in floor ours jolokia jmx; do  # warm-up, not recorded
+  for ep in live health; do
+    path="$([[ $ep == live ]] && live_path "$s" || health_path "$s")"
+    [[ "$path" == - ]] || wrk_run "$s" "$ep" ka "${BASE[$s]}$path" "${PID[$s]}" 0
+  done
+done
+for ((r = 0; r < WRK_REPEATS; r++)); do
+  for ep in live health; do
+    for mode in ka close; do
+      for s in floor ours jolokia jmx; do
+        path="$([[ $ep == live ]] && live_path "$s" || health_path "$s")"
+        [[ "$path" == - ]] || wrk_run "$s" "$ep" "$mode" "${BASE[$s]}$path" "${PID[$s]}"
+      done
+    done
+  done
+done
+kill "${PID[@]}" 2>/dev/null || true
+wait 2>/dev/null || true
+trap - EXIT
+
+# --- 4. one evaluation's CPU time -------------------------------------------------------------------
+log "one evaluation's CPU time at $EVAL_THREADS threads"
+# shellcheck disable=SC2086
+"$JAVA" -Xss256k -cp "$CLASSES:$AGENT_JAR" EvalCost "$RAW" $EVAL_THREADS 2>"$WORK/evalcost.log" || { cat "$WORK/evalcost.log" >&2; exit 1; }
+
+# --- 5. attach to first 200 -------------------------------------------------------------------------
+if unzip -l "$AGENT_JAR" 2>/dev/null | grep -q 'io/jvmhealth/agent/cli/Cli.class'; then
+  log "attach to first 200: $ATTACH_RUNS runs"
+  "${PROBE[@]}" attach "$ATTACH_RUNS" "$RAW" "$AGENT_JAR" -- "$JAVA" -jar "$SAMPLE_JAR" idle
+else
+  log "attach: the attach CLI (io.jvmhealth.agent.cli.Cli) is not in the jar: reported as n/a"
+  printf 'attach_ms\tours\tNA\n' >>"$RAW"
+fi
+
+# --- report -----------------------------------------------------------------------------------------
+stamp="$(date -u +%Y-%m-%d-%H%M)"
+result="$OUT_DIR/$stamp.md"
+mem_gb="$(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
+jdk="$("$JAVA" -version 2>&1 | sed -n 2p)"
+cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+{
+  echo "# Benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Command: \`scripts/bench.sh\`$([[ "${BENCH_QUICK:-0}" == 1 ]] && echo ' (BENCH_QUICK=1: fewer runs, not comparable)')."
+  echo "Machine: $(nproc) cores ($cpu), ${mem_gb} GiB memory, $jdk; $(uname -sr)."
+  echo "Peers: Jolokia JVM agent $JOLOKIA_VERSION (javaagent), jmx_exporter javaagent $JMX_EXPORTER_VERSION; agent commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo "Load average (1, 5, 15 min) at the start: $LOAD_AT_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: other work ran beside the benchmark)."
+  echo "One run's medians on this machine: Hello $((HELLO_ROUNDS * HELLO_PER_ROUND)) runs per subject ($HELLO_ROUNDS rounds over all subjects), $LAUNCH_RUNS launches of"
+  echo "sample-target per subject in rounds (first 200 polled every 1 ms; RSS and threads read ${IDLE_MS} ms after launch), wrk"
+  echo "$WRK_REPEATS rounds x ${WRK_SECONDS} s per subject, endpoint and mode with $WRK_THREADS thread: keep-alive with $WRK_CONNECTIONS connections, and"
+  echo "\`Connection: close\` (a new connection per request, as the kubelet probes) with $WRK_CLOSE_CONNECTIONS; host CPU from /proc/PID/stat."
+  echo "Peers' paths: /live is Jolokia's \`/jolokia/version\` and jmx_exporter's \`/-/healthy\`; /health is Jolokia's"
+  echo "\`/jolokia/read/java.lang:type=Memory/HeapMemoryUsage\` and jmx_exporter's \`/metrics\`; the floor agent has /live only."
+  echo
+  "$JAVA" -cp "$CLASSES" Report "$RAW" "$WORK"/hyperfine-*.json
+} >"$result"
+cp "$RAW" "$WORK/samples-$stamp.tsv"
+log "wrote $result"
+# README's Performance section shows the latest full run (between the bench-table markers).
+if [[ "${BENCH_QUICK:-0}" != 1 ]] && grep -q '^<!-- /bench-table -->' "$ROOT/README.md"; then
+  awk -v table="$result" '
+    /^<!-- bench-table/ { print; while ((getline line < table) > 0) if (line !~ /^# /) print line; skip = 1; next }
+    /^<!-- \/bench-table -->/ { skip = 0 }
+    !skip { print }' "$ROOT/README.md" >"$WORK/README.md" && cat "$WORK/README.md" >"$ROOT/README.md"
+  log "README.md Performance section updated"
+fi
+cat "$result"

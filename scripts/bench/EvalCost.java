@@ -1,0 +1,114 @@
+import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.health.Evaluator;
+import io.jvmhealth.agent.health.checks.BuiltInChecks;
+import io.jvmhealth.agent.health.checks.DeadlockCheck;
+
+import java.io.FileWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * CPU time of one health evaluation ({@link Evaluator#evaluateOnce()}, the default checks) with N live
+ * threads, measured inside the JVM. Usage: {@code EvalCost OUT N [N...]}.
+ *
+ * <p>Per evaluation: the calling thread's CPU time ({@link ThreadMXBean#getCurrentThreadCpuTime()})
+ * plus the CPU time of HotSpot's "VM Thread" over the same call (from /proc/self/task/TID/schedstat,
+ * in ns), because deadlock detection runs there, at a safepoint, not on the caller. Threads are
+ * parked daemon threads, the total live count brought to N. Appends {@code eval_cpu_us_N},
+ * {@code deadlock_cpu_us_N} (the deadlock check alone) percentiles to OUT.
+ */
+public final class EvalCost {
+    private static final int WARMUP = 200;
+
+    public static void main(String[] args) throws Exception {
+        String out = args[0];
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Settings settings = Settings.defaults();
+        Evaluator evaluator = new Evaluator(BuiltInChecks.create(settings), settings.intervalMillis);
+        DeadlockCheck deadlock = new DeadlockCheck(mx);
+        Path vmThread = vmThreadSchedstat();
+        List<Thread> started = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            int n = Integer.parseInt(args[i]);
+            int missing = n - mx.getThreadCount();
+            CountDownLatch up = new CountDownLatch(Math.max(0, missing));
+            for (int k = 0; k < missing; k++) {
+                Thread t = new Thread(() -> {
+                    up.countDown();
+                    while (true) {
+                        LockSupport.park();
+                    }
+                }, "parked-" + started.size());
+                t.setDaemon(true);
+                t.start();
+                started.add(t);
+            }
+            up.await();
+            int runs = n >= 10_000 ? 300 : 2000;
+            long[] eval = measure(mx, vmThread, runs, evaluator::evaluateOnce);
+            long[] scan = measure(mx, vmThread, runs, deadlock::evaluate);
+            int live = mx.getThreadCount();
+            try (PrintWriter w = new PrintWriter(new FileWriter(out, true))) {
+                for (long v : eval) {
+                    w.println("eval_cpu_us_" + n + "\tours\t" + v / 1000.0);
+                }
+                for (long v : scan) {
+                    w.println("deadlock_cpu_us_" + n + "\tours\t" + v / 1000.0);
+                }
+            }
+            System.err.printf("%d live threads: evaluation p50 %.1f us p90 %.1f us; deadlock check p50 %.1f us (%d runs)%n",
+                    live, pct(eval, 50) / 1000.0, pct(eval, 90) / 1000.0, pct(scan, 50) / 1000.0, runs);
+        }
+    }
+
+    /** Returns the per-call CPU times in ns (caller + VM Thread), sorted. */
+    private static long[] measure(ThreadMXBean mx, Path vmThread, int runs, Runnable call) throws IOException {
+        for (int i = 0; i < WARMUP; i++) {
+            call.run();
+        }
+        long[] samples = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long vm0 = schedstat(vmThread);
+            long c0 = mx.getCurrentThreadCpuTime();
+            call.run();
+            long c1 = mx.getCurrentThreadCpuTime();
+            long vm1 = schedstat(vmThread);
+            samples[i] = (c1 - c0) + (vm1 - vm0);
+        }
+        Arrays.sort(samples);
+        return samples;
+    }
+
+    private static long pct(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static Path vmThreadSchedstat() throws IOException {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Paths.get("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String comm = new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.US_ASCII).trim();
+                if (comm.equals("VM Thread")) {
+                    return task.resolve("schedstat");
+                }
+            }
+        }
+        throw new IllegalStateException("no VM Thread in /proc/self/task");
+    }
+
+    private static long schedstat(Path file) throws IOException {
+        String s = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
+        return Long.parseLong(s.substring(0, s.indexOf(' ')));
+    }
+}
