@@ -6,7 +6,8 @@
 # floor agent, then the targets of issue 5). Usage: scripts/bench.sh  (root on Debian installs what
 # is missing; about 10 minutes on 2 cores). Environment knobs, for quick development runs only:
 #   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
-#   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (defaults: newest found on Maven Central)
+#   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
+#                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,8 +16,6 @@ OUT_DIR="$ROOT/scripts/bench-results"
 SRC="$ROOT/scripts/bench"
 AGENT_JAR="$ROOT/agent/target/jvm-health-agent.jar"
 SAMPLE_JAR="$ROOT/sample-target/target/sample-target.jar"
-JOLOKIA_VERSION="${JOLOKIA_VERSION:-2.6.0}"
-JMX_EXPORTER_VERSION="${JMX_EXPORTER_VERSION:-1.0.1}"
 
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
   HELLO_ROUNDS=3; HELLO_PER_ROUND=5; LAUNCH_RUNS=3; WRK_REPEATS=1; WRK_SECONDS=2; ATTACH_RUNS=3; EVAL_THREADS="100 1000 10000"
@@ -65,6 +64,20 @@ fetch() { # groupId artifactId version [classifier] -> $WORK/<artifactId>-<versi
   fi
   printf '%s' "$file"
 }
+newest() { # groupId artifactId range version-prefix fallback -> the newest release Maven Central lists in range
+  local g="$1" a="$2" range="$3" prefix="$4" fallback="$5" meta v=""
+  # Resolving a version range makes Maven fetch the artifact's version list into the local repository.
+  (cd "$WORK" && mvn -B -q dependency:get -Dartifact="$g:$a:$range" -Dtransitive=false >/dev/null 2>&1) || true
+  meta="$HOME/.m2/repository/${g//.//}/$a/maven-metadata-central.xml"
+  if [[ -f "$meta" ]]; then
+    v="$(grep -o "<version>$prefix[^<]*</version>" "$meta" | sed 's/<[^>]*>//g' \
+      | grep -Eiv -- '-(rc|m[0-9]|alpha|beta|snapshot)' | sort -V | tail -n 1 || true)"
+  fi
+  printf '%s' "${v:-$fallback}"
+}
+JOLOKIA_VERSION="${JOLOKIA_VERSION:-$(newest org.jolokia jolokia-agent-jvm '[2.0,3.0)' 2. 2.6.0)}"
+JMX_EXPORTER_VERSION="${JMX_EXPORTER_VERSION:-$(newest io.prometheus.jmx jmx_prometheus_javaagent '[0.1,)' '' 1.0.1)}"
+log "peers: Jolokia $JOLOKIA_VERSION, jmx_exporter $JMX_EXPORTER_VERSION"
 JOLOKIA_JAR="$(fetch org.jolokia jolokia-agent-jvm "$JOLOKIA_VERSION" javaagent)"
 JMX_JAR="$(fetch io.prometheus.jmx jmx_prometheus_javaagent "$JMX_EXPORTER_VERSION")"
 JMX_CONFIG="$WORK/jmx_exporter.yaml"
