@@ -217,7 +217,9 @@ log "one evaluation's CPU time at $EVAL_THREADS threads"
 "$JAVA" -Xss256k -cp "$CLASSES:$AGENT_JAR" EvalCost "$RAW" $EVAL_THREADS 2>"$WORK/evalcost.log" || { cat "$WORK/evalcost.log" >&2; exit 1; }
 
 # --- 5. attach to first 200 -------------------------------------------------------------------------
-if unzip -l "$AGENT_JAR" 2>/dev/null | grep -q 'io/jvmhealth/agent/cli/Cli.class'; then
+# grep without -q reads to the end: with -q it would exit at the match, unzip would die of SIGPIPE, and
+# pipefail would turn the pipeline into a failure
+if unzip -l "$AGENT_JAR" 2>/dev/null | grep 'io/jvmhealth/agent/cli/Cli.class' >/dev/null; then
   log "attach to first 200: $ATTACH_RUNS runs"
   "${PROBE[@]}" attach "$ATTACH_RUNS" "$RAW" "$AGENT_JAR" -- "$JAVA" -jar "$SAMPLE_JAR" idle
 else

@@ -146,8 +146,8 @@ public final class AgentRuntime {
         }
 
         /**
-         * On the caller's (the host's) thread: validate-free work only, binding the port and
-         * starting one thread. NanoHTTPD, Jackson and the MXBeans are loaded on that thread.
+         * Binds the port (so a taken port fails here, with its reason) and starts the evaluator
+         * thread, which starts the server; NanoHTTPD and the MXBeans load on that thread.
          */
         static Running start(final Settings settings, final long began) throws IOException {
             ListeningSocket socket;
