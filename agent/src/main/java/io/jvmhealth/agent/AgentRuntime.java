@@ -22,7 +22,7 @@ import java.util.List;
  * the command-line tool through the attach API, without loading anything into the JVM).
  *
  * <p>Guarantees: every failure, including an option error, is caught and reported as one line on
- * stderr; at JVM start-up the host's thread only starts a thread ({@link #startInBackground}); a
+ * stderr; at JVM start-up the host's thread only starts a thread ({@link JvmHealthAgent#premain}); a
  * second start while running starts nothing; stop leaves no thread, socket or listener behind.
  */
 public final class AgentRuntime {
@@ -38,34 +38,14 @@ public final class AgentRuntime {
     }
 
     /**
-     * Starts the agent on a new daemon thread ({@code jvm-health-start}, which ends once the agent
-     * runs) and returns at once. Never throws.
+     * The start at JVM launch, on the agent's own {@code jvm-health-start} thread (see
+     * {@link JvmHealthAgent#premain}): nothing in the tool's own JVM, else {@link #start}.
      */
-    public static void startInBackground(String args) {
-        try {
-            Thread starter = new Thread(new Starter(args), "jvm-health-start");
-            starter.setDaemon(true);
-            starter.start();
-        } catch (Throwable e) {
-            fail("failed to start: " + e);
+    static void startAtLaunch(String args) {
+        if (Launch.isCommandLineTool()) {
+            return; // JAVA_TOOL_OPTIONS also reaches `java -jar jvm-health-agent.jar ...`: the tool's own JVM gets no agent
         }
-    }
-
-    /** A named class, not a lambda: the first lambda would bootstrap invokedynamic on the host's start-up thread. */
-    private static final class Starter implements Runnable {
-        private final String args;
-
-        Starter(String args) {
-            this.args = args;
-        }
-
-        @Override
-        public void run() {
-            if (Launch.isCommandLineTool()) {
-                return; // JAVA_TOOL_OPTIONS also reaches `java -jar jvm-health-agent.jar ...`: the tool's own JVM gets no agent
-            }
-            start(args);
-        }
+        start(args);
     }
 
     /** Starts the agent unless it already runs; returns the URL it serves, or null when it did not start. */

@@ -18,11 +18,35 @@ public final class JvmHealthAgent {
     }
 
     public static void premain(String args, Instrumentation instrumentation) {
-        AgentRuntime.startInBackground(args);
+        premain(args);
     }
 
     public static void premain(String args) {
-        AgentRuntime.startInBackground(args);
+        try {
+            Thread starter = new Thread(new Starter(args), "jvm-health-start");
+            starter.setDaemon(true);
+            starter.start();
+        } catch (Throwable ignored) {
+            // no thread to start the agent on: the application runs on without it
+        }
+    }
+
+    /**
+     * Runs the start on its own thread. Only this small class is loaded on the host's start-up
+     * thread: {@link AgentRuntime} (and everything its verification pulls in) loads on ours.
+     * A named class, not a lambda: the first lambda would bootstrap invokedynamic on the host's thread.
+     */
+    private static final class Starter implements Runnable {
+        private final String args;
+
+        Starter(String args) {
+            this.args = args;
+        }
+
+        @Override
+        public void run() {
+            AgentRuntime.startAtLaunch(args);
+        }
     }
 
     public static void agentmain(String args, Instrumentation instrumentation) {
