@@ -1,10 +1,7 @@
 package io.jvmhealth.agent.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,16 +22,7 @@ public final class OsThreads {
 
     /** Sorted thread names of {@code pid}. */
     public static List<String> names(long pid) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Paths.get("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
-                try {
-                    names.add(new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.UTF_8).trim());
-                } catch (IOException ended) {
-                    // the thread ended while we listed
-                }
-            }
-        }
+        List<String> names = new ArrayList<>(ProcessStats.threadNames(pid));
         Collections.sort(names);
         return names;
     }
