@@ -64,7 +64,7 @@ class ConflictingLibrariesIT {
             + "        .getDeclaredConstructor().newInstance();\n"
             + "    System.out.println(\"byte-buddy \" + generated + \" from \" + new File(ByteBuddy.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getName());\n"
             + "    System.out.println(\"host ready\");\n"
-            + "    Thread.sleep(60_000);\n"
+            + "    Thread.currentThread().join(60_000); // stays up while the test talks to its agent; the test kills it\n"
             + "  }\n"
             + "}\n";
 
