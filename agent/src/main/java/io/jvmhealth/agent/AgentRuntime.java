@@ -141,7 +141,7 @@ public final class AgentRuntime {
             // and a class spun at run time each (measured with scripts/bench.sh), on the way to the first answer.
             Evaluator evaluator = new Evaluator(new Evaluator.CheckFactory() {
                 @Override
-                public List<HealthCheck> create() {
+                public List<HealthCheck> create(Evaluator evaluator) {
                     return BuiltInChecks.create(settings);
                 }
             }, settings.intervalMillis);

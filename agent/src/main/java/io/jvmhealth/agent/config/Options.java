@@ -36,8 +36,7 @@ public final class Options {
             Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList("jvmhealth.url", "jvmhealth.error")));
 
     /** The built-in checks, in report order. */
-    public static final Set<String> CHECK_NAMES =
-            Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList("deadlock", "heap", "gc", "threads")));
+    public static final Set<String> CHECK_NAMES = io.jvmhealth.agent.health.CheckNames.BUILT_IN;
 
     /** Key -&gt; default value (null: none). Order is the order of {@code --help} and the README. */
     static final Map<String, String> DEFAULTS;
@@ -54,12 +53,27 @@ public final class Options {
         d.put("gc.window", "60s");
         d.put("threads.degraded", "2000");
         d.put("threads.unhealthy", "5000");
+        // The resource checks (memory, fds, cpu: issue 10) join the default list once they exist.
+        d.put("memory.degraded", "0.90");
+        d.put("memory.unhealthy", "0.97");
+        d.put("fds.degraded", "0.80");
+        d.put("fds.unhealthy", "0.95");
+        d.put("cpu.degraded", "0.25");
+        d.put("cpu.unhealthy", "off");
+        d.put("cpu.window", "60s");
         d.put("checks", "deadlock,heap,gc,threads");
         d.put("disable", "");
         d.put("details", "always");
         d.put("token", null);
         d.put("token.file", null);
         d.put("log", "info");
+        // Startup gates (issue 8), JMX rules and presets (issue 9), evidence (issue 10).
+        d.put("ready.port", "");
+        d.put("ready.after", "");
+        d.put("ready.auto", "true");
+        d.put("presets", "all");
+        d.put("evidence", "stderr");
+        d.put("evidence.dir", null);
         d.put("config", null);
         DEFAULTS = Collections.unmodifiableMap(d);
     }

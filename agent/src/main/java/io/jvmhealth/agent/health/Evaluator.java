@@ -19,6 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * replaced; each change of a check's status is logged once. When no evaluation completes for
  * {@link #STALL_INTERVALS} intervals (and at least {@link #MIN_STALL_MILLIS}), the published
  * snapshot answers "stalled" by itself.
+ *
+ * <p>Startup gates ({@link Role#STARTUP} checks): a gate that passes once is latched (and, unless it
+ * {@link HealthCheck#judgesReadinessOncePassed() keeps judging readiness}, no longer evaluated).
+ * "Started" is the first evaluation done and every gate passed; it is latched too. While a gate is
+ * pending, the pending gates are polled every {@link #GATE_POLL_MILLIS}, and a gate that sees its
+ * condition met at any other moment (an instrumented method returning) calls {@link #publishNow()}:
+ * either way a full evaluation is published at once, not at the next interval.
  */
 public final class Evaluator {
     /** Intervals without a completed evaluation before {@code /live} reports a stall. */
@@ -29,6 +36,8 @@ public final class Evaluator {
      */
     public static final long MIN_STALL_MILLIS = 5000;
     private static final int MAX_RESTARTS = 10;
+    /** How often pending startup gates are polled until every gate has passed. */
+    public static final long GATE_POLL_MILLIS = 25;
     static final String THREAD_NAME = "jvm-health-evaluator";
 
     private final CheckFactory factory;
@@ -38,6 +47,11 @@ public final class Evaluator {
     private SnapshotWriter writer;
     private boolean checksCreated;
     private final Map<String, Status> lastStatus = new HashMap<>();
+    /** Gates that have passed, with the result they passed with (evaluator thread only). */
+    private final Map<String, CheckResult> passedGates = new HashMap<>();
+    private boolean started;
+    private final long createdNanos = System.nanoTime();
+    private volatile boolean publishRequested;
     private volatile Snapshot current;
     private volatile boolean running;
     private volatile Thread thread;
@@ -47,7 +61,11 @@ public final class Evaluator {
 
     /** Creates the checks; called once, on the evaluator thread, so MXBean set-up stays off the host's threads. */
     public interface CheckFactory {
-        List<HealthCheck> create();
+        /**
+         * @param evaluator the evaluator that will run the checks: a gate that notices its condition
+         *                  met calls {@link Evaluator#publishNow()} on it
+         */
+        List<HealthCheck> create(Evaluator evaluator);
     }
 
     /**
@@ -62,7 +80,7 @@ public final class Evaluator {
 
     /** Convenience for fixed checks (tests, benchmarks). */
     public Evaluator(List<HealthCheck> checks, long intervalMillis) {
-        this(() -> checks, intervalMillis);
+        this(e -> checks, intervalMillis);
     }
 
     /** The latest snapshot; null only before {@link #start} or {@link #prepare()} has run. */
@@ -76,7 +94,7 @@ public final class Evaluator {
         if (!checksCreated) {
             // Set only after success: when the factory throws, the evaluator thread dies and its
             // replacement tries again.
-            checks = Collections.unmodifiableList(new ArrayList<>(factory.create()));
+            checks = Collections.unmodifiableList(new ArrayList<>(factory.create(this)));
             checksCreated = true;
         }
     }
@@ -213,12 +231,52 @@ public final class Evaluator {
                 next = now; // we fell behind (a slow evaluation or a paused JVM): do not try to catch up
             }
             while (running && (now = System.nanoTime()) - next < 0) {
-                LockSupport.parkNanos(this, next - now);
+                long wait = next - now;
+                boolean gatesPending = !started;
+                if (gatesPending) {
+                    wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(GATE_POLL_MILLIS));
+                }
+                if (!publishRequested) {
+                    LockSupport.parkNanos(this, wait);
+                }
                 if (Thread.interrupted() && !running) {
                     return;
                 }
+                if (running && (publishRequested || gatesPending && pendingGatePassed())) {
+                    break; // evaluate and publish now
+                }
             }
         }
+    }
+
+    /**
+     * Asks for a full evaluation to be published now (from any thread; cheap and never blocks): a
+     * gate calls it when it sees its condition met.
+     */
+    public void publishNow() {
+        publishRequested = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Polls the pending gates (evaluator thread); true when one of them now passes. */
+    private boolean pendingGatePassed() {
+        for (HealthCheck check : checks) {
+            if (check.role() != Role.STARTUP || passedGates.containsKey(check.name())) {
+                continue;
+            }
+            try {
+                CheckResult r = check.evaluate();
+                if (r != null && r.status() == Status.HEALTHY) {
+                    return true;
+                }
+            } catch (Throwable ignored) {
+                // the full evaluation reports it
+            }
+        }
+        return false;
     }
 
     /** How long without a completed evaluation before answers say "stalled". */
@@ -229,29 +287,57 @@ public final class Evaluator {
     /** Runs every check once and publishes the snapshot. Public for tests and benchmarks. */
     public Snapshot evaluateOnce() {
         prepare();
-        Map<String, CheckResult> results = new LinkedHashMap<>();
-        Map<String, CheckResult> liveness = new LinkedHashMap<>();
-        boolean deadlocked = false;
+        publishRequested = false;
+        List<Checked> evaluated = new ArrayList<>(checks.size());
+        List<String> pending = null;
         for (HealthCheck check : checks) {
+            String name = check.name();
+            Role role = check.role();
+            boolean gate = role == Role.STARTUP;
+            CheckResult latched = gate ? passedGates.get(name) : null;
             CheckResult result;
-            try {
-                result = check.evaluate();
-                if (result == null) {
-                    result = CheckResult.failed("check '" + check.name() + "' returned no result");
+            if (latched != null && !check.judgesReadinessOncePassed()) {
+                result = latched;
+            } else {
+                result = run(check);
+            }
+            boolean passed = latched != null;
+            if (gate && !passed && result.status() == Status.HEALTHY) {
+                passedGates.put(name, result);
+                passed = true;
+                AgentLog.info("startup gate '" + name + "' passed");
+            }
+            if (gate && !passed) {
+                if (pending == null) {
+                    pending = new ArrayList<>();
                 }
-            } catch (Throwable e) {
-                result = CheckResult.failed("check failed: " + describe(e));
+                pending.add(name);
             }
-            results.put(check.name(), result);
-            if (check.decidesLiveness()) {
-                liveness.put(check.name(), result);
-                deadlocked |= result.status() == Status.UNHEALTHY && !result.checkFailed();
+            boolean decidesReadiness = !gate || passed && check.judgesReadinessOncePassed();
+            evaluated.add(new Checked(name, role, decidesReadiness, passed, result));
+            if (!gate || passed && check.judgesReadinessOncePassed()) {
+                logChange(name, result);
             }
-            logChange(check.name(), result);
         }
-        Snapshot snapshot = writer.write(System.nanoTime(), System.currentTimeMillis(), results, liveness, deadlocked);
+        if (!started && pending == null) {
+            started = true;
+            if (!passedGates.isEmpty()) {
+                AgentLog.info("started: every startup gate passed " + passedGates.keySet() + ", "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdNanos) + " ms after the agent started");
+            }
+        }
+        Snapshot snapshot = writer.write(System.nanoTime(), System.currentTimeMillis(), evaluated, started, pending);
         current = snapshot;
         return snapshot;
+    }
+
+    private static CheckResult run(HealthCheck check) {
+        try {
+            CheckResult result = check.evaluate();
+            return result != null ? result : CheckResult.failed("check '" + check.name() + "' returned no result");
+        } catch (Throwable e) {
+            return CheckResult.failed("check failed: " + describe(e));
+        }
     }
 
     private void logChange(String name, CheckResult result) {

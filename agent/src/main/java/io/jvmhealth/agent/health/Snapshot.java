@@ -13,6 +13,7 @@ public final class Snapshot {
     private final long staleAfterNanos;
     private final boolean started;
     private final Status overall;
+    private final java.util.List<Checked> checks;
     private final Map<String, CheckResult> results;
     private final Reply live;
     private final Reply ready;
@@ -21,12 +22,17 @@ public final class Snapshot {
     private final Reply stale;
 
     Snapshot(long completedAtNanos, long staleAfterNanos, boolean started, Status overall,
-             Map<String, CheckResult> results, Reply live, Reply ready, Reply startedReply, Reply health, Reply stale) {
+             java.util.List<Checked> checks, Reply live, Reply ready, Reply startedReply, Reply health, Reply stale) {
         this.completedAtNanos = completedAtNanos;
         this.staleAfterNanos = staleAfterNanos;
         this.started = started;
         this.overall = overall;
-        this.results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
+        this.checks = Collections.unmodifiableList(new java.util.ArrayList<>(checks));
+        Map<String, CheckResult> byName = new LinkedHashMap<>();
+        for (Checked c : checks) {
+            byName.put(c.name(), c.result());
+        }
+        this.results = Collections.unmodifiableMap(byName);
         this.live = live;
         this.ready = ready;
         this.startedReply = startedReply;
@@ -47,8 +53,14 @@ public final class Snapshot {
         return overall;
     }
 
+    /** Every check's result by name, in report order. */
     public Map<String, CheckResult> results() {
         return results;
+    }
+
+    /** Every check with its role and result, in report order: what the endpoints are views of. */
+    public java.util.List<Checked> checks() {
+        return checks;
     }
 
     /** The answer for {@code /live}, {@code /ready}, {@code /started} or {@code /health} at {@code nowNanos}. */

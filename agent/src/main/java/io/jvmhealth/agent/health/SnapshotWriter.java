@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.health;
 
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,28 +36,54 @@ public final class SnapshotWriter {
     public Snapshot initial(long nowNanos) {
         Reply live = reply(OK, Status.HEALTHY, null, null, Collections.<String, CheckResult>emptyMap());
         return new Snapshot(nowNanos, staleAfterNanos, false, Status.UNHEALTHY,
-                Collections.<String, CheckResult>emptyMap(), live, notStarted, notStarted, notStarted, stale);
+                Collections.<Checked>emptyList(), live, notStarted, notStarted, notStarted, stale);
     }
 
     /**
-     * Builds the snapshot for one evaluation.
+     * Builds the snapshot for one evaluation; each endpoint is a view over {@code checks} by role
+     * (see {@link Role}).
      *
-     * @param results check name -&gt; result, in report order
-     * @param liveness the subset of results that decide {@code /live}
-     * @param deadlocked true when a liveness check observed (not failed to observe) an unhealthy state
+     * @param checks every check's result, in report order
+     * @param started the first evaluation is done and every gate has passed (latched by the caller)
+     * @param pendingGates the gates not passed yet, or null when none
      */
-    public Snapshot write(long nowNanos, long epochMillis, Map<String, CheckResult> results,
-                          Map<String, CheckResult> liveness, boolean deadlocked) {
+    public Snapshot write(long nowNanos, long epochMillis, List<Checked> checks, boolean started, List<String> pendingGates) {
         String timestamp = JsonBytes.isoSeconds(epochMillis);
+        Map<String, CheckResult> all = new LinkedHashMap<>();
+        Map<String, CheckResult> liveness = new LinkedHashMap<>();
+        Map<String, CheckResult> readiness = new LinkedHashMap<>();
+        Map<String, CheckResult> gates = new LinkedHashMap<>();
         Status overall = Status.HEALTHY;
-        for (CheckResult r : results.values()) {
+        Status readyStatus = Status.HEALTHY;
+        boolean liveFailed = false;
+        for (Checked c : checks) {
+            CheckResult r = c.result();
+            all.put(c.name(), r);
             overall = overall.worst(r.status());
+            if (c.decidesLiveness()) {
+                liveness.put(c.name(), r);
+                liveFailed |= r.status() == Status.UNHEALTHY && !r.checkFailed();
+            }
+            if (c.role() == Role.STARTUP) {
+                gates.put(c.name(), r);
+            }
+            if (c.decidesReadiness() || !started && c.role() == Role.STARTUP) {
+                readiness.put(c.name(), r);
+            }
+            if (c.decidesReadiness()) {
+                readyStatus = readyStatus.worst(r.status());
+            }
         }
-        Status liveStatus = deadlocked ? Status.UNHEALTHY : Status.HEALTHY;
-        Reply live = reply(deadlocked ? UNAVAILABLE : OK, liveStatus, timestamp, null, liveness);
-        Reply health = reply(overall == Status.UNHEALTHY ? UNAVAILABLE : OK, overall, timestamp, null, results);
-        Reply started = reply(OK, Status.HEALTHY, timestamp, null, Collections.<String, CheckResult>emptyMap());
-        return new Snapshot(nowNanos, staleAfterNanos, true, overall, results, live, health, started, health, stale);
+        String waiting = started ? null : "not started: waiting for " + String.join(", ", pendingGates);
+        Reply live = reply(liveFailed ? UNAVAILABLE : OK, liveFailed ? Status.UNHEALTHY : Status.HEALTHY, timestamp, null, liveness);
+        Reply health = reply(overall == Status.UNHEALTHY ? UNAVAILABLE : OK, overall, timestamp, null, all);
+        Reply ready = started
+                ? reply(readyStatus == Status.UNHEALTHY ? UNAVAILABLE : OK, readyStatus, timestamp, null, readiness)
+                : reply(UNAVAILABLE, Status.UNHEALTHY, timestamp, waiting, readiness);
+        Reply startedReply = started
+                ? reply(OK, Status.HEALTHY, timestamp, null, gates)
+                : reply(UNAVAILABLE, Status.UNHEALTHY, timestamp, waiting, gates);
+        return new Snapshot(nowNanos, staleAfterNanos, started, overall, checks, live, ready, startedReply, health, stale);
     }
 
     private static Reply reply(int code, Status status, String timestamp, String reason, Map<String, CheckResult> checks) {

@@ -33,8 +33,8 @@ class EvaluatorFailuresTest {
             }
 
             @Override
-            public boolean decidesLiveness() {
-                return liveness;
+            public Role role() {
+                return liveness ? Role.LIVENESS : Role.READINESS;
             }
         };
     }
@@ -71,7 +71,7 @@ class EvaluatorFailuresTest {
     void theEvaluatorThreadIsReplacedWhenItDies() {
         AtomicInteger calls = new AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<Thread> firstThread = new java.util.concurrent.atomic.AtomicReference<>();
-        Evaluator evaluator = new Evaluator(() -> {
+        Evaluator evaluator = new Evaluator(e -> {
             if (calls.incrementAndGet() == 1) {
                 firstThread.set(Thread.currentThread());
                 throw new IllegalStateException("factory bug on the first try");
@@ -98,7 +98,7 @@ class EvaluatorFailuresTest {
 
     @Test
     void anEvaluatorThatKeepsDyingGivesUpAndLiveReportsTheStall() {
-        Evaluator evaluator = new Evaluator(() -> {
+        Evaluator evaluator = new Evaluator(e -> {
             throw new IllegalStateException("always broken");
         }, 50);
         evaluator.start(null);
@@ -163,7 +163,7 @@ class EvaluatorFailuresTest {
     void checksListIsCreatedOnceAndRetriedOnlyAfterAFailure() {
         AtomicInteger calls = new AtomicInteger();
         List<HealthCheck> checks = Collections.singletonList(check("x", false, () -> CheckResult.healthy(null)));
-        Evaluator evaluator = new Evaluator(() -> {
+        Evaluator evaluator = new Evaluator(e -> {
             calls.incrementAndGet();
             return checks;
         }, 1000);

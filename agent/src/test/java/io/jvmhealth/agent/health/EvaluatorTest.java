@@ -42,8 +42,8 @@ class EvaluatorTest {
         }
 
         @Override
-        public boolean decidesLiveness() {
-            return liveness;
+        public Role role() {
+            return liveness ? Role.LIVENESS : Role.READINESS;
         }
     }
 

@@ -42,8 +42,8 @@ class StalledEvaluationOverHttpTest {
             }
 
             @Override
-            public boolean decidesLiveness() {
-                return true;
+            public io.jvmhealth.agent.health.Role role() {
+                return io.jvmhealth.agent.health.Role.LIVENESS;
             }
         };
         Evaluator evaluator = new Evaluator(Collections.singletonList(check), 100);

@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.health.checks;
 
 import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 
@@ -30,13 +31,13 @@ public final class BuiltInChecks {
 
     private static HealthCheck create(String name, Settings s) {
         switch (name) {
-            case "deadlock":
+            case CheckNames.DEADLOCK:
                 return new DeadlockCheck(ManagementFactory.getThreadMXBean());
-            case "heap":
+            case CheckNames.HEAP:
                 return new HeapCheck(ManagementFactory.getMemoryPoolMXBeans(), ManagementFactory.getGarbageCollectorMXBeans(), s.heapDegraded, s.heapUnhealthy);
-            case "gc":
+            case CheckNames.GC:
                 return new GcCheck(ManagementFactory.getGarbageCollectorMXBeans(), s.gcDegraded, s.gcUnhealthy, s.gcWindowMillis);
-            case "threads":
+            case CheckNames.THREADS:
                 return new ThreadsCheck(ManagementFactory.getThreadMXBean(), s.threadsDegraded, s.threadsUnhealthy);
             default:
                 throw new IllegalArgumentException("no built-in check named '" + name + "'");

@@ -1,6 +1,8 @@
 package io.jvmhealth.agent.health.checks;
 
+import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
 
@@ -33,12 +35,13 @@ public final class DeadlockCheck implements HealthCheck {
 
     @Override
     public String name() {
-        return "deadlock";
+        return CheckNames.DEADLOCK;
     }
 
+    /** A deadlock is the one built-in state that only a restart cures. */
     @Override
-    public boolean decidesLiveness() {
-        return true;
+    public Role role() {
+        return Role.LIVENESS;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.health.checks;
 
+import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
@@ -61,7 +62,7 @@ public final class GcCheck implements HealthCheck {
 
     @Override
     public String name() {
-        return "gc";
+        return CheckNames.GC;
     }
 
     @Override

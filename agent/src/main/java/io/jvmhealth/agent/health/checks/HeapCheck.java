@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.health.checks;
 
+import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
@@ -102,7 +103,7 @@ public final class HeapCheck implements HealthCheck {
 
     @Override
     public String name() {
-        return "heap";
+        return CheckNames.HEAP;
     }
 
     @Override

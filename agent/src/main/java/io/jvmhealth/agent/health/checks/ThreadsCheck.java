@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.health.checks;
 
+import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
@@ -22,7 +23,7 @@ public final class ThreadsCheck implements HealthCheck {
 
     @Override
     public String name() {
-        return "threads";
+        return CheckNames.THREADS;
     }
 
     @Override

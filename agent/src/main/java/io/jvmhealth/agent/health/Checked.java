@@ -1,0 +1,52 @@
+package io.jvmhealth.agent.health;
+
+/**
+ * One check's place in a snapshot: its name, the role it declared, whether its result takes part
+ * in {@code /ready}, and its result. Endpoints, verbose text, per-check paths and metrics are views
+ * over the list of these; none of them knows a check by name.
+ */
+public final class Checked {
+    private final String name;
+    private final Role role;
+    private final boolean decidesReadiness;
+    private final boolean passed;
+    private final CheckResult result;
+
+    Checked(String name, Role role, boolean decidesReadiness, boolean passed, CheckResult result) {
+        this.name = name;
+        this.role = role;
+        this.decidesReadiness = decidesReadiness;
+        this.passed = passed;
+        this.result = result;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /**
+     * True for liveness and readiness checks, and for a passed gate that keeps judging readiness
+     * ({@link HealthCheck#judgesReadinessOncePassed()}).
+     */
+    public boolean decidesReadiness() {
+        return decidesReadiness;
+    }
+
+    /** True when the liveness answer depends on this check. */
+    public boolean decidesLiveness() {
+        return role == Role.LIVENESS;
+    }
+
+    /** For a gate: true once it has passed (latched). False for other checks. */
+    public boolean passed() {
+        return passed;
+    }
+
+    public CheckResult result() {
+        return result;
+    }
+}

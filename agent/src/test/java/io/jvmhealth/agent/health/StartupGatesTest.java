@@ -1,0 +1,177 @@
+package io.jvmhealth.agent.health;
+
+import io.jvmhealth.agent.testing.Json;
+import io.jvmhealth.agent.testing.Poll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The check seam's startup side: gates hold /started and /ready, latch once passed, and publish at once. */
+class StartupGatesTest {
+
+    /** A gate whose condition the test sets. */
+    static final class Gate implements HealthCheck {
+        final String name;
+        final boolean keepsJudging;
+        final AtomicReference<CheckResult> next = new AtomicReference<>(CheckResult.of(Status.UNHEALTHY, "waiting", null));
+        final AtomicInteger evaluations = new AtomicInteger();
+
+        Gate(String name, boolean keepsJudging) {
+            this.name = name;
+            this.keepsJudging = keepsJudging;
+        }
+
+        void pass() {
+            next.set(CheckResult.healthy(null));
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Role role() {
+            return Role.STARTUP;
+        }
+
+        @Override
+        public boolean judgesReadinessOncePassed() {
+            return keepsJudging;
+        }
+
+        @Override
+        public CheckResult evaluate() {
+            evaluations.incrementAndGet();
+            return next.get();
+        }
+    }
+
+    private final EvaluatorTest.Scripted heap = new EvaluatorTest.Scripted("heap", false);
+    private final EvaluatorTest.Scripted deadlock = new EvaluatorTest.Scripted("deadlock", true);
+
+    private static Map<String, Object> json(Reply r) {
+        return Json.parseObject(new String(r.fullBody(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPendingGateHoldsStartedAndReadyButNeverLive() {
+        Gate gate = new Gate("port:8080", false);
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(deadlock, heap, gate), 1000);
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        assertFalse(s.isStarted());
+        assertEquals(503, s.started().code());
+        assertEquals(503, s.ready(now).code());
+        assertEquals(200, s.live(now).code(), "gates never touch /live");
+        Map<String, Object> started = json(s.started());
+        assertEquals("unhealthy", started.get("status"));
+        assertEquals("not started: waiting for port:8080", started.get("reason"));
+        assertEquals(java.util.Collections.singleton("port:8080"), ((Map<?, ?>) started.get("checks")).keySet());
+        assertEquals("waiting", Json.at(started, "checks", "port:8080", "reason"));
+        Map<String, Object> ready = json(s.ready(now));
+        assertEquals("unhealthy", Json.at(ready, "checks", "port:8080", "status"));
+        assertEquals("healthy", Json.at(ready, "checks", "heap", "status"));
+        assertNull(Json.at(json(s.live(now)), "checks", "port:8080"));
+    }
+
+    @Test
+    void aPassedGateIsLatchedAndNoLongerEvaluated() {
+        Gate gate = new Gate("after:com.acme.App.start", false);
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap, gate), 1000);
+        evaluator.evaluateOnce();
+        gate.pass();
+        Snapshot s = evaluator.evaluateOnce();
+        assertTrue(s.isStarted());
+        assertEquals(200, s.started().code());
+        assertEquals(200, s.ready(System.nanoTime()).code());
+        int evaluations = gate.evaluations.get();
+        gate.next.set(CheckResult.of(Status.UNHEALTHY, "would fail again", null));
+        s = evaluator.evaluateOnce();
+        assertEquals(evaluations, gate.evaluations.get(), "a latched gate is not evaluated again");
+        assertEquals(200, s.started().code());
+        assertEquals("healthy", Json.at(json(s.started()), "checks", "after:com.acme.App.start", "status"));
+        assertEquals(200, s.ready(System.nanoTime()).code());
+    }
+
+    @Test
+    void aGateThatKeepsJudgingFailsReadinessAfterStartButStartedStays200() {
+        Gate port = new Gate("port:8080", true);
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap, port), 1000);
+        port.pass();
+        assertEquals(200, evaluator.evaluateOnce().started().code());
+        port.next.set(CheckResult.of(Status.UNHEALTHY, "port 8080 is no longer listening", null));
+        Snapshot s = evaluator.evaluateOnce();
+        long now = System.nanoTime();
+        assertEquals(200, s.started().code(), "/started stays 200 once passed");
+        assertEquals(503, s.ready(now).code());
+        assertEquals("port 8080 is no longer listening", Json.at(json(s.ready(now)), "checks", "port:8080", "reason"));
+        assertEquals(200, s.live(now).code());
+        port.pass();
+        assertEquals(200, evaluator.evaluateOnce().ready(System.nanoTime()).code());
+    }
+
+    @Test
+    void startedNeedsEveryGate() {
+        Gate a = new Gate("port:1", false);
+        Gate b = new Gate("port:2", false);
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(a, b), 1000);
+        a.pass();
+        Snapshot s = evaluator.evaluateOnce();
+        assertEquals(503, s.started().code());
+        assertEquals("not started: waiting for port:2", json(s.started()).get("reason"));
+        b.pass();
+        assertEquals(200, evaluator.evaluateOnce().started().code());
+    }
+
+    @Test
+    void withoutGatesTheFirstEvaluationStarts() {
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap), 1000);
+        Snapshot s = evaluator.evaluateOnce();
+        assertEquals(200, s.started().code());
+        assertTrue(((Map<?, ?>) json(s.started()).get("checks")).isEmpty());
+    }
+
+    @Test
+    void aGateThatPassesIsPublishedWithinMillisecondsNotAtTheNextInterval() {
+        Gate polled = new Gate("port:8080", false);
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap, polled), 60_000);
+        evaluator.start(null);
+        try {
+            Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, x -> x != null && x.results().containsKey("heap"));
+            long passedAt = System.nanoTime();
+            polled.pass();
+            Poll.until("/started 200", Duration.ofSeconds(2), () -> evaluator.current().started().code(), c -> c == 200);
+            long millis = (System.nanoTime() - passedAt) / 1_000_000;
+            assertTrue(millis < 500, "published after " + millis + " ms with a 60 s interval");
+        } finally {
+            evaluator.stop();
+        }
+    }
+
+    @Test
+    void publishNowEvaluatesAtOnceWithALongInterval() {
+        Gate signalled = new Gate("after:X.run", false);
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap), 60_000);
+        evaluator.start(null);
+        try {
+            Snapshot first = Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current,
+                    x -> x != null && x.results().containsKey("heap"));
+            evaluator.publishNow();
+            Poll.until("a new snapshot", Duration.ofSeconds(1), evaluator::current, x -> x != first);
+        } finally {
+            evaluator.stop();
+        }
+        assertEquals(0, signalled.evaluations.get());
+    }
+}
