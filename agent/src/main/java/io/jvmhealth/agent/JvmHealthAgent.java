@@ -14,10 +14,14 @@ public final class JvmHealthAgent {
     /** Agent argument that makes {@link #agentmain} stop a running agent. */
     public static final String STOP = "stop";
 
+    /** The JVM's instrumentation, kept from premain or agentmain (null when started another way, e.g. by tests). */
+    private static volatile Instrumentation instrumentation;
+
     private JvmHealthAgent() {
     }
 
     public static void premain(String args, Instrumentation instrumentation) {
+        JvmHealthAgent.instrumentation = instrumentation;
         premain(args);
     }
 
@@ -50,7 +54,19 @@ public final class JvmHealthAgent {
     }
 
     public static void agentmain(String args, Instrumentation instrumentation) {
+        if (instrumentation != null) {
+            JvmHealthAgent.instrumentation = instrumentation;
+        }
         agentmain(args);
+    }
+
+    /**
+     * The instrumentation this JVM gave the agent, or null. For the parts that need it (method gates,
+     * framework recognition, seeing which classes the application has loaded); never used on the
+     * host's start-up thread.
+     */
+    public static Instrumentation instrumentation() {
+        return instrumentation;
     }
 
     public static void agentmain(String args) {
