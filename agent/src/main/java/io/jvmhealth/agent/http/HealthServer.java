@@ -3,8 +3,6 @@ package io.jvmhealth.agent.http;
 import fi.iki.elonen.NanoHTTPD;
 import io.jvmhealth.agent.config.Details;
 import io.jvmhealth.agent.health.Evaluator;
-import io.jvmhealth.agent.health.Reply;
-import io.jvmhealth.agent.health.Snapshot;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -240,21 +238,13 @@ public final class HealthServer extends NanoHTTPD {
                 return false;
             }
             int connection = !r.keepAlive ? 1 : r.http10KeepAlive ? 2 : 0;
-            if (r.path == RequestReader.UNKNOWN_PATH) {
+            if (!r.hasTarget()) {
                 w.write(404, ResponseWriter.NOT_FOUND_BODY, connection, withBody);
                 return r.keepAlive;
             }
-            Snapshot snapshot = evaluator.current();
-            long now = System.nanoTime();
-            Reply reply;
-            switch (r.path) {
-                case 0: reply = snapshot.live(now); break;
-                case 1: reply = snapshot.ready(now); break;
-                case 2: reply = snapshot.started(); break;
-                default: reply = snapshot.health(now); break;
-            }
             boolean full = details == Details.ALWAYS || details == Details.AUTHORIZED && r.bearerMatches(token);
-            w.write(reply.code(), full ? reply.fullBody() : reply.briefBody(), connection, withBody);
+            Answer answer = Router.route(r.buffer(), r.targetFrom, r.targetTo, full, evaluator.current(), System.nanoTime());
+            w.write(answer.code, answer.contentType, answer.body, connection, withBody);
             return r.keepAlive;
         }
 

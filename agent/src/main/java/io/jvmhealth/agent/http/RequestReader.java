@@ -23,16 +23,6 @@ final class RequestReader {
     static final int HEAD = 2;
     static final int OTHER_METHOD = 3;
 
-    static final int UNKNOWN_PATH = -1;
-    static final String[] PATHS = {"/live", "/ready", "/started", "/health"};
-    private static final byte[][] PATH_BYTES = new byte[PATHS.length][];
-
-    static {
-        for (int i = 0; i < PATHS.length; i++) {
-            PATH_BYTES[i] = PATHS[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        }
-    }
-
     private final InputStream in;
     private final Socket socket;
     private final byte[] buf = new byte[MAX_HEAD_BYTES];
@@ -41,7 +31,9 @@ final class RequestReader {
 
     // The current request, valid after next() returned true.
     int method;
-    int path;
+    /** The request target ({@code /path?query}, absolute form reduced to its path) is {@code buf[targetFrom, targetTo)}; empty when none. */
+    int targetFrom;
+    int targetTo;
     boolean keepAlive;
     boolean http10KeepAlive;
     boolean hasBody;
@@ -122,7 +114,8 @@ final class RequestReader {
 
     private void reset() {
         method = OTHER_METHOD;
-        path = UNKNOWN_PATH;
+        targetFrom = 0;
+        targetTo = 0;
         keepAlive = false;
         http10KeepAlive = false;
         hasBody = false;
@@ -194,7 +187,7 @@ final class RequestReader {
         if (!parseVersion(sp2 + 1, to)) {
             return false;
         }
-        path = parseTarget(sp1 + 1, sp2);
+        parseTarget(sp1 + 1, sp2);
         return error == 0;
     }
 
@@ -215,11 +208,11 @@ final class RequestReader {
         return true;
     }
 
-    private int parseTarget(int from, int to) {
+    private void parseTarget(int from, int to) {
         if (to - from > 7 && equalsAsciiIgnoreCase(from, from + 7, "http://")) {
             int slash = indexOf('/', from + 7, to);
             if (slash < 0) {
-                return UNKNOWN_PATH;
+                return;
             }
             from = slash;
         }
@@ -227,25 +220,27 @@ final class RequestReader {
             if (!(to - from == 1 && buf[from] == '*')) {
                 error = 400;
             }
-            return UNKNOWN_PATH;
+            return;
         }
-        int pathEnd = to;
         for (int i = from; i < to; i++) {
             byte b = buf[i];
-            if ((b == '?' || b == '#') && pathEnd == to) {
-                pathEnd = i;
-            }
             if (b < 0x21 || b == 0x7f) { // controls, and (as negative bytes) anything not ASCII
                 error = 400;
-                return UNKNOWN_PATH;
+                return;
             }
         }
-        for (int p = 0; p < PATH_BYTES.length; p++) {
-            if (equalsBytes(from, pathEnd, PATH_BYTES[p])) {
-                return p;
-            }
-        }
-        return UNKNOWN_PATH;
+        targetFrom = from;
+        targetTo = to;
+    }
+
+    /** The request target as text (tests). */
+    String target() {
+        return new String(buf, targetFrom, targetTo - targetFrom, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** True when the request names a target that starts with {@code /}. */
+    boolean hasTarget() {
+        return targetTo > targetFrom;
     }
 
     private boolean parseHeader(int from, int to) {
@@ -328,18 +323,6 @@ final class RequestReader {
             }
         }
         return -1;
-    }
-
-    private boolean equalsBytes(int from, int to, byte[] expected) {
-        if (to - from != expected.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            if (buf[from + i] != expected[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private boolean equalsAscii(int from, int to, String s) {

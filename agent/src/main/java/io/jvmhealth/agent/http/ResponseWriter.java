@@ -14,8 +14,10 @@ final class ResponseWriter {
     private static final byte[] ALLOW = ascii("Allow: GET, HEAD\r\n");
     private static final byte[] CLOSE = ascii("Connection: close\r\n");
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
-    private static final String COMMON = "Content-Type: application/json\r\nCache-Control: no-store\r\n"
-            + "X-Content-Type-Options: nosniff\r\nContent-Length: ";
+    private static final String COMMON = "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ";
+    private static final byte[] COMMON_BYTES = ascii(COMMON);
+    private static final byte[] CONTENT_TYPE_JSON = ascii("Content-Type: " + Answer.JSON + "\r\n");
+    private static final byte[] CONTENT_TYPE_TEXT = ascii("Content-Type: " + Answer.TEXT + "\r\n");
 
     private static final byte[] OK = head(200, "OK");
     private static final byte[] UNAVAILABLE = head(503, "Service Unavailable");
@@ -48,9 +50,16 @@ final class ResponseWriter {
      * @param withBody false for HEAD: same head, no body
      */
     void write(int code, byte[] body, int connection, boolean withBody) throws IOException {
+        write(code, Answer.JSON, body, connection, withBody);
+    }
+
+    /** As {@link #write(int, byte[], int, boolean)}, with the body's content type. */
+    void write(int code, String contentType, byte[] body, int connection, boolean withBody) throws IOException {
         len = 0;
-        ensure(256 + (withBody ? body.length : 0));
+        ensure(384 + contentType.length() + (withBody ? body.length : 0));
         append(statusHead(code));
+        appendContentType(contentType);
+        append(COMMON_BYTES);
         appendDigits(body.length);
         append(CRLF);
         if (code == 405) {
@@ -93,6 +102,16 @@ final class ResponseWriter {
         }
     }
 
+    private void appendContentType(String contentType) {
+        if (Answer.JSON.equals(contentType)) {
+            append(CONTENT_TYPE_JSON);
+        } else if (Answer.TEXT.equals(contentType)) {
+            append(CONTENT_TYPE_TEXT);
+        } else {
+            append(ascii("Content-Type: " + contentType + "\r\n"));
+        }
+    }
+
     private void ensure(int capacity) {
         if (buf.length < capacity) {
             buf = new byte[Math.max(capacity, buf.length * 2)];
@@ -116,7 +135,7 @@ final class ResponseWriter {
     }
 
     private static byte[] head(int code, String text) {
-        return ascii("HTTP/1.1 " + code + " " + text + "\r\n" + COMMON);
+        return ascii("HTTP/1.1 " + code + " " + text + "\r\n");
     }
 
     private static byte[] ascii(String s) {

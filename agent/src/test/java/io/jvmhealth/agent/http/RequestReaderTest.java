@@ -37,31 +37,31 @@ class RequestReaderTest {
 
     @Test
     void parsesTheFourPathsWithGetAndHead() throws IOException {
-        for (int i = 0; i < RequestReader.PATHS.length; i++) {
-            RequestReader get = parsed("GET " + RequestReader.PATHS[i] + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        for (Endpoint e : Endpoint.values()) {
+            RequestReader get = parsed("GET " + e.path + " HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals(0, get.error);
             assertEquals(RequestReader.GET, get.method);
-            assertEquals(i, get.path);
+            assertEquals(e, endpoint(get));
             assertTrue(get.keepAlive);
-            RequestReader head = parsed("HEAD " + RequestReader.PATHS[i] + " HTTP/1.0\r\n\r\n");
+            RequestReader head = parsed("HEAD " + e.path + " HTTP/1.0\r\n\r\n");
             assertEquals(RequestReader.HEAD, head.method);
-            assertEquals(i, head.path);
+            assertEquals(e, endpoint(head));
             assertFalse(head.keepAlive, "HTTP/1.0 closes unless asked");
         }
     }
 
     @Test
     void queryAndAbsoluteFormDoNotChangeThePath() throws IOException {
-        assertEquals(0, parsed("GET /live?x=1 HTTP/1.1\r\n\r\n").path);
-        assertEquals(0, parsed("GET /live#frag HTTP/1.1\r\n\r\n").path);
-        assertEquals(3, parsed("GET http://pod:9555/health HTTP/1.1\r\n\r\n").path);
+        assertEquals(Endpoint.LIVE, endpoint(parsed("GET /live?x=1 HTTP/1.1\r\n\r\n")));
+        assertEquals(Endpoint.LIVE, endpoint(parsed("GET /live#frag HTTP/1.1\r\n\r\n")));
+        assertEquals(Endpoint.HEALTH, endpoint(parsed("GET http://pod:9555/health HTTP/1.1\r\n\r\n")));
     }
 
     @Test
     void bareLineFeedsAndLeadingBlankLinesAreTolerated() throws IOException {
         RequestReader r = parsed("\r\n\r\nGET /ready HTTP/1.1\nHost: x\n\n");
         assertEquals(0, r.error);
-        assertEquals(1, r.path);
+        assertEquals(Endpoint.READY, endpoint(r));
     }
 
     @Test
@@ -69,7 +69,7 @@ class RequestReaderTest {
         for (String path : Arrays.asList("/", "/live/", "/LIVE", "/../live", "/live/..", "/%6Cive", "/%zz", "/%", "//live", "*")) {
             RequestReader r = parsed("GET " + path + " HTTP/1.1\r\n\r\n");
             assertEquals(0, r.error, path);
-            assertEquals(RequestReader.UNKNOWN_PATH, r.path, path);
+            assertEquals(null, endpoint(r), path);
         }
     }
 
@@ -142,12 +142,12 @@ class RequestReaderTest {
         RequestReader r = reader("GET /live HTTP/1.1\r\n\r\nHEAD /ready HTTP/1.1\r\n\r\nGET /nope HTTP/1.1\r\n\r\nBREW");
         long deadline = System.nanoTime() + FAR;
         assertTrue(r.next(deadline));
-        assertEquals(0, r.path);
+        assertEquals(Endpoint.LIVE, endpoint(r));
         assertTrue(r.next(deadline));
-        assertEquals(1, r.path);
+        assertEquals(Endpoint.READY, endpoint(r));
         assertEquals(RequestReader.HEAD, r.method);
         assertTrue(r.next(deadline));
-        assertEquals(RequestReader.UNKNOWN_PATH, r.path);
+        assertEquals(null, endpoint(r));
         assertFalse(r.next(deadline), "an unfinished head at end of stream is dropped");
     }
 
@@ -218,5 +218,10 @@ class RequestReaderTest {
             read += n;
             return n;
         }
+    }
+
+    /** The endpoint the parsed target names, as the server routes it; null for none. */
+    private static Endpoint endpoint(RequestReader r) {
+        return r.hasTarget() ? Router.endpoint(r.buffer(), r.targetFrom, r.targetTo) : null;
     }
 }
