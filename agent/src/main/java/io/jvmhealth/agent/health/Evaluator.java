@@ -287,6 +287,7 @@ public final class Evaluator {
     /** Runs every check once and publishes the snapshot. Public for tests and benchmarks. */
     public Snapshot evaluateOnce() {
         prepare();
+        long began = System.nanoTime();
         publishRequested = false;
         List<Checked> evaluated = new ArrayList<>(checks.size());
         List<String> pending = null;
@@ -326,7 +327,8 @@ public final class Evaluator {
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdNanos) + " ms after the agent started");
             }
         }
-        Snapshot snapshot = writer.write(System.nanoTime(), System.currentTimeMillis(), evaluated, started, pending);
+        long now = System.nanoTime();
+        Snapshot snapshot = writer.write(now, System.currentTimeMillis(), evaluated, started, pending, now - began);
         current = snapshot;
         return snapshot;
     }

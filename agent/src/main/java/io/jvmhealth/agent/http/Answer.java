@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 final class Answer {
     static final String JSON = "application/json";
     static final String TEXT = "text/plain; charset=utf-8";
+    /** The Prometheus text exposition format. */
+    static final String METRICS = "text/plain; version=0.0.4; charset=utf-8";
 
     final int code;
     final String contentType;

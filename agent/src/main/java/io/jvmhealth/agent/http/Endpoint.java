@@ -1,37 +1,59 @@
 package io.jvmhealth.agent.http;
 
+import io.jvmhealth.agent.health.Probe;
+
 import java.nio.charset.StandardCharsets;
 
-/** The paths the agent serves; routing is by this enum, never by position in an array. */
+/**
+ * The paths the agent serves; routing is by this enum, never by position in an array. Besides
+ * these exact paths, {@code /health/<check>} ({@link #CHECK_PREFIX}) names one check.
+ */
 enum Endpoint {
-    LIVE("/live"),
-    READY("/ready"),
-    STARTED("/started"),
-    HEALTH("/health");
+    LIVE("/live", Probe.LIVE),
+    READY("/ready", Probe.READY),
+    STARTED("/started", Probe.STARTED),
+    HEALTH("/health", Probe.HEALTH),
+    METRICS("/metrics", null);
+
+    /** {@code /health/<check>}: one check alone. */
+    static final String CHECK_PREFIX = "/health/";
+    private static final byte[] CHECK_PREFIX_BYTES = CHECK_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
     final String path;
     final byte[] pathBytes;
+    /** The health answer this path serves; null for {@code /metrics}. */
+    final Probe probe;
 
-    Endpoint(String path) {
+    Endpoint(String path, Probe probe) {
         this.path = path;
         this.pathBytes = path.getBytes(StandardCharsets.US_ASCII);
+        this.probe = probe;
     }
 
     /** The endpoint whose path is exactly {@code buf[from, to)}, or null. */
     static Endpoint match(byte[] buf, int from, int to) {
         for (Endpoint e : values()) {
-            byte[] p = e.pathBytes;
-            if (to - from != p.length) {
-                continue;
-            }
-            int i = 0;
-            while (i < p.length && buf[from + i] == p[i]) {
-                i++;
-            }
-            if (i == p.length) {
+            if (to - from == e.pathBytes.length && startsWith(buf, from, to, e.pathBytes)) {
                 return e;
             }
         }
         return null;
+    }
+
+    /** Whether {@code buf[from, to)} is {@code /health/} followed by at least one character. */
+    static boolean isCheckPath(byte[] buf, int from, int to) {
+        return to - from > CHECK_PREFIX_BYTES.length && startsWith(buf, from, to, CHECK_PREFIX_BYTES);
+    }
+
+    private static boolean startsWith(byte[] buf, int from, int to, byte[] prefix) {
+        if (to - from < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (buf[from + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }
