@@ -18,6 +18,8 @@ enum Endpoint {
     /** {@code /health/<check>}: one check alone. */
     static final String CHECK_PREFIX = "/health/";
     private static final byte[] CHECK_PREFIX_BYTES = CHECK_PREFIX.getBytes(StandardCharsets.US_ASCII);
+    /** {@code values()} copies its array on every call: matching a request must not allocate. */
+    private static final Endpoint[] ALL = values();
 
     final String path;
     final byte[] pathBytes;
@@ -32,7 +34,7 @@ enum Endpoint {
 
     /** The endpoint whose path is exactly {@code buf[from, to)}, or null. */
     static Endpoint match(byte[] buf, int from, int to) {
-        for (Endpoint e : values()) {
+        for (Endpoint e : ALL) {
             if (to - from == e.pathBytes.length && startsWith(buf, from, to, e.pathBytes)) {
                 return e;
             }
