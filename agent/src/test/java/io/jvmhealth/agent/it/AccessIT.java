@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.it;
 
+import io.jvmhealth.agent.testing.AgentLines;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.ProcessStats;
@@ -199,7 +200,7 @@ class AccessIT {
     private static List<String> agentThreadNames(long pid) throws IOException {
         List<String> names = new ArrayList<>();
         for (String n : ProcessStats.threadNames(pid)) {
-            if (n.startsWith("jvm-health")) {
+            if (AgentLines.isAgentThread(n)) {
                 names.add(n);
             }
         }

@@ -3,6 +3,7 @@ package io.jvmhealth.agent.it;
 import io.jvmhealth.agent.testing.AgentCli;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Poll;
+import io.jvmhealth.agent.testing.Privileges;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -94,7 +95,7 @@ class AttachErrorsIT {
 
     @Test
     void anotherUsersJvmIsRefused() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Paths.get("/usr/bin/setpriv")),
+        Assumptions.assumeTrue(Privileges.isRoot() && Files.isExecutable(Paths.get("/usr/bin/setpriv")),
                 "SKIPPED: needs root and setpriv to run the tool as user nobody");
         Path jar = io.jvmhealth.agent.testing.Artifacts.agentJar();
         Assumptions.assumeTrue(readableByOthers(jar), "SKIPPED: " + jar + " is not readable by user nobody");

@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.AgentCli;
+import io.jvmhealth.agent.testing.AgentLines;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Json;
 import io.jvmhealth.agent.testing.OsThreads;
@@ -161,7 +162,7 @@ class AttachIT {
     }
 
     private static List<String> ours(List<String> names) {
-        return names.stream().filter(n -> n.startsWith("jvm-health")).collect(Collectors.toList());
+        return names.stream().filter(AgentLines::isAgentThread).collect(Collectors.toList());
     }
 
     static String lineFor(AgentCli.Result list, String pid) {

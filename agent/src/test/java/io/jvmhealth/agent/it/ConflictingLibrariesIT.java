@@ -1,18 +1,17 @@
 package io.jvmhealth.agent.it;
 
+import io.jvmhealth.agent.testing.AgentLines;
 import io.jvmhealth.agent.testing.Artifacts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.Json;
+import io.jvmhealth.agent.testing.OutputPump;
 import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.Test;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +23,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * jars on the class path and once before them: each side must get its own versions.
  */
 class ConflictingLibrariesIT {
-    private static final Pattern URL = Pattern.compile("serving /live /ready /started /health at (http://\\S+/)");
 
     private static final String HOST = "import com.fasterxml.jackson.core.*;\n"
             + "import fi.iki.elonen.NanoHTTPD;\n"
@@ -108,28 +105,16 @@ class ConflictingLibrariesIT {
         pb.environment().keySet().removeIf(k -> k.startsWith("JVMHEALTH_"));
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // ended
-            }
-        });
-        pump.setDaemon(true);
-        pump.start();
+        OutputPump pump = OutputPump.start(p.getInputStream(), "conflict-host-output");
         try {
-            Poll.until("the host to use its libraries (" + order + ")", Duration.ofSeconds(30), () -> new ArrayList<>(lines),
+            Poll.until("the host to use its libraries (" + order + ")", Duration.ofSeconds(30), pump::lines,
                     l -> l.contains("host ready") || !p.isAlive());
-            List<String> out = new ArrayList<>(lines);
+            List<String> out = pump.lines();
             assertTrue(out.contains("jackson 2.9.10 {\"by\":\"host\"}"), order + ": " + out);
             assertTrue(out.contains("nanohttpd host-nano from nanohttpd-2.2.0.jar"), order + ": " + out);
             assertTrue(out.contains("byte-buddy host-bytebuddy from byte-buddy-1.12.19.jar"), order + ": " + out);
-            String url = out.stream().map(URL::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no agent start line: " + out));
+            String url = AgentLines.url(out);
+            assertNotNull(url, "no agent start line: " + out);
             Http.Response health = Poll.until("/health from the agent", Duration.ofSeconds(15), () -> Http.get(url, "/health"),
                     r -> r.status == 200 && Json.at(r.json(), "checks", "heap", "status") != null);
             Map<String, Object> body = health.json();

@@ -4,6 +4,7 @@ import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.Json;
 import io.jvmhealth.agent.testing.Poll;
+import io.jvmhealth.agent.testing.Privileges;
 import io.jvmhealth.agent.testing.ProcessStats;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Assumptions;
@@ -131,7 +132,7 @@ class HostFaultsIT {
 
     @Test
     void aHostOutOfNativeThreadsDoesNotStopTheAgent() throws Exception {
-        Assumptions.assumeTrue(isRoot(), "SKIPPED: needs root to run the target under its own user id with ulimit -u");
+        Assumptions.assumeTrue(Privileges.isRoot(), "SKIPPED: needs root to run the target under its own user id with ulimit -u");
         // A user id of its own, so that ulimit -u (a per-user limit) counts only this JVM's threads.
         try (TargetJvm target = TargetJvm.builder()
                 .prefix("setpriv", "--reuid=54321", "--regid=54321", "--clear-groups", "bash", "-c", "ulimit -u 80; exec \"$@\"", "bash")
@@ -154,6 +155,9 @@ class HostFaultsIT {
                 }
             }
             assertTrue(target.process().isAlive());
+            // Existing workers take connections from the queue when no new thread can be started:
+            // every probe is answered, none is only closed.
+            assertEquals(30, answered, "probes answered while the host had no native thread to spare (" + refused + " closed)");
             target.run("threads-stop", Duration.ofSeconds(30));
             for (int i = 0; i < 20; i++) {
                 assertEquals(200, Http.get(url, "/live").status, "answers after the threads are back");
@@ -213,18 +217,6 @@ class HostFaultsIT {
         return Files.readSymbolicLink(Paths.get("/proc", Long.toString(target.pid()), "fd", "1")).toString().equals("/dev/null");
     }
 
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException ignored) {
-            // not Linux
-        }
-        return false;
-    }
 
     /** User plus system CPU time of the process, in clock ticks (/proc/PID/stat fields 14 and 15). */
     private static long cpuTicks(long pid) throws IOException {

@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.AgentCli;
+import io.jvmhealth.agent.testing.AgentLines;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.OsThreads;
 import io.jvmhealth.agent.testing.Poll;
@@ -78,8 +79,8 @@ class StopAttachCyclesIT {
                 AgentCli.Result status = AgentCli.run("status", pid);
                 assertEquals(3, status.exitCode, status.toString());
                 List<String> after = Poll.until("the agent's threads to end (cycle " + cycle + ")", WAIT,
-                        () -> OsThreads.names(target.pid()), names -> names.stream().noneMatch(n -> n.startsWith("jvm-health")));
-                assertTrue(after.stream().noneMatch(n -> n.startsWith("jvm-health")), after.toString());
+                        () -> OsThreads.names(target.pid()), names -> names.stream().noneMatch(AgentLines::isAgentThread));
+                assertTrue(after.stream().noneMatch(AgentLines::isAgentThread), after.toString());
             }
             List<String> end = Poll.until("the thread set of before the first attach", WAIT,
                     () -> OsThreads.names(target.pid()), baseline::equals);

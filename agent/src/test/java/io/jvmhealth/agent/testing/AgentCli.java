@@ -1,9 +1,6 @@
 package io.jvmhealth.agent.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,23 +66,12 @@ public final class AgentCli {
         public final long millis;
         private final List<String> command;
 
-        Result(List<String> command, int exitCode, String stdout, String stderr, long millis) {
+        Result(List<String> command, int exitCode, List<String> stdout, List<String> stderr, long millis) {
             this.command = command;
             this.exitCode = exitCode;
-            this.stdout = lines(stdout);
-            this.stderr = lines(stderr);
+            this.stdout = stdout;
+            this.stderr = stderr;
             this.millis = millis;
-        }
-
-        private static List<String> lines(String text) {
-            List<String> result = new ArrayList<>();
-            for (String line : text.split("\\R", -1)) {
-                result.add(line);
-            }
-            if (!result.isEmpty() && result.get(result.size() - 1).isEmpty()) {
-                result.remove(result.size() - 1);
-            }
-            return result;
         }
 
         /** The only stdout line; fails when there is not exactly one. */
@@ -116,42 +102,13 @@ public final class AgentCli {
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         long start = System.nanoTime();
         Process process = pb.start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread o = drain(process.getInputStream(), out);
-        Thread e = drain(process.getErrorStream(), err);
+        OutputPump out = OutputPump.start(process.getInputStream(), "agent-cli-stdout");
+        OutputPump err = OutputPump.start(process.getErrorStream(), "agent-cli-stderr");
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the tool did not exit within " + timeout.toMillis() + " ms: " + command);
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        o.join(5000);
-        e.join(5000);
-        return new Result(command, process.exitValue(), text(out), text(err), millis);
-    }
-
-    private static String text(ByteArrayOutputStream bytes) {
-        synchronized (bytes) {
-            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static Thread drain(InputStream in, ByteArrayOutputStream sink) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[4096];
-            try {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    synchronized (sink) {
-                        sink.write(buffer, 0, n);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        }, "agent-cli-drain");
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return new Result(command, process.exitValue(), out.linesAfterEnd(Duration.ofSeconds(5)), err.linesAfterEnd(Duration.ofSeconds(5)), millis);
     }
 }

@@ -44,7 +44,7 @@ public final class ProcessStats {
     public static int agentThreads(long pid) throws IOException {
         int n = 0;
         for (String name : threadNames(pid)) {
-            if (name.startsWith("jvm-health")) {
+            if (AgentLines.isAgentThread(name)) {
                 n++;
             }
         }
@@ -58,7 +58,7 @@ public final class ProcessStats {
     public static int otherThreads(long pid) throws IOException {
         int n = 0;
         for (String name : threadNames(pid)) {
-            if (!name.startsWith("jvm-health") && !name.contains("CompilerThre")) {
+            if (!AgentLines.isAgentThread(name) && !name.contains("CompilerThre")) {
                 n++;
             }
         }

@@ -1,9 +1,6 @@
 package io.jvmhealth.agent.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,19 +10,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real sample-target JVM started for a test, optionally with the agent, whose stdout and stderr
  * are collected line by line and whose stdin takes sample-target commands. Killed on close.
  */
 public final class TargetJvm implements AutoCloseable {
-    private static final Pattern URL = Pattern.compile("serving /live /ready /started /health at (http://\\S+/)");
 
     private final Process process;
-    private final List<String> stdout = new ArrayList<>();
-    private final List<String> stderr = new ArrayList<>();
+    private final OutputPump stdout;
+    private final OutputPump stderr;
     private final OutputStream stdin;
     private final List<String> command;
 
@@ -36,8 +30,8 @@ public final class TargetJvm implements AutoCloseable {
         pb.environment().putAll(env);
         process = pb.start();
         stdin = process.getOutputStream();
-        pump(process.getInputStream(), stdout, "stdout");
-        pump(process.getErrorStream(), stderr, "stderr");
+        stdout = OutputPump.start(process.getInputStream(), "target-stdout-pump");
+        stderr = OutputPump.start(process.getErrorStream(), "target-stderr-pump");
     }
 
     /** Starts a builder for a target on the tests' own JDK. */
@@ -111,23 +105,6 @@ public final class TargetJvm implements AutoCloseable {
         }
     }
 
-    private void pump(InputStream in, List<String> sink, String name) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (sink) {
-                        sink.add(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        }, "target-" + name + "-pump");
-        t.setDaemon(true);
-        t.start();
-    }
-
     public long pid() {
         return process.pid();
     }
@@ -155,25 +132,17 @@ public final class TargetJvm implements AutoCloseable {
     }
 
     public List<String> stdoutLines() {
-        synchronized (stdout) {
-            return new ArrayList<>(stdout);
-        }
+        return stdout.lines();
     }
 
     public List<String> stderrLines() {
-        synchronized (stderr) {
-            return new ArrayList<>(stderr);
-        }
+        return stderr.lines();
     }
 
     /** The agent's URL, read from its start line on stderr. */
     public String agentUrl(Duration timeout) {
-        String line = Poll.until("the agent's start line on stderr (" + this + ")", timeout,
-                () -> stderrLines().stream().filter(l -> URL.matcher(l).find()).findFirst().orElse(null),
-                l -> l != null);
-        Matcher m = URL.matcher(line);
-        m.find();
-        return m.group(1);
+        return Poll.until("the agent's start line on stderr (" + this + ")", timeout,
+                () -> AgentLines.url(stderrLines()), url -> url != null);
     }
 
     /** Waits for the target to exit and returns its exit code; fails at the deadline. */
@@ -184,9 +153,10 @@ public final class TargetJvm implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Stdout after the process ended (waits for the pump to drain). */
+    /** Stdout after the process ended: waits for the process to exit and for its stdout pump to read the last line. */
     public List<String> stdoutAfterExit() {
-        return Poll.until("stdout to drain", Duration.ofSeconds(5), this::stdoutLines, l -> !process.isAlive());
+        Poll.until("the target to exit (" + this + ")", Duration.ofSeconds(5), process::isAlive, alive -> !alive);
+        return stdout.linesAfterEnd(Duration.ofSeconds(5));
     }
 
     @Override
