@@ -83,7 +83,8 @@ class EndpointsIT {
 
     @Test
     void unknownPathsAre404() throws Exception {
-        for (String path : Arrays.asList("/", "/livez", "/live/", "/LIVE", "/metrics", "/../live", "/%6Cive")) {
+        for (String path : Arrays.asList("/", "/livez", "/live/", "/LIVE", "/metrics/", "/../live", "/%6Cive", "/health/", "/health/nope",
+                "/health/..%2Flive", "/health/heap/")) {
             Http.Response r = Http.get(url, path);
             assertEquals(404, r.status, path + ": " + r);
             assertEquals("application/json", r.header("Content-Type"), path);
