@@ -111,6 +111,67 @@ public final class AgentRuntime {
         AgentLog.error(message);
     }
 
+    /**
+     * The URL published for a listener bound to {@code address}: a wildcard address is reached on
+     * loopback ({@code 0.0.0.0} -&gt; {@code 127.0.0.1}, {@code ::} -&gt; {@code [::1]}), an IPv6 address
+     * is bracketed ({@code ::1} -&gt; {@code http://[::1]:9555/}).
+     */
+    static String url(InetAddress address, int port) {
+        String host;
+        if (address.isAnyLocalAddress()) {
+            host = address instanceof Inet6Address ? "[::1]" : "127.0.0.1";
+        } else if (address instanceof Inet6Address) {
+            host = "[" + ipv6Text((Inet6Address) address) + "]";
+        } else {
+            host = address.getHostAddress();
+        }
+        return "http://" + host + ":" + port + "/";
+    }
+
+    /**
+     * The address as RFC 5952 writes it ({@code ::1}, {@code fd00::1:2}: lower case, the longest run
+     * of zero groups as {@code ::}), with a zone as RFC 6874 puts it in a URL ({@code %25eth0});
+     * {@code getHostAddress()} writes {@code 0:0:0:0:0:0:0:1}.
+     */
+    static String ipv6Text(Inet6Address address) {
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder text = new StringBuilder(40);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        String full = address.getHostAddress();
+        int zone = full.indexOf('%');
+        if (zone >= 0) {
+            text.append("%25").append(full.substring(zone + 1));
+        }
+        return text.toString();
+    }
+
     /** One running instance: its evaluator, its socket and (once the evaluator thread started it) its server. */
     private static final class Running {
         final Evaluator evaluator;
@@ -122,7 +183,7 @@ public final class AgentRuntime {
         private Running(Evaluator evaluator, ListeningSocket socket) {
             this.evaluator = evaluator;
             this.socket = socket;
-            this.url = url(socket.getInetAddress(), socket.getLocalPort());
+            this.url = AgentRuntime.url(socket.getInetAddress(), socket.getLocalPort());
         }
 
         /**
@@ -193,18 +254,6 @@ public final class AgentRuntime {
             } catch (IOException ignored) {
                 // already closed by the server
             }
-        }
-
-        static String url(InetAddress address, int port) {
-            String host;
-            if (address.isAnyLocalAddress()) {
-                host = address instanceof Inet6Address ? "[::1]" : "127.0.0.1";
-            } else if (address instanceof Inet6Address) {
-                host = "[" + address.getHostAddress() + "]";
-            } else {
-                host = address.getHostAddress();
-            }
-            return "http://" + host + ":" + port + "/";
         }
     }
 }
