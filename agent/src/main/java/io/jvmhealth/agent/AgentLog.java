@@ -35,6 +35,16 @@ public final class AgentLog {
         }
     }
 
+    /**
+     * A failure in one line, the way every message of the agent and of its tool names one: the
+     * exception's class name and its message, line breaks turned into spaces
+     * ({@code java.io.IOException: Connection refused}).
+     */
+    public static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getName() + (message == null ? "" : ": " + message.replace('\r', ' ').replace('\n', ' ').trim());
+    }
+
     private static void write(String tag, String message) {
         try {
             System.err.println("[jvm-health] " + tag + " " + message.replace('\n', ' '));

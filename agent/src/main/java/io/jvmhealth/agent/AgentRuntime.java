@@ -1,6 +1,5 @@
 package io.jvmhealth.agent;
 
-import io.jvmhealth.agent.cli.Launch;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
@@ -78,7 +77,7 @@ public final class AgentRuntime {
         } catch (BindException e) {
             fail("cannot listen: " + e.getMessage());
         } catch (Throwable e) {
-            fail("failed to start: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            fail("failed to start: " + AgentLog.describe(e));
         }
         return null;
     }
@@ -94,7 +93,7 @@ public final class AgentRuntime {
             running.stop();
             AgentLog.info("stopped; " + running.url + " is closed");
         } catch (Throwable e) {
-            AgentLog.warn("stopped with an error: " + e);
+            AgentLog.warn("stopped with an error: " + AgentLog.describe(e));
         } finally {
             System.clearProperty(URL_PROPERTY);
         }
@@ -228,7 +227,7 @@ public final class AgentRuntime {
                 AgentLog.info("serving /live /ready /started /health at " + url + " (" + settings
                         + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
             } catch (Throwable e) {
-                fail("HTTP listener failed to start: " + e);
+                fail("HTTP listener failed to start: " + AgentLog.describe(e));
             } finally {
                 served.countDown();
             }

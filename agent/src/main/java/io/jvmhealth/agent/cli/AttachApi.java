@@ -1,5 +1,7 @@
 package io.jvmhealth.agent.cli;
 
+import io.jvmhealth.agent.AgentLog;
+
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 import java.io.File;
@@ -84,7 +86,7 @@ final class AttachApi {
             try {
                 result.add(new Jvm((String) id.invoke(d), String.valueOf(displayName.invoke(d))));
             } catch (ReflectiveOperationException e) {
-                throw new CliFailure(Cli.FAILED, "cannot read the JVM list: " + describe(cause(e)));
+                throw new CliFailure(Cli.FAILED, "cannot read the JVM list: " + AgentLog.describe(cause(e)));
             }
         }
         return result;
@@ -154,10 +156,10 @@ final class AttachApi {
             return new CliFailure(Cli.AGENT_FAILED, what + " could not load the agent: " + type + (message.isEmpty() ? "" : ": " + message));
         }
         if (message.contains("Operation not permitted") || message.contains("Permission denied")) {
-            return new CliFailure(Cli.FAILED, "attaching to " + what + " failed: " + describe(e)
+            return new CliFailure(Cli.FAILED, "attaching to " + what + " failed: " + AgentLog.describe(e)
                     + " (run the command as the user that runs the JVM)");
         }
-        return new CliFailure(Cli.FAILED, "attaching to " + what + " failed: " + describe(e));
+        return new CliFailure(Cli.FAILED, "attaching to " + what + " failed: " + AgentLog.describe(e));
     }
 
     /** The innermost cause that says something: unwraps reflection and byte-buddy-agent's IllegalStateException. */
@@ -184,10 +186,5 @@ final class AttachApi {
         } catch (NoSuchMethodException e) {
             throw new CliFailure(Cli.FAILED, "the attach API of this Java runtime lacks " + type.getName() + "." + name + "()");
         }
-    }
-
-    static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.replace('\n', ' ').trim());
     }
 }

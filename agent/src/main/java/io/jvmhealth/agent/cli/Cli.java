@@ -1,7 +1,9 @@
 package io.jvmhealth.agent.cli;
 
+import io.jvmhealth.agent.AgentLog;
 import io.jvmhealth.agent.AgentRuntime;
 import io.jvmhealth.agent.JvmHealthAgent;
+import io.jvmhealth.agent.Launch;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 
@@ -67,7 +69,7 @@ public final class Cli {
             err.println(PREFIX + e.getMessage() + (e.exitCode == USAGE ? " (see --help)" : ""));
             return e.exitCode;
         } catch (Throwable e) {
-            err.println(PREFIX + "unexpected failure: " + AttachApi.describe(AttachApi.cause(e)));
+            err.println(PREFIX + "unexpected failure: " + AgentLog.describe(AttachApi.cause(e)));
             return FAILED;
         }
     }
@@ -213,7 +215,7 @@ public final class Cli {
                     url = "?";
                     err.println(PREFIX + "pid " + jvm.pid + ": " + (cause instanceof CliFailure ? cause.getMessage()
                             : cause instanceof java.util.concurrent.TimeoutException ? "no answer within " + LIST_DEADLINE_MILLIS / 1000 + " s"
-                            : AttachApi.describe(cause)));
+                            : AgentLog.describe(cause)));
                 }
                 out.println(String.format("%-8s %-" + width + "s %s", jvm.pid, mainClass(jvm.command), url));
             }

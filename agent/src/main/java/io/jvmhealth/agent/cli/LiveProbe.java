@@ -1,5 +1,7 @@
 package io.jvmhealth.agent.cli;
 
+import io.jvmhealth.agent.AgentLog;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +35,7 @@ final class LiveProbe {
             try {
                 return new Result(get(baseUrl), null);
             } catch (IOException | RuntimeException e) {
-                failure = AttachApi.describe(e);
+                failure = AgentLog.describe(e);
             }
             if (System.nanoTime() - deadline > 0) {
                 return new Result(-1, failure);

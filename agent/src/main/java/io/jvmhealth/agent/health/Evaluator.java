@@ -148,17 +148,17 @@ public final class Evaluator {
             return;
         }
         if (restarts >= MAX_RESTARTS) {
-            AgentLog.error("health evaluator died " + (restarts + 1) + " times, not restarting: " + describe(error));
+            AgentLog.error("health evaluator died " + (restarts + 1) + " times, not restarting: " + AgentLog.describe(error));
             return;
         }
         restarts++;
-        AgentLog.warn("health evaluator died (" + describe(error) + "); restarting it");
+        AgentLog.warn("health evaluator died (" + AgentLog.describe(error) + "); restarting it");
         try {
             restartDelayNanos = intervalNanos;
             startThread();
         } catch (Throwable e) {
             // e.g. no native thread available: the snapshot reports the stall
-            AgentLog.error("health evaluator could not be restarted: " + describe(e));
+            AgentLog.error("health evaluator could not be restarted: " + AgentLog.describe(e));
         }
     }
 
@@ -191,7 +191,7 @@ public final class Evaluator {
             try {
                 check.close();
             } catch (Throwable e) {
-                AgentLog.warn("check '" + check.name() + "' failed to close: " + describe(e));
+                AgentLog.warn("check '" + check.name() + "' failed to close: " + AgentLog.describe(e));
             }
         }
     }
@@ -223,7 +223,7 @@ public final class Evaluator {
                 evaluateOnce();
             } catch (Throwable e) {
                 // Anything here is our own bug (checks are already guarded); keep evaluating.
-                AgentLog.warn("health evaluation failed: " + describe(e));
+                AgentLog.warn("health evaluation failed: " + AgentLog.describe(e));
             }
             next += intervalNanos;
             long now = System.nanoTime();
@@ -338,7 +338,7 @@ public final class Evaluator {
             CheckResult result = check.evaluate();
             return result != null ? result : CheckResult.failed("check '" + check.name() + "' returned no result");
         } catch (Throwable e) {
-            return CheckResult.failed("check failed: " + describe(e));
+            return CheckResult.failed("check failed: " + AgentLog.describe(e));
         }
     }
 
@@ -355,10 +355,5 @@ public final class Evaluator {
         } else {
             AgentLog.info(message);
         }
-    }
-
-    static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getName() + (message == null ? "" : ": " + message);
     }
 }

@@ -80,7 +80,7 @@ class CliTest {
         assertEquals(Cli.AGENT_FAILED, dynamic.exitCode);
         assertTrue(dynamic.getMessage().contains("-javaagent"), dynamic.getMessage());
         CliFailure io = AttachApi.translate("pid 5", new IOException("Connection refused\nsecond line"));
-        assertEquals("attaching to pid 5 failed: IOException: Connection refused second line", io.getMessage());
+        assertEquals("attaching to pid 5 failed: java.io.IOException: Connection refused second line", io.getMessage());
         CliFailure denied = AttachApi.translate("pid 5", new IOException("Operation not permitted"));
         assertTrue(denied.getMessage().endsWith("(run the command as the user that runs the JVM)"), denied.getMessage());
     }

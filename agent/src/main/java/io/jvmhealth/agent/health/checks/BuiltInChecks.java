@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.health.checks;
 
+import io.jvmhealth.agent.AgentLog;
 import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
@@ -51,8 +52,7 @@ public final class BuiltInChecks {
 
         Unavailable(String name, Throwable error) {
             this.name = name;
-            this.reason = "check could not be created on this JVM: " + error.getClass().getName()
-                    + (error.getMessage() == null ? "" : ": " + error.getMessage());
+            this.reason = "check could not be created on this JVM: " + AgentLog.describe(error);
         }
 
         @Override

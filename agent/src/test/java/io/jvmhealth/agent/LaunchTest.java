@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.cli;
+package io.jvmhealth.agent;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.cli;
+package io.jvmhealth.agent;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +11,9 @@ import java.util.jar.Manifest;
  * in a pod's environment also applies to a {@code java} started by {@code kubectl exec}: without this
  * check the tool's own short-lived JVM would start an agent, take the port the operator is about to
  * give the real application, and log agent lines into the tool's output.
+ *
+ * <p>It lives in the agent's root package, not in {@code cli}: the tool depends on the agent (the
+ * property names it reads, the argument that stops it), never the agent on the tool.
  *
  * <p>Reads only {@code sun.java.command} and, when that names a jar other than this one with the same
  * file name, that jar's manifest; never throws.
@@ -56,7 +59,7 @@ public final class Launch {
     }
 
     /** The jar this class was loaded from, or null when it was not loaded from a jar. */
-    static File ownJar() {
+    public static File ownJar() {
         try {
             java.security.CodeSource source = Launch.class.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null) {
