@@ -197,6 +197,37 @@ class AccessIT {
         }
     }
 
+    /** Issue 12: ?verbose, /health/<check> and /metrics show reasons and figures only to whom details allows. */
+    @Test
+    void verbosePerCheckAndMetricsFollowTheDetailsPolicy() throws Exception {
+        String token = newToken();
+        try (TargetJvm target = TargetJvm.builder()
+                .agent("port=0,interval=200ms,details=authorized,token=" + token + ",threads.degraded=4,threads.unhealthy=5")
+                .commands("idle").start()) {
+            String url = started(target);
+            String bearer = "Bearer " + token;
+            Http.Response briefText = get(url, "/ready?verbose", null);
+            assertEquals(503, briefText.status);
+            assertTrue(briefText.body.contains("\n[-]threads failed\n/ready check failed\n"), briefText.body);
+            Http.Response fullText = get(url, "/ready?verbose", bearer);
+            assertTrue(fullText.body.matches("(?s).*\n\\[-]threads failed: \\d+ live threads \\(unhealthy at 5\\)\n.*"), fullText.body);
+
+            assertEquals("{\"status\":\"unhealthy\"}", get(url, "/health/threads", null).body);
+            assertTrue(get(url, "/health/threads", bearer).body.contains("\"reason\""));
+            assertEquals("{\"status\":\"healthy\"}", get(url, "/ready?exclude=threads", null).body);
+
+            Http.Response briefMetrics = get(url, "/metrics", null);
+            assertTrue(briefMetrics.body.contains("jvmhealth_check_status{check=\"threads\",status=\"unhealthy\"} 1\n"), briefMetrics.body);
+            assertFalse(briefMetrics.body.contains("jvmhealth_check_live") || briefMetrics.body.contains("_bytes")
+                    || briefMetrics.body.contains("jvmhealth_info"), briefMetrics.body);
+            Http.Response fullMetrics = get(url, "/metrics", bearer);
+            assertTrue(fullMetrics.body.contains("jvmhealth_check_live{check=\"threads\"} "), fullMetrics.body);
+            for (Http.Response r : Arrays.asList(briefText, fullText, briefMetrics, fullMetrics)) {
+                assertFalse(r.body.contains(token), "the token never appears in an answer");
+            }
+        }
+    }
+
     private static List<String> agentThreadNames(long pid) throws IOException {
         List<String> names = new ArrayList<>();
         for (String n : ProcessStats.threadNames(pid)) {

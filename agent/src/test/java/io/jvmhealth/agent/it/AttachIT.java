@@ -99,7 +99,8 @@ class AttachIT {
         for (String check : Arrays.asList("deadlock", "heap", "gc", "threads")) {
             assertEquals("healthy", Json.at(health, "checks", check, "status"), check + " in " + health);
         }
-        assertEquals(404, Http.get(url, "/metrics").status);
+        assertEquals(200, Http.get(url, "/metrics").status, "/metrics is served after attach too");
+        assertEquals(404, Http.get(url, "/nope").status);
         assertEquals(405, Http.request(url, "POST", "/live", "").status);
     }
 
