@@ -53,11 +53,9 @@ public final class Evaluator {
     private final long createdNanos = System.nanoTime();
     private volatile boolean publishRequested;
     private volatile Snapshot current;
-    private volatile boolean running;
-    private volatile Thread thread;
+    /** Thread supervision (start, replacement after a death, stop); this class only evaluates. */
+    private final SupervisedThread supervisor;
     private volatile Runnable beforeFirstEvaluation;
-    private int restarts;
-    private volatile long restartDelayNanos;
 
     /** Creates the checks; called once, on the evaluator thread, so MXBean set-up stays off the host's threads. */
     public interface CheckFactory {
@@ -76,6 +74,12 @@ public final class Evaluator {
         this.factory = factory;
         this.intervalMillis = intervalMillis;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+        this.supervisor = new SupervisedThread(THREAD_NAME, "health evaluator", MAX_RESTARTS, intervalNanos, new Runnable() {
+            @Override
+            public void run() {
+                loop();
+            }
+        });
     }
 
     /** Convenience for fixed checks (tests, benchmarks). */
@@ -112,81 +116,26 @@ public final class Evaluator {
      * HTTP listener there, off the host's start-up thread).
      */
     public synchronized void start(Runnable firstTask) {
-        if (running) {
+        if (supervisor.isRunning()) {
             return;
         }
-        running = true;
         beforeFirstEvaluation = firstTask;
-        startThread();
-    }
-
-    private void startThread() {
-        Thread t = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                loop();
-            }
-        }, THREAD_NAME);
-        t.setDaemon(true);
-        t.setUncaughtExceptionHandler(new Thread.UncaughtExceptionHandler() {
-            @Override
-            public void uncaughtException(Thread dead, Throwable error) {
-                restart(error);
-            }
-        });
-        thread = t;
-        t.start();
-    }
-
-    /**
-     * Called on the dying thread. The replacement waits one interval before evaluating, so a cause
-     * that persists does not spin; after {@link #MAX_RESTARTS} the evaluator stays down and the
-     * published snapshot turns "stalled" by itself.
-     */
-    private synchronized void restart(Throwable error) {
-        if (!running) {
-            return;
-        }
-        if (restarts >= MAX_RESTARTS) {
-            AgentLog.error("health evaluator died " + (restarts + 1) + " times, not restarting: " + AgentLog.describe(error));
-            return;
-        }
-        restarts++;
-        AgentLog.warn("health evaluator died (" + AgentLog.describe(error) + "); restarting it");
-        try {
-            restartDelayNanos = intervalNanos;
-            startThread();
-        } catch (Throwable e) {
-            // e.g. no native thread available: the snapshot reports the stall
-            AgentLog.error("health evaluator could not be restarted: " + AgentLog.describe(e));
-        }
+        supervisor.start();
     }
 
     /** How many times the evaluator thread died and was replaced. */
-    synchronized int restarts() {
-        return restarts;
+    int restarts() {
+        return supervisor.restarts();
     }
 
     /** The current evaluator thread (tests). */
     Thread thread() {
-        return thread;
+        return supervisor.thread();
     }
 
     /** Stops the thread and releases every check. Waits briefly for the thread to end. */
     public void stop() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        supervisor.stop(2000);
         for (HealthCheck check : checks) {
             try {
                 check.close();
@@ -201,24 +150,24 @@ public final class Evaluator {
         if (first != null) {
             beforeFirstEvaluation = null;
             synchronized (this) {
-                if (!running) {
+                if (!supervisor.isRunning()) {
                     return;
                 }
                 prepareSnapshot();
             }
             first.run();
         }
-        long delay = restartDelayNanos;
+        long delay = supervisor.startDelayNanos();
         if (delay > 0) {
             long until = System.nanoTime() + delay;
             long left;
-            while (running && (left = until - System.nanoTime()) > 0) {
+            while (supervisor.isRunning() && (left = until - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(this, left);
             }
         }
         prepare();
         long next = System.nanoTime();
-        while (running) {
+        while (supervisor.isRunning()) {
             try {
                 evaluateOnce();
             } catch (Throwable e) {
@@ -230,7 +179,7 @@ public final class Evaluator {
             if (next - now < 0) {
                 next = now; // we fell behind (a slow evaluation or a paused JVM): do not try to catch up
             }
-            while (running && (now = System.nanoTime()) - next < 0) {
+            while (supervisor.isRunning() && (now = System.nanoTime()) - next < 0) {
                 long wait = next - now;
                 boolean gatesPending = !started;
                 if (gatesPending) {
@@ -239,10 +188,10 @@ public final class Evaluator {
                 if (!publishRequested) {
                     LockSupport.parkNanos(this, wait);
                 }
-                if (Thread.interrupted() && !running) {
+                if (Thread.interrupted() && !supervisor.isRunning()) {
                     return;
                 }
-                if (running && (publishRequested || gatesPending && pendingGatePassed())) {
+                if (supervisor.isRunning() && (publishRequested || gatesPending && pendingGatePassed())) {
                     break; // evaluate and publish now
                 }
             }
@@ -255,7 +204,7 @@ public final class Evaluator {
      */
     public void publishNow() {
         publishRequested = true;
-        Thread t = thread;
+        Thread t = supervisor.thread();
         if (t != null) {
             LockSupport.unpark(t);
         }
