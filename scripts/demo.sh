@@ -76,6 +76,12 @@ for path in /live /ready /started /health; do
   echo; echo "== GET $url${path#/}"
   get "$path" | sed 's/^/   /'
 done
+for path in '/ready?verbose' /health/heap; do
+  echo; echo "== GET $url${path#/}"
+  get "$path" | sed 's/^/   /'
+done
+echo; echo "== GET ${url}metrics (Prometheus text format; the first 12 lines)"
+get /metrics | head -n 12 | sed 's/^/   /'
 
 echo; echo "== making threads deadlock-a and deadlock-b deadlock (sample-target command: deadlock monitor)"
 echo "deadlock monitor" >&3
@@ -89,6 +95,8 @@ done
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "== GET ${url}live answered $status after ${elapsed} ms (interval $INTERVAL):"
 echo "$answer" | sed 's/^/   /'
+echo; echo "== GET ${url}live?verbose"
+get '/live?verbose' | sed 's/^/   /'
 echo; echo "== the agent logged the change on stderr:"
 grep "check 'deadlock'" "$work/stderr" | sed 's/^/   /' || true
 
