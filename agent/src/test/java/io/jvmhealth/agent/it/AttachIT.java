@@ -80,7 +80,7 @@ class AttachIT {
         assertTrue(r.stderr.stream().allMatch(l -> l.startsWith("jvm-health: note: ")), "at most notes (JEP 451 on Java 21+): " + r);
         // The tool waited for /live: it answers at once, without polling.
         assertEquals(200, Http.get(url, "/live").status);
-        assertEquals(1, target.stderrLines().stream().filter(l -> l.contains("serving /live")).count(), target.toString());
+        assertEquals(1, AgentLines.startLines(target.stderrLines()), target.toString());
     }
 
     @Test
@@ -127,7 +127,7 @@ class AttachIT {
         assertEquals(url, withOptions.line(), "the running agent, not a second one on another port");
         assertTrue(withOptions.stderr.size() == 1 && withOptions.stderr.get(0).contains("already runs")
                 && withOptions.stderr.get(0).contains("not applied"), withOptions.toString());
-        assertEquals(1, target.stderrLines().stream().filter(l -> l.contains("serving /live")).count(), target.toString());
+        assertEquals(1, AgentLines.startLines(target.stderrLines()), target.toString());
         if (before != null) {
             List<String> after = OsThreads.names(target.pid());
             assertEquals(1, OsThreads.count(target.pid(), "jvm-health-eval"), after.toString());

@@ -1,14 +1,13 @@
 package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.Http;
+import io.jvmhealth.agent.testing.OutputPump;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,18 +44,13 @@ class MetricsIT {
         Assumptions.assumeTrue(promtool != null,
                 "SKIPPED: promtool is not on PATH (apt-get install -y prometheus; .ci/run does it)");
         Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        OutputPump out = OutputPump.start(p.getInputStream(), "promtool-output");
         try (OutputStream in = p.getOutputStream()) {
             in.write(text.getBytes(StandardCharsets.UTF_8));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream o = p.getInputStream()) {
-            byte[] buf = new byte[4096];
-            for (int n; (n = o.read(buf)) >= 0; ) {
-                out.write(buf, 0, n);
-            }
-        }
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
-        return new String[] {String.valueOf(p.exitValue()), out.toString("UTF-8")};
+        String output = String.join("\n", out.linesAfterEnd(Duration.ofSeconds(5)));
+        return new String[] {String.valueOf(p.exitValue()), output};
     }
 
     private static void assertAccepted(Http.Response r) throws Exception {

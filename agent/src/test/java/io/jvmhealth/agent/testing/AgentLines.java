@@ -23,6 +23,11 @@ public final class AgentLines {
         return null;
     }
 
+    /** How many start lines are among {@code lines} (one per start of the agent). */
+    public static long startLines(List<String> lines) {
+        return lines.stream().filter(l -> START_LINE.matcher(l).find()).count();
+    }
+
     /** Every agent thread is named {@code jvm-health-*}. */
     public static boolean isAgentThread(String name) {
         return name.startsWith("jvm-health");
