@@ -27,6 +27,11 @@ import java.util.Map;
 final class MetricsText {
     static final String VERSION = version();
     private static final String[] STATUSES = {"healthy", "degraded", "unhealthy"};
+    /** Detail key -&gt; metric name and divisor (or {@link #NO_NAME}); keys are few and stable, so each is derived once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object[]> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Object[] NO_NAME = new Object[0];
+    /** Past this many distinct keys (a check that makes up its keys), names are derived each time instead of kept. */
+    private static final int MAX_CACHED_NAMES = 512;
 
     private MetricsText() {
     }
@@ -73,36 +78,34 @@ final class MetricsText {
     private static void figures(StringBuilder b, List<Checked> checks) {
         Map<String, List<String>> series = new LinkedHashMap<>();
         Map<String, String> keys = new LinkedHashMap<>();
+        java.util.Set<String> namesOfThisCheck = new java.util.HashSet<>();
         for (Checked c : checks) {
+            namesOfThisCheck.clear();
             for (Map.Entry<String, Object> e : c.result().details().entrySet()) {
                 Object v = e.getValue();
                 if (!(v instanceof Number)) {
                     continue;
                 }
-                String[] nameAndScale = metricName(e.getKey());
-                if (nameAndScale == null) {
+                Object[] nameAndDivisor = cachedName(e.getKey());
+                if (nameAndDivisor == NO_NAME) {
                     continue;
                 }
-                String name = nameAndScale[0];
-                double value = ((Number) v).doubleValue() / Double.parseDouble(nameAndScale[1]);
-                StringBuilder line = new StringBuilder(name.length() + 32);
-                line.append(name).append("{check=\"");
-                label(line, c.name());
-                line.append("\"} ");
+                String name = (String) nameAndDivisor[0];
+                double value = ((Number) v).doubleValue() / (Double) nameAndDivisor[1];
+                if (!namesOfThisCheck.add(name)) {
+                    continue; // two keys of one check mapping to one name: the first one wins
+                }
                 List<String> lines = series.get(name);
                 if (lines == null) {
-                    lines = new ArrayList<>();
+                    lines = new ArrayList<>(4);
                     series.put(name, lines);
                     keys.put(name, e.getKey());
                 }
-                String prefix = line.toString();
-                boolean duplicate = false;
-                for (String l : lines) {
-                    duplicate |= l.startsWith(prefix);
-                }
-                if (!duplicate) { // two keys of one check mapping to one name: the first one wins
-                    lines.add(prefix + number(value));
-                }
+                StringBuilder line = new StringBuilder(name.length() + c.name().length() + 32);
+                line.append(name).append("{check=\"");
+                label(line, c.name());
+                line.append("\"} ").append(number(value));
+                lines.add(line.toString());
             }
         }
         for (Map.Entry<String, List<String>> f : series.entrySet()) {
@@ -111,6 +114,19 @@ final class MetricsText {
                 b.append(l).append('\n');
             }
         }
+    }
+
+    private static Object[] cachedName(String key) {
+        Object[] cached = NAMES.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String[] derived = metricName(key);
+        Object[] entry = derived == null ? NO_NAME : new Object[] {derived[0], Double.valueOf(derived[1])};
+        if (NAMES.size() < MAX_CACHED_NAMES) {
+            NAMES.put(key, entry);
+        }
+        return entry;
     }
 
     /**
