@@ -1,5 +1,8 @@
 package io.jvmhealth.agent.http;
 
+import io.jvmhealth.agent.config.InvalidOptionException;
+import io.jvmhealth.agent.config.Options;
+import io.jvmhealth.agent.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -15,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,26 +100,35 @@ class KubernetesManifestsTest {
         return false;
     }
 
-    /** The agent's port from {@code -javaagent:...=port=N,...} (default when absent), or -1 without an agent. */
-    private static int agentPort(Map<String, Object> container, List<String> jarPaths) {
+    /**
+     * The port the agent will listen on in this container, as the agent's own option parser resolves
+     * the {@code -javaagent:...=OPTIONS} of {@code JAVA_TOOL_OPTIONS} and the container's
+     * {@code JVMHEALTH_*} variables (a bad option there fails the test); -1 for a container without
+     * the agent.
+     */
+    private static int agentPort(Map<String, Object> container, List<String> jarPaths) throws InvalidOptionException {
+        String agentArgs = null;
+        boolean agent = false;
+        Map<String, String> env = new HashMap<>();
         for (Object e : list(container.get("env"))) {
-            if ("JAVA_TOOL_OPTIONS".equals(at(e, "name"))) {
-                Matcher m = AGENT.matcher(String.valueOf(at(e, "value")));
-                assertTrue(m.find(), "JAVA_TOOL_OPTIONS loads the agent: " + at(e, "value"));
+            String name = String.valueOf(at(e, "name"));
+            String value = String.valueOf(at(e, "value"));
+            if ("JAVA_TOOL_OPTIONS".equals(name)) {
+                Matcher m = AGENT.matcher(value);
+                assertTrue(m.find(), "JAVA_TOOL_OPTIONS loads the agent: " + value);
                 jarPaths.add(m.group(1));
-                int port = DEFAULT_PORT;
-                if (m.group(2) != null) {
-                    for (String option : m.group(2).split(",")) {
-                        if (option.startsWith("port=")) {
-                            port = Integer.parseInt(option.substring(5));
-                        }
-                        assertTrue(option.matches("[a-z][a-z.]*=\\S+"), "an option is key=value: " + option);
-                    }
-                }
-                return port;
+                agentArgs = m.group(2);
+                agent = true;
+            } else if (name.startsWith(Options.ENV_PREFIX)) {
+                env.put(name, value);
             }
         }
-        return -1;
+        if (!agent) {
+            return -1;
+        }
+        Settings settings = Options.resolve(agentArgs, new Properties(), env);
+        assertEquals(DEFAULT_PORT, Settings.defaults().port, "the kit assumes the default port " + DEFAULT_PORT);
+        return settings.port;
     }
 
     /** A probe's or Service's port: a number, or the name of one of the container's ports. */
