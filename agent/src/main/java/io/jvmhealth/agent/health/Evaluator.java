@@ -171,8 +171,15 @@ public final class Evaluator {
             try {
                 evaluateOnce();
             } catch (Throwable e) {
-                // Anything here is our own bug (checks are already guarded); keep evaluating.
-                AgentLog.warn("health evaluation failed: " + AgentLog.describe(e));
+                // Anything here is our own bug (checks are already guarded), or an OutOfMemoryError of
+                // a host that filled its heap; keep evaluating. Building the log line allocates too: if
+                // that fails as well, the thread must still not die (each death counts against
+                // MAX_RESTARTS, and a full heap can cause many in a few intervals).
+                try {
+                    AgentLog.warn("health evaluation failed: " + AgentLog.describe(e));
+                } catch (Throwable ignored) {
+                    // the next evaluation is the report
+                }
             }
             next += intervalNanos;
             long now = System.nanoTime();

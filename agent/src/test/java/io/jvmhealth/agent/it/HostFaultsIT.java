@@ -53,8 +53,13 @@ class HostFaultsIT {
         try (TargetJvm target = TargetJvm.builder().java(jdk(jdk)).jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
             String url = started(target);
             target.run("oom", Duration.ofSeconds(60));
-            Http.Response health = Poll.until("/health to report heap unhealthy", Duration.ofSeconds(15),
-                    () -> Http.get(url, "/health"), r -> "unhealthy".equals(Json.at(r.json(), "checks", "heap", "status")));
+            Http.Response health;
+            try {
+                health = Poll.until("/health to report heap unhealthy", Duration.ofSeconds(15),
+                        () -> Http.get(url, "/health"), r -> "unhealthy".equals(Json.at(r.json(), "checks", "heap", "status")));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the target: " + target, e); // its stderr shows what the agent logged
+            }
             assertEquals(503, health.status, health.toString());
             assertTrue(String.valueOf(Json.at(health.json(), "checks", "heap", "reason")).contains("heap after GC"), health.body);
             int answered = 0;
