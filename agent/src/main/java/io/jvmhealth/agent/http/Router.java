@@ -188,7 +188,7 @@ final class Router {
                 if (key.equals("verbose")) {
                     String value = eq < end ? decode(buf, eq + 1, end) : "";
                     verbose = !value.equals("false") && !value.equals("0");
-                } else if (key.equals("exclude") && eq < end) {
+                } else if (key.equals("exclude") && eq + 1 < end) { // an empty name names nothing
                     if (excluded == null) {
                         excluded = new ArrayList<>();
                     }

@@ -109,6 +109,8 @@ class RouterTest {
         assertSame(get("/ready", true, s), get("/ready?verbose=false", true, s));
         assertSame(get("/ready", true, s), get("/ready?foo=bar&x", true, s));
         assertSame(get("/ready", true, s), get("/ready#frag", true, s));
+        assertSame(get("/ready", true, s), get("/ready?exclude=&exclude", true, s));
+        assertEquals("[+]deadlock ok\n[+]heap ok\n[-]threads failed\n/ready check failed\n", text(get("/ready?verbose&exclude=", false, s)));
     }
 
     @Test
