@@ -80,7 +80,7 @@ public final class RuleOptions {
     public static List<Rule> parse(Map<String, Value> values, Set<String> presets) throws InvalidOptionException {
         Map<String, Map<String, Value>> byRule = new TreeMap<>();
         Map<String, String> firstKey = new LinkedHashMap<>();
-        for (Map.Entry<String, Value> e : values.entrySet()) {
+        for (Map.Entry<String, Value> e : new TreeMap<>(values).entrySet()) { // sorted: the same key is named every time
             String key = e.getKey();
             int dot = key.lastIndexOf('.');
             String name = dot > PREFIX.length() ? key.substring(PREFIX.length(), dot) : "";
