@@ -33,7 +33,7 @@ final class JmxAccess {
      * {@code Logger} is loaded when the LogManager is initialized (its root logger) or the application
      * asks for a logger.
      */
-    static final String LOGGER = "java.util.logging.Logger";
+    static final String LOGGER = String.join(".", "java.util.logging", "Logger"); // not a literal: the shade plugin relocates that one to our own jul.Logger
     static final String MBEAN_SERVER_BUILDER = "javax.management.MBeanServerBuilder";
 
     /** What the server is looked up with; tests hand in their own. */
