@@ -147,13 +147,13 @@ final class Judge {
         s[1] = unhealthy ? (s[1] == 0 ? stamp(now) : s[1]) : 0;
         long forNanos = part.forMillis() * 1_000_000L;
         String forText = part.forMillis() > 0 ? " for " + duration(part.forMillis()) : "";
-        if (unhealthy && now - s[1] >= forNanos) {
+        if (unhealthy && (forNanos == 0 || now - s[1] >= forNanos)) {
             return new Verdict(Status.UNHEALTHY, what + " is " + show(value) + " (unhealthy when " + part.unhealthy() + forText
                     + (forText.isEmpty() ? "" : ": held " + duration((now - s[1]) / 1_000_000L)) + ")", null);
         }
         String pending = unhealthy ? "unhealthy if " + part.unhealthy() + " still holds in "
                 + duration((forNanos - (now - s[1])) / 1_000_000L) : null;
-        if (degraded && now - s[0] >= forNanos) {
+        if (degraded && (forNanos == 0 || now - s[0] >= forNanos)) {
             return new Verdict(Status.DEGRADED, what + " is " + show(value) + " (degraded when " + part.degraded() + forText
                     + (forText.isEmpty() ? "" : ": held " + duration((now - s[0]) / 1_000_000L)) + ")", pending);
         }
@@ -166,7 +166,7 @@ final class Judge {
         return new Verdict(Status.HEALTHY, null, pending);
     }
 
-    /** 0 marks "not holding", so a real time stamp of 0 is moved by a nanosecond. */
+    /** 0 marks "not holding", so a real time stamp of 0 is moved by a nanosecond (with for=0 the status applies at once). */
     private static long stamp(long now) {
         return now == 0 ? 1 : now;
     }

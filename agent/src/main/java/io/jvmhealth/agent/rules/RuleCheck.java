@@ -220,7 +220,7 @@ public final class RuleCheck implements HealthCheck {
         } catch (InstanceNotFoundException e) {
             return null;
         } catch (AttributeNotFoundException e) {
-            return Reading.failed(mbean, "MBean " + mbean + " has no attribute " + e.getMessage());
+            return Reading.failed(mbean, "MBean " + mbean + " has no attribute " + (reading == null ? "" : reading.substring(0, reading.indexOf(" of "))));
         } catch (MBeanException | ReflectionException | RuntimeMBeanException | RuntimeErrorException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return Reading.failed(mbean, "reading " + reading + " failed: " + describe(cause));
