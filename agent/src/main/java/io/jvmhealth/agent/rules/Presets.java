@@ -29,9 +29,14 @@ public final class Presets {
     public static final Set<String> NAMES = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(
             Arrays.asList(HIKARI, TOMCAT, JETTY, KAFKA_CONSUMER, KAFKA_BROKER)));
 
-    private static final Map<String, Rule> RULES;
+    private Presets() {
+    }
 
-    static {
+    /**
+     * The preset named {@code name}, or null. Built on each call, and only once an MBeanServer
+     * exists (see {@link PresetCheck}): a host without one loads no JMX class for the presets.
+     */
+    public static Rule named(String name) {
         Map<String, Rule> r = new LinkedHashMap<>();
         // Threads waiting for a connection: the pool is exhausted. Degraded after 10 s (longer than a burst);
         // never unhealthy: the usual cause is a slow shared database, and failing every pod's readiness at
@@ -61,15 +66,7 @@ public final class Presets {
         // shutdown, 6 shutting down, 127 unknown): any other state cannot serve clients.
         r.put(KAFKA_BROKER, new Rule(KAFKA_BROKER, Role.READINESS, Status.HEALTHY,
                 part("kafka.server:type=KafkaServer,name=BrokerState", "Value", null, null, "!= 3", 0)));
-        RULES = Collections.unmodifiableMap(r);
-    }
-
-    private Presets() {
-    }
-
-    /** The preset named {@code name}, or null. */
-    public static Rule named(String name) {
-        return RULES.get(name);
+        return r.get(name);
     }
 
     private static Rule.Part part(String mbean, String attribute, String divide, String degraded, String unhealthy, long forMillis) {

@@ -111,6 +111,11 @@ public final class RuleCheck implements HealthCheck {
         return current();
     }
 
+    /** True while this rule's read is queued or running (benchmarks and tests wait on it). */
+    public boolean reading() {
+        return inFlight;
+    }
+
     private CheckResult waiting() {
         if (preset) {
             return CheckResult.absent();

@@ -38,7 +38,7 @@ public final class RuleChecks {
             checks.add(new RuleCheck(rule, false, access, reader, first, evaluator));
         }
         for (String preset : presets) {
-            checks.add(new RuleCheck(Presets.named(preset), true, access, reader, first, evaluator));
+            checks.add(new PresetCheck(preset, access, reader, first, evaluator));
         }
         return checks;
     }
