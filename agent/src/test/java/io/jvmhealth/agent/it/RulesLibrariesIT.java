@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The presets on real libraries from Maven Central, each host a separate JVM with the agent:
  * a HikariCP pool on H2 exhausted by waiting threads, an embedded Tomcat whose request threads are
- * all busy, a KafkaConsumer's metrics MBeans (no broker needed).
+ * all busy, a Jetty thread pool low on threads, a KafkaConsumer's metrics MBeans (no broker needed).
  */
 class RulesLibrariesIT {
     private static final Pattern URL = Pattern.compile("serving /live /ready /started /health at (http://\\S+/)");
@@ -152,6 +152,37 @@ class RulesLibrariesIT {
                 assertTrue(reason.startsWith("currentThreadsBusy/maxThreads of " + mbean + " is 1 (degraded when >= 0.9 for 10s: held "), reason);
                 host.run("release");
                 awaitCheck(url, "tomcat", "healthy", Duration.ofSeconds(15));
+            } finally {
+                for (Socket s : clients) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void jettyLowOnThreadsIsDegraded() throws Exception {
+        try (Host host = new Host(Java.JDK17, "jetty")) {
+            String url = host.url();
+            int port = Integer.parseInt(host.out().stream().filter(l -> l.startsWith("port ")).findFirst().orElseThrow().substring(5));
+            Map<String, Object> healthy = awaitCheck(url, "jetty", "healthy", Duration.ofSeconds(15));
+            String mbean = String.valueOf(Json.at(healthy, "checks", "jetty", "details", "mbean"));
+            assertTrue(mbean.startsWith("org.eclipse.jetty.util.thread:") && mbean.contains("type=queuedthreadpool"), healthy.toString());
+            assertEquals(false, Json.at(healthy, "checks", "jetty", "details", "value"), healthy.toString());
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    Socket s = new Socket("127.0.0.1", port);
+                    s.getOutputStream().write("GET /block HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    clients.add(s);
+                }
+                long busy = System.nanoTime();
+                Map<String, Object> degraded = awaitCheck(url, "jetty", "degraded", Duration.ofSeconds(30));
+                assertTrue(System.nanoTime() - busy >= Duration.ofSeconds(9).toNanos(), "for=10s");
+                String reason = String.valueOf(Json.at(degraded, "checks", "jetty", "reason"));
+                assertTrue(reason.startsWith("lowOnThreads of " + mbean + " is true (degraded when == true for 10s: held "), reason);
+                host.run("release");
+                awaitCheck(url, "jetty", "healthy", Duration.ofSeconds(15));
             } finally {
                 for (Socket s : clients) {
                     s.close();

@@ -27,7 +27,8 @@ import java.util.concurrent.CountDownLatch;
  * A host built on a real library, for the presets: {@code hikari} (a HikariCP pool "db" of 2 on H2
  * with registerMbeans=true; {@code exhaust} takes both connections and starts 3 threads waiting for
  * one), {@code tomcat} (embedded Tomcat with 2 request threads on a free port, printed as
- * {@code port N}; requests to /block wait until {@code release}), {@code kafka} (a KafkaConsumer
+ * {@code port N}; requests to /block wait until {@code release}), {@code jetty} (Jetty 12 with a
+ * QueuedThreadPool of 8 and Jetty's MBeanContainer; every request waits until {@code release}), {@code kafka} (a KafkaConsumer
  * "orders" pointed at a closed 127.0.0.1 port: its metrics MBeans exist without a broker).
  * Commands on stdin; each prints {@code ok COMMAND}; {@code exit} ends it.
  */
@@ -73,6 +74,28 @@ public final class LibraryHost {
                 ctx.addServletMappingDecoded("/block", "block");
                 tomcat.start();
                 keep.add(tomcat);
+                System.out.println("port " + connector.getLocalPort());
+                break;
+            }
+            case "jetty": {
+                org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(8, 2);
+                org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server(pool);
+                org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server, 1, 1);
+                connector.setPort(0);
+                server.addConnector(connector);
+                server.addBean(new org.eclipse.jetty.jmx.MBeanContainer(java.lang.management.ManagementFactory.getPlatformMBeanServer()));
+                server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+                    @Override
+                    public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                                          org.eclipse.jetty.util.Callback callback) throws Exception {
+                        RELEASE.await();
+                        response.setStatus(200);
+                        callback.succeeded();
+                        return true;
+                    }
+                });
+                server.start();
+                keep.add(server);
                 System.out.println("port " + connector.getLocalPort());
                 break;
             }
