@@ -225,6 +225,9 @@ public final class RuleCheck implements HealthCheck {
         } catch (InstanceNotFoundException e) {
             return null;
         } catch (AttributeNotFoundException e) {
+            if (preset) {
+                return null; // another version of the library, without this attribute: not judged rather than unready
+            }
             return Reading.failed(mbean, "MBean " + mbean + " has no attribute " + (reading == null ? "" : reading.substring(0, reading.indexOf(" of "))));
         } catch (MBeanException | ReflectionException | RuntimeMBeanException | RuntimeErrorException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
