@@ -123,8 +123,9 @@ class RulesIT {
         }
     }
 
-    @Test
-    void eachRoleDecidesItsEndpoint() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("io.jvmhealth.agent.it.Java#both")
+    void eachRoleDecidesItsEndpoint(Java java) throws Exception {
         Path file = config(
                 "rule.boot.mbean=" + PROBE + ",name=boot",
                 "rule.boot.attribute=State",
@@ -137,7 +138,7 @@ class RulesIT {
                 "rule.alive.attribute=Count",
                 "rule.alive.unhealthy=>= 100",
                 "rule.alive.role=liveness");
-        try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms,config=" + file)
+        try (TargetJvm target = TargetJvm.builder().java(java.launcher()).agent("port=0,interval=200ms,config=" + file)
                 .commands("mbean", "a").start()) {
             String url = target.agentUrl(START);
             Http.Response started = Poll.until("the first read of boot", CHANGE, () -> Http.get(url, "/started"),
