@@ -249,6 +249,9 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
   echo
   "$JAVA" -cp "$CLASSES" Report "$RAW" "$WORK"/hyperfine-*.json
 } >"$result"
+# --- JMX rules (issue 9): self-contained, appended to the result --------------------------------------
+log "JMX rules: 100 rules over 1,000 MBeans, RSS with presets"
+"$SRC/rules.sh" "$LAUNCH_RUNS" >>"$result" || log "JMX rules block failed (see above)"
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"
 # README's Performance section shows the latest full run (between the bench-table markers).

@@ -8,6 +8,7 @@ import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.checks.BuiltInChecks;
 import io.jvmhealth.agent.http.HealthServer;
 import io.jvmhealth.agent.http.ListeningSocket;
+import io.jvmhealth.agent.rules.RuleChecks;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -202,7 +203,9 @@ public final class AgentRuntime {
             Evaluator evaluator = new Evaluator(new Evaluator.CheckFactory() {
                 @Override
                 public List<HealthCheck> create(Evaluator evaluator) {
-                    return BuiltInChecks.create(settings);
+                    List<HealthCheck> checks = BuiltInChecks.create(settings);
+                    checks.addAll(RuleChecks.create(settings, evaluator));
+                    return checks;
                 }
             }, settings.intervalMillis);
             final Running running = new Running(evaluator, socket);

@@ -67,6 +67,15 @@ import java.util.concurrent.CountDownLatch;
  *   fds N              open N file descriptors (/dev/null) or until opening fails (error on stderr);
  *                      the ok line echoes N as given
  *   fds-free           close them
+ *   mbean NAME         register a standard MBean io.jvmhealth.sample:type=Probe,name=NAME in the platform MBeanServer
+ *                      (created by the first mbean command: nothing else here touches JMX) with attributes Count
+ *                      (long, 0), Max (long, 10), State (String, RUNNING), Usage (CompositeData: used 0, max 100),
+ *                      Slow (long 1; blocks while blocked) and Flaky (long 1; throws while failing)
+ *   mbean-set NAME FIELD VALUE   set count, max, used, usage-max (integers) or state (one word)
+ *   mbean-block NAME   from now on, reading Slow blocks (ignoring interrupts) until mbean-unblock NAME
+ *   mbean-unblock NAME release the blocked readers of Slow
+ *   mbean-throw NAME on|off   reading Flaky throws IllegalStateException (on) or returns 1 (off)
+ *   mbean-remove NAME  unregister it (releasing blocked readers)
  * </pre>
  *
  * <p>The main thread is the only non-daemon thread and runs all commands. Every other thread this
@@ -95,6 +104,12 @@ public final class SampleTarget {
         ARITY.put("close-stdout", 0);
         ARITY.put("fds", 1);
         ARITY.put("fds-free", 0);
+        ARITY.put("mbean", 1);
+        ARITY.put("mbean-remove", 1);
+        ARITY.put("mbean-set", 3);
+        ARITY.put("mbean-block", 1);
+        ARITY.put("mbean-unblock", 1);
+        ARITY.put("mbean-throw", 2);
     }
 
     private SampleTarget() {
@@ -188,7 +203,11 @@ public final class SampleTarget {
     private static void run(String command, String[] args) throws InterruptedException {
         String arg = args.length > 0 ? args[0] : null;
         // Prepared before running: printing it must not need much heap after leak/oom.
-        String okLine = args.length > 0 ? "ok " + command + " " + arg : "ok " + command;
+        StringBuilder ok = new StringBuilder("ok ").append(command);
+        for (String a : args) {
+            ok.append(' ').append(a);
+        }
+        String okLine = ok.toString();
         switch (command) {
             case "idle":
                 break;
@@ -245,6 +264,36 @@ public final class SampleTarget {
                 break;
             case "fds-free":
                 FileDescriptors.closeAll();
+                break;
+            case "mbean":
+            case "mbean-remove":
+                try {
+                    if ("mbean".equals(command)) {
+                        MBeanScenarios.register(arg);
+                    } else {
+                        MBeanScenarios.unregister(arg);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalArgumentException(command + " " + arg + " failed: " + e);
+                }
+                break;
+            case "mbean-set":
+                try {
+                    MBeanScenarios.set(arg, args[1], args[2]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("bad value for mbean-set: " + args[2] + " (expected an integer)");
+                }
+                break;
+            case "mbean-block":
+                MBeanScenarios.block(arg);
+                break;
+            case "mbean-unblock":
+                MBeanScenarios.unblock(arg);
+                break;
+            case "mbean-throw":
+                MBeanScenarios.failing(arg, args[1]);
                 break;
             default:
                 throw new IllegalArgumentException("unknown command: " + command);

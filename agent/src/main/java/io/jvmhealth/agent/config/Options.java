@@ -38,6 +38,9 @@ public final class Options {
     /** The built-in checks, in report order. */
     public static final Set<String> CHECK_NAMES = io.jvmhealth.agent.health.CheckNames.BUILT_IN;
 
+    /** Keys {@code rule.<name>.<field>}: JMX rules, validated by {@code rules.RuleOptions}. */
+    static final String RULE_PREFIX = "rule.";
+
     /** Key -&gt; default value (null: none). Order is the order of {@code --help} and the README. */
     static final Map<String, String> DEFAULTS;
 
@@ -72,6 +75,7 @@ public final class Options {
         d.put("ready.after", "");
         d.put("ready.auto", "true");
         d.put("presets", "all");
+        d.put("rules.timeout", "1s");
         d.put("evidence", "stderr");
         d.put("evidence.dir", null);
         d.put("config", null);
@@ -173,6 +177,11 @@ public final class Options {
                 continue;
             }
             String key = byEnvName.get(name);
+            if (key == null && name.startsWith(ENV_PREFIX + "RULE_")) {
+                throw new InvalidOptionException("environment variable " + name + ": rules cannot be given in the environment"
+                        + " (an ObjectName's characters do not survive in variable names); put rule.<name>.<field> in the"
+                        + " config= file or give -Djvmhealth.rule.<name>.<field>");
+            }
             if (key == null) {
                 throw new InvalidOptionException("unknown environment variable " + name + " (known: "
                         + String.join(", ", byEnvName.keySet()) + ")");
@@ -211,6 +220,9 @@ public final class Options {
     }
 
     private static void requireKnown(String key, String origin) throws InvalidOptionException {
+        if (key.startsWith(RULE_PREFIX)) {
+            return; // rule.<name>.<field>: Settings validates name and field
+        }
         if (!DEFAULTS.containsKey(key)) {
             throw new InvalidOptionException("unknown option '" + key + "' (from " + origin + "); known keys: "
                     + String.join(", ", keys()));

@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import io.jvmhealth.agent.rules.Rule;
+import io.jvmhealth.agent.rules.RuleOptions;
+
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +36,12 @@ public final class Settings {
     /** Bearer token, or null. Never logged. */
     final String token;
     public final LogLevel log;
+    /** JMX rules from {@code rule.<name>.<field>}, by name. */
+    public final List<Rule> rules;
+    /** Active presets, in report order. */
+    public final Set<String> presets;
+    /** Time budget of one MBean read ({@code rules.timeout}). */
+    public final long rulesTimeoutMillis;
 
     private Settings(Reader r) throws InvalidOptionException {
         port = r.integer("port", 0, 65535);
@@ -86,6 +97,15 @@ public final class Settings {
         if (details == Details.AUTHORIZED && token == null) {
             throw new InvalidOptionException("option 'details=authorized' needs 'token' or 'token.file'");
         }
+        presets = RuleOptions.presets(new RuleOptions.Value(r.text("presets"), r.origin("presets")));
+        rulesTimeoutMillis = r.duration("rules.timeout", 10, 60_000);
+        Map<String, RuleOptions.Value> ruleKeys = new LinkedHashMap<>();
+        for (Map.Entry<String, Options.Source> e : r.values.entrySet()) {
+            if (e.getKey().startsWith(RuleOptions.PREFIX)) {
+                ruleKeys.put(e.getKey(), new RuleOptions.Value(e.getValue().value, e.getValue().origin));
+            }
+        }
+        rules = RuleOptions.parse(ruleKeys, presets);
     }
 
     static Settings from(Map<String, Options.Source> values) throws InvalidOptionException {
@@ -108,7 +128,7 @@ public final class Settings {
 
     /** Reads raw values, falling back to defaults, and turns them into typed values or precise errors. */
     private static final class Reader {
-        private final Map<String, Options.Source> values;
+        final Map<String, Options.Source> values;
 
         Reader(Map<String, Options.Source> values) {
             this.values = values;
@@ -239,6 +259,15 @@ public final class Settings {
     @Override
     public String toString() {
         return "port=" + port + ", host=" + host + ", interval=" + intervalMillis + "ms, checks=" + checks
+                + (rules.isEmpty() ? "" : ", rules=" + ruleNames()) + ", presets=" + (presets.isEmpty() ? "none" : presets)
                 + ", details=" + details.name().toLowerCase(Locale.ROOT);
+    }
+
+    private List<String> ruleNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (Rule rule : rules) {
+            names.add(rule.name());
+        }
+        return names;
     }
 }

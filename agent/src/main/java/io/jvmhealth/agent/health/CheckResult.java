@@ -26,6 +26,21 @@ public final class CheckResult {
         this.checkFailed = checkFailed;
     }
 
+    private static final CheckResult ABSENT = new CheckResult(Status.HEALTHY, null, null, false);
+
+    /**
+     * Nothing to judge in this JVM (a preset whose MBeans do not exist): the check is left out of
+     * this evaluation's snapshot altogether. Not for startup gates.
+     */
+    public static CheckResult absent() {
+        return ABSENT;
+    }
+
+    /** True for {@link #absent()}. */
+    public boolean isAbsent() {
+        return this == ABSENT;
+    }
+
     public static CheckResult healthy(Map<String, Object> details) {
         return new CheckResult(Status.HEALTHY, null, details, false);
     }

@@ -68,6 +68,17 @@ class EvaluatorTest {
     }
 
     @Test
+    void anAbsentCheckIsNotListedUntilItHasSomethingToJudge() {
+        gc.next.set(CheckResult.absent());
+        Map<String, Object> body = json(evaluator.evaluateOnce().health(System.nanoTime()).fullBody());
+        assertNull(Json.at(body, "checks", "gc"), body.toString());
+        assertEquals("healthy", Json.at(body, "checks", "heap", "status"));
+        gc.next.set(CheckResult.of(Status.DEGRADED, "d", null));
+        body = json(evaluator.evaluateOnce().health(System.nanoTime()).fullBody());
+        assertEquals("degraded", Json.at(body, "checks", "gc", "status"));
+    }
+
+    @Test
     void degradedIsStillReadyAndHealthy() {
         heap.next.set(CheckResult.of(Status.DEGRADED, "heap after GC is 90% of max (degraded at 85%)", null));
         Snapshot s = evaluator.evaluateOnce();

@@ -1,0 +1,48 @@
+package io.jvmhealth.agent.rules;
+
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.Evaluator;
+import io.jvmhealth.agent.health.HealthCheck;
+
+/**
+ * An active preset before the application has built an MBeanServer: absent (not listed), and
+ * nothing of JMX loaded (no ObjectName, no rule check), so a host without the preset's libraries
+ * pays almost nothing for it. Once a server exists, the preset becomes a {@link RuleCheck}.
+ */
+final class PresetCheck implements HealthCheck {
+    private final String name;
+    private final JmxAccess access;
+    private final JmxReader reader;
+    private final RuleCheck.FirstReads firstReads;
+    private final Evaluator evaluator;
+    private RuleCheck delegate;
+
+    PresetCheck(String name, JmxAccess access, JmxReader reader, RuleCheck.FirstReads firstReads, Evaluator evaluator) {
+        this.name = name;
+        this.access = access;
+        this.reader = reader;
+        this.firstReads = firstReads;
+        this.evaluator = evaluator;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CheckResult evaluate() {
+        if (delegate == null) {
+            if (!access.serverExists(System.nanoTime())) {
+                return CheckResult.absent();
+            }
+            delegate = new RuleCheck(Presets.named(name), true, access, reader, firstReads, evaluator);
+        }
+        return delegate.evaluate();
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}
