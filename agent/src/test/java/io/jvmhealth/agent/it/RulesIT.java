@@ -85,7 +85,9 @@ class RulesIT {
             ratio = awaitCheck(url, "ratio", "degraded");
             assertEquals("Count/Max of io.jvmhealth.sample:name=a,type=Probe is 0.6 (degraded when >= 0.5)", ratio.get("reason"));
             long set = System.nanoTime();
-            Map<String, Object> pending = check(url, "sustained");
+            // Each rule reads on its own: wait until "sustained" has read the new value too.
+            Map<String, Object> pending = Poll.until("sustained sees Count 6", CHANGE, () -> check(url, "sustained"),
+                    c -> !"healthy".equals(c.get("status")) || Long.valueOf(6).equals(Json.at(c, "details", "value")));
             if ("healthy".equals(pending.get("status"))) {
                 assertTrue(String.valueOf(Json.at(pending, "details", "pending")).startsWith("degraded if > 5 still holds in"), pending.toString());
             }
