@@ -67,8 +67,9 @@ public final class HealthServer {
     private final Connection.Queue busy = new Connection.Queue();
     /** Kept-alive connections between requests, longest idle first. */
     private final Connection.Queue idle = new Connection.Queue();
-    private int open;
-    private long closedByLimit;
+    /** Written by the loop only; volatile so that tests can read it. */
+    private volatile int open;
+    private volatile long closedByLimit;
     private SelectionKey acceptKey;
     private long acceptResumesAt;
     private boolean acceptPaused;
