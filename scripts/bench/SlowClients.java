@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * The many-address slow-client run of issue 11: N connections, one from each of 127.0.0.2 upwards,
  * each holding a half-sent request head, adding one byte every 500 ms and re-opened the moment the
  * server drops it; meanwhile a prober on 127.0.0.1 asks PATH P times on new connections (50 ms
- * apart, 2 s timeout each, as a kubelet would). Usage:
+ * apart, each given up after 1 s, as a kubelet with timeoutSeconds=1 would). Usage:
  * {@code SlowClients BASE_URL PATH ADDRESSES PROBES SAMPLES.tsv SUBJECT}. Appends to SAMPLES.tsv:
  * {@code slow_ok} (probes answered 200 within 1 s), {@code slow_p50_ms}, {@code slow_max_ms}
  * (a failed probe counts as its time to fail) and {@code slow_reconnects} (drops seen by the clients).
@@ -101,8 +101,8 @@ public final class SlowClients {
             long start = System.nanoTime();
             boolean right = false;
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                s.setSoTimeout(2000);
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                s.setSoTimeout(1000);
                 s.getOutputStream().write(request);
                 InputStream in = s.getInputStream();
                 ByteArrayOutputStream got = new ByteArrayOutputStream();
