@@ -184,6 +184,34 @@ class ConnectionTableTest {
     }
 
     @Test
+    void aFailureWhileServingClosesThatConnectionOnlyAndTheLoopGoesOn() throws Exception {
+        HealthCheck ok = new HealthCheck() {
+            @Override
+            public String name() {
+                return "deadlock";
+            }
+
+            @Override
+            public CheckResult evaluate() {
+                return CheckResult.healthy(null);
+            }
+        };
+        Evaluator unprepared = new Evaluator(Collections.singletonList(ok), 1000); // no snapshot yet: routing throws
+        server = HealthServer.create(ListeningSocket.bind("127.0.0.1", 0), unprepared, Details.ALWAYS, null, MAX, 60_000, 60_000); // only the failure can close
+        server.start();
+        int port = server.port();
+        Socket idler = connect(port); // a connection that must survive the failures of others
+        for (int i = 0; i < 3; i++) {
+            Socket s = connect(port);
+            s.getOutputStream().write(KEEP_ALIVE_PROBE);
+            Poll.until("the failing request's connection closed, not left hanging", Duration.ofSeconds(5), () -> drainedToEnd(s), c -> c);
+        }
+        unprepared.evaluateOnce();
+        assertEquals(200, ask(idler, KEEP_ALIVE_PROBE, false).status, "the loop and the other connections live on");
+        assertEquals(200, Http.exchange("127.0.0.1", port, ascii("GET /live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), false).status);
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrderAndAClientThatStopsReadingCostsOnlyItsConnection() throws Exception {
         int port = start(MAX, 500, 15_000);
         StringBuilder many = new StringBuilder();
