@@ -163,6 +163,9 @@ final class RequestReader {
 
     private void parse(int from, int to) {
         reset();
+        if (equalsAscii(from, Math.min(to, from + 5), "HEAD ")) {
+            method = HEAD; // known even when the rest of the request line is malformed: its 400 carries no body
+        }
         int lineEnd = lineEnd(from, to);
         if (!parseRequestLine(from, trimCr(from, lineEnd))) {
             keepAlive = false;

@@ -150,7 +150,7 @@ class ConnectionTableTest {
 
         for (String request : new String[] {"HEAD /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "HEAD /live HTTP/1.1\r\n\r\n",
                 "HEAD /live HTTP/2.0\r\n\r\n", "HEAD /live HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n",
-                "HEAD /live HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n"}) {
+                "HEAD /live HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n", "HEAD  /live HTTP/1.1\r\n\r\n", "HEAD /live\r\n\r\n"}) {
             Socket s = connect(port);
             s.getOutputStream().write(ascii(request));
             byte[] all = s.getInputStream().readAllBytes();
