@@ -158,8 +158,14 @@ public final class HealthServer {
             }
         }, THREAD);
         t.setDaemon(true);
+        try {
+            t.start();
+        } catch (Throwable e) { // no native thread to be had: nothing is left open
+            selector = null;
+            s.close();
+            throw e;
+        }
         thread = t;
-        t.start();
     }
 
     int port() {
