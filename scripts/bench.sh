@@ -6,6 +6,8 @@
 # floor agent, then the targets of issue 5). Usage: scripts/bench.sh  (root on Debian installs what
 # is missing; about 10 minutes on 2 cores). Environment knobs, for quick development runs only:
 #   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
+#   BENCH_ONLY=connections  only what issue 11 measures (docs/connections.md): launches of none/floor/ours
+#                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no README update
 #   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
 #                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
@@ -23,9 +25,10 @@ else
   HELLO_ROUNDS=5; HELLO_PER_ROUND=4; LAUNCH_RUNS=7; WRK_REPEATS=3; WRK_SECONDS=4; ATTACH_RUNS=5; EVAL_THREADS="100 1000 10000"
 fi
 IDLE_MS=5000          # RSS and threads are read this long after the launch
-WRK_CONNECTIONS=4     # keep-alive: the agent serves at most 4 connections per client address; the kubelet uses 1
-WRK_CLOSE_CONNECTIONS=2  # Connection: close: wrk opens the next connection before the server has closed the last
-                         # one, so 4 would race the 4-per-address cap (resets, counted as errors)
+WRK_CONNECTIONS=8        # keep-alive, all from 127.0.0.1 (issue 11: no per-address cap any more)
+WRK_CLOSE_CONNECTIONS=8  # Connection: close, a new connection per request (as the kubelet probes), also 8 at once
+SLOW_ADDRESSES=400       # the many-address slow-client run: one half-sent connection from each of 127.0.0.2 upwards
+SLOW_PROBES=100
 WRK_THREADS=1
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -84,7 +87,8 @@ JMX_CONFIG="$WORK/jmx_exporter.yaml"
 printf 'rules:\n  - pattern: ".*"\n' > "$JMX_CONFIG"
 
 log "compiling the helpers in scripts/bench"
-javac -d "$CLASSES" "$SRC/Hello.java" "$SRC/EmptyAgent.java" "$SRC/FloorAgent.java" "$SRC/Probe.java" "$SRC/Report.java"
+javac -d "$CLASSES" "$SRC/Hello.java" "$SRC/EmptyAgent.java" "$SRC/FloorAgent.java" "$SRC/Probe.java" "$SRC/Report.java" \
+  "$SRC/SlowClients.java"
 javac -cp "$AGENT_JAR" -d "$CLASSES" "$SRC/EvalCost.java"
 printf 'Premain-Class: EmptyAgent\n' > "$WORK/empty.mf"
 printf 'Premain-Class: FloorAgent\n' > "$WORK/floor.mf"
@@ -115,12 +119,17 @@ health_path() {
   case "$1" in ours) echo /health ;; jolokia) echo /jolokia/read/java.lang:type=Memory/HeapMemoryUsage ;; jmx) echo /metrics ;; *) echo - ;; esac
 }
 SUBJECTS=(none empty floor ours jolokia jmx)
+HTTP_SUBJECTS=(floor ours jolokia jmx)
+ONLY_CONNECTIONS=0
+if [[ "${BENCH_ONLY:-}" == connections ]]; then
+  ONLY_CONNECTIONS=1; SUBJECTS=(none floor ours); HTTP_SUBJECTS=(floor ours)
+fi
 
 # --- 1. Hello start-up ----------------------------------------------------------------------------
 # In rounds (every subject in turn, HELLO_PER_ROUND runs each) so that noise from other work on the
 # machine spreads over all subjects instead of landing on one.
-log "Hello wall time: hyperfine, $((HELLO_ROUNDS * HELLO_PER_ROUND)) runs per subject in $HELLO_ROUNDS rounds"
 rm -f "$WORK"/hyperfine-*.json
+((ONLY_CONNECTIONS)) && HELLO_ROUNDS=0 || log "Hello wall time: hyperfine, $((HELLO_ROUNDS * HELLO_PER_ROUND)) runs per subject in $HELLO_ROUNDS rounds"
 for ((r = 1; r <= HELLO_ROUNDS; r++)); do
   hf=(hyperfine -N --style basic --warmup 1 --runs "$HELLO_PER_ROUND" --export-json "$WORK/hyperfine-$r.json")
   for s in "${SUBJECTS[@]}"; do
@@ -175,7 +184,7 @@ wrk_run() { # subject endpoint(live|health) mode(ka|close) url pid [record]
 # All four hosts run at once (idle when not measured); the wrk runs go round-robin over them so
 # that noise from other work on the machine spreads over all subjects.
 declare -A PID BASE
-for s in floor ours jolokia jmx; do
+for s in "${HTTP_SUBJECTS[@]}"; do
   port="$("${PROBE[@]}" freeport)"
   opt="$(agent_opt "$s")"; opt="${opt//\{port\}/$port}"
   # shellcheck disable=SC2086
@@ -184,14 +193,14 @@ for s in floor ours jolokia jmx; do
   BASE[$s]="http://127.0.0.1:$port"
 done
 trap 'kill "${PID[@]}" 2>/dev/null || true' EXIT
-for s in floor ours jolokia jmx; do
+for s in "${HTTP_SUBJECTS[@]}"; do
   if ! "${PROBE[@]}" wait "${BASE[$s]}$(live_path "$s")" 30000; then
     log "$s did not answer on ${BASE[$s]}$(live_path "$s")"; exit 1
   fi
 done
 sleep 1
 log "wrk: $WRK_REPEATS rounds of ${WRK_SECONDS}s runs over every subject, endpoint and mode"
-for s in floor ours jolokia jmx; do  # warm-up, not recorded
+for s in "${HTTP_SUBJECTS[@]}"; do  # warm-up, not recorded
   for ep in live health; do
     path="$([[ $ep == live ]] && live_path "$s" || health_path "$s")"
     [[ "$path" == - ]] || wrk_run "$s" "$ep" ka "${BASE[$s]}$path" "${PID[$s]}" 0
@@ -200,26 +209,35 @@ done
 for ((r = 0; r < WRK_REPEATS; r++)); do
   for ep in live health; do
     for mode in ka close; do
-      for s in floor ours jolokia jmx; do
+      for s in "${HTTP_SUBJECTS[@]}"; do
         path="$([[ $ep == live ]] && live_path "$s" || health_path "$s")"
         [[ "$path" == - ]] || wrk_run "$s" "$ep" "$mode" "${BASE[$s]}$path" "${PID[$s]}"
       done
     done
   done
 done
+# The many-address slow-client run (issue 11): floor and ours, each while the others idle.
+for s in floor ours; do
+  log "slow clients: $SLOW_ADDRESSES addresses holding half-sent heads, $SLOW_PROBES probes of $s"
+  "$JAVA" -cp "$CLASSES" SlowClients "${BASE[$s]}" "$(live_path "$s")" "$SLOW_ADDRESSES" "$SLOW_PROBES" "$RAW" "$s" \
+    2>>"$WORK/slow-clients.log" || log "slow-client run failed for $s (see $WORK/slow-clients.log)"
+done
 kill "${PID[@]}" 2>/dev/null || true
 wait 2>/dev/null || true
 trap - EXIT
 
 # --- 4. one evaluation's CPU time -------------------------------------------------------------------
-log "one evaluation's CPU time at $EVAL_THREADS threads"
+if ((ONLY_CONNECTIONS)); then EVAL_THREADS=""; ATTACH_RUNS=0; fi
+[[ -z "$EVAL_THREADS" ]] || log "one evaluation's CPU time at $EVAL_THREADS threads"
 # shellcheck disable=SC2086
-"$JAVA" -Xss256k -cp "$CLASSES:$AGENT_JAR" EvalCost "$RAW" $EVAL_THREADS 2>"$WORK/evalcost.log" || { cat "$WORK/evalcost.log" >&2; exit 1; }
+[[ -z "$EVAL_THREADS" ]] || "$JAVA" -Xss256k -cp "$CLASSES:$AGENT_JAR" EvalCost "$RAW" $EVAL_THREADS 2>"$WORK/evalcost.log" || { cat "$WORK/evalcost.log" >&2; exit 1; }
 
 # --- 5. attach to first 200 -------------------------------------------------------------------------
 # grep without -q reads to the end: with -q it would exit at the match, unzip would die of SIGPIPE, and
 # pipefail would turn the pipeline into a failure
-if unzip -l "$AGENT_JAR" 2>/dev/null | grep 'io/jvmhealth/agent/cli/Cli.class' >/dev/null; then
+if ((ATTACH_RUNS == 0)); then
+  :
+elif unzip -l "$AGENT_JAR" 2>/dev/null | grep 'io/jvmhealth/agent/cli/Cli.class' >/dev/null; then
   log "attach to first 200: $ATTACH_RUNS runs"
   "${PROBE[@]}" attach "$ATTACH_RUNS" "$RAW" "$AGENT_JAR" -- "$JAVA" -jar "$SAMPLE_JAR" idle
 else
@@ -228,7 +246,7 @@ else
 fi
 
 # --- report -----------------------------------------------------------------------------------------
-stamp="$(date -u +%Y-%m-%d-%H%M)"
+stamp="$(date -u +%Y-%m-%d-%H%M)$( ((ONLY_CONNECTIONS)) && echo -connections || true)"
 result="$OUT_DIR/$stamp.md"
 mem_gb="$(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
 jdk="$("$JAVA" -version 2>&1 | sed -n 2p)"
@@ -236,7 +254,7 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 {
   echo "# Benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`scripts/bench.sh\`$([[ "${BENCH_QUICK:-0}" == 1 ]] && echo ' (BENCH_QUICK=1: fewer runs, not comparable)')."
+  echo "Command: \`$( ((ONLY_CONNECTIONS)) && echo 'BENCH_ONLY=connections ')scripts/bench.sh\`$([[ "${BENCH_QUICK:-0}" == 1 ]] && echo ' (BENCH_QUICK=1: fewer runs, not comparable)')."
   echo "Machine: $(nproc) cores ($cpu), ${mem_gb} GiB memory, $jdk; $(uname -sr)."
   echo "Peers: Jolokia JVM agent $JOLOKIA_VERSION (javaagent), jmx_exporter javaagent $JMX_EXPORTER_VERSION; agent commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)."
   echo "Load average (1, 5, 15 min) at the start: $LOAD_AT_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: other work ran beside the benchmark)."
@@ -247,7 +265,8 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "Peers' paths: /live is Jolokia's \`/jolokia/version\` and jmx_exporter's \`/-/healthy\`; /health is Jolokia's"
   echo "\`/jolokia/read/java.lang:type=Memory/HeapMemoryUsage\` and jmx_exporter's \`/metrics\`; the floor agent has /live only."
   echo
-  "$JAVA" -cp "$CLASSES" Report "$RAW" "$WORK"/hyperfine-*.json
+  hfj=("$WORK"/hyperfine-*.json); [[ -e "${hfj[0]}" ]] || hfj=()
+  "$JAVA" -cp "$CLASSES" Report "$RAW" "${hfj[@]}"
 } >"$result"
 # --- JMX rules (issue 9): self-contained, appended to the result --------------------------------------
 log "JMX rules: 100 rules over 1,000 MBeans, RSS with presets"
@@ -255,7 +274,7 @@ log "JMX rules: 100 rules over 1,000 MBeans, RSS with presets"
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"
 # README's Performance section shows the latest full run (between the bench-table markers).
-if [[ "${BENCH_QUICK:-0}" != 1 ]] && grep -q '^<!-- /bench-table -->' "$ROOT/README.md"; then
+if [[ "${BENCH_QUICK:-0}" != 1 ]] && ((ONLY_CONNECTIONS == 0)) && grep -q '^<!-- /bench-table -->' "$ROOT/README.md"; then
   awk -v table="$result" '
     /^<!-- bench-table/ { print; while ((getline line < table) > 0) if (line !~ /^# /) print line; skip = 1; next }
     /^<!-- \/bench-table -->/ { skip = 0 }

@@ -112,6 +112,13 @@ public final class Report {
                 row("socket errors + non-2xx", "errors_" + ep + "_" + mode, 0);
             }
         }
+        if (samples.containsKey("slow_ok")) {
+            section("Many-address slow clients (SlowClients: 400 addresses holding half-sent heads, 100 probes)");
+            row("probes 200 within 1 s, of 100", "slow_ok", 0);
+            row("probe p50, ms", "slow_p50_ms", 1);
+            row("slowest probe, ms", "slow_max_ms", 0);
+            row("slow clients dropped by the server and re-opened", "slow_reconnects", 0);
+        }
         section("One evaluation, CPU time in the JVM (caller + VM Thread)");
         for (String n : new String[] {"100", "1000", "10000"}) {
             evalRow("evaluation at " + n + " threads, us: p50 / p90", "eval_cpu_us_" + n);
@@ -188,6 +195,10 @@ public final class Report {
     }
 
     void targets() {
+        if (!samples.containsKey("hello_ms")) { // BENCH_ONLY=connections: issue 5's targets were not measured
+            connectionTargets();
+            return;
+        }
         md.append("| target (issue 5) | measured (medians) | met |\n| --- | --- | :---: |\n");
         ratio("Hello wall ≤ 1.10 × empty agent's", "hello_ms", "empty", 1.10, true, 0);
         ratio("first 200 ≤ 0.75 × floor's", "first200_ms", FLOOR, 0.75, true, 0);
@@ -204,6 +215,35 @@ public final class Report {
         limit("one evaluation ≤ 1 ms CPU at 1,000 threads (p50)", "eval_cpu_us_1000", 1000, " us");
         limit("one evaluation ≤ 20 ms CPU at 10,000 threads (p50)", "eval_cpu_us_10000", 20000, " us");
         limit("`attach` to first 200 ≤ 1 s (median)", "attach_ms", 1000, " ms");
+        connectionTargets();
+    }
+
+    /** Issue 11 (docs/connections.md): 8 connections from one address, socket errors, many addresses. */
+    void connectionTargets() {
+        md.append(samples.containsKey("hello_ms") ? "\n" : "").append("| target (issue 11) | measured (medians) | met |\n| --- | --- | :---: |\n");
+        ratio("/live keep-alive requests/s ≥ 1.5 × floor's (8 connections)", "rps_live_ka", FLOOR, 1.5, false, 0);
+        ratio("/live keep-alive p99 ≤ floor's", "p99_live_ka", FLOOR, 1.0, true, 3);
+        ratio("/live new-connection requests/s ≥ 1.0 × floor's (8 connections)", "rps_live_close", FLOOR, 1.0, false, 0);
+        ratio("host CPU per 1,000 new-connection probes ≤ 0.8 × floor's", "cpu1k_live_close", FLOOR, 0.8, true, 0);
+        double errors = 0;
+        boolean measured = false;
+        for (String metric : samples.keySet()) {
+            List<Double> v = metric.startsWith("errors_") ? values(metric, "ours") : null;
+            if (v != null) {
+                measured = true;
+                for (double d : v) {
+                    errors += d;
+                }
+            }
+        }
+        target("0 socket errors (all wrk runs of ours, summed)", measured ? fmt(errors, 0) : "not measured", measured && errors == 0);
+        double threadsAdded = median("threads", "ours") - median("threads", "none");
+        target("threads added at idle ≤ 3", Double.isNaN(threadsAdded) ? "not measured" : fmt(threadsAdded, 0), threadsAdded <= 3);
+        List<Double> slow = values("slow_ok", "ours");
+        List<Double> slowFloor = values("slow_ok", FLOOR);
+        target("many-address slow clients: ≥ 99 of 100 probes 200 within 1 s",
+                slow == null ? "not measured" : fmt(pct(slow, 50), 0) + " (floor: " + (slowFloor == null ? "–" : fmt(pct(slowFloor, 50), 0)) + ")",
+                slow != null && pct(slow, 50) >= 99);
     }
 
     void ratio(String label, String metric, String reference, double max, boolean lowerIsBetter, int decimals) {

@@ -188,7 +188,7 @@ public final class AgentRuntime {
 
         /**
          * Binds the port (so a taken port fails here, with its reason) and starts the evaluator
-         * thread, which starts the server; NanoHTTPD and the MXBeans load on that thread.
+         * thread, which starts the server; the selector loop and the MXBeans load on that thread.
          */
         static Running start(final Settings settings, final long began) throws IOException {
             ListeningSocket socket;

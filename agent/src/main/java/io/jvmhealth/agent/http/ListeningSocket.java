@@ -1,105 +1,77 @@
 package io.jvmhealth.agent.http;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /**
- * The agent's server socket, bound by the agent before NanoHTTPD starts, so that a taken port is
- * reported at once (on the thread that starts the agent) and NanoHTTPD's own start-up never waits.
- *
- * <p>NanoHTTPD binds the socket from its listener thread; here that call finds the socket bound and
- * only names the thread (NanoHTTPD hard-codes another name). {@link #accept()} waits a little after a
- * failed accept (for example while the process is out of file descriptors) instead of letting
- * NanoHTTPD's loop spin, and closes connections over the per-address cap at once.
+ * The agent's listening channel, bound by the agent on the thread that starts it, so that a taken
+ * port is reported at once with its reason; {@link HealthServer} then accepts from it on its
+ * selector thread. Non-blocking from the start.
  */
-public final class ListeningSocket extends ServerSocket {
-    static final String ACCEPTOR_THREAD = "jvm-health-http-acceptor";
-    static final long ACCEPT_FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+public final class ListeningSocket {
+    private final ServerSocketChannel channel;
+    private final InetAddress address;
+    private final int port;
 
-    private final ConnectionLimiter limiter;
-
-    private ListeningSocket(ConnectionLimiter limiter) throws IOException {
-        this.limiter = limiter;
+    /** @param requested the address asked for: the channel reports {@code ::} for {@code 0.0.0.0} (its socket is dual-stack) */
+    private ListeningSocket(ServerSocketChannel channel, InetAddress requested) {
+        this.channel = channel;
+        this.address = requested;
+        this.port = channel.socket().getLocalPort();
     }
 
-    /**
-     * Binds {@code host:port} now, on the caller's thread, so a taken port fails here. Loads no
-     * NanoHTTPD class: that happens in {@link HealthServer#serve}, off the host's start-up thread.
-     */
+    /** Binds {@code host:port} now, on the caller's thread, so a taken port fails here (BindException). */
     public static ListeningSocket bind(String host, int port) throws IOException {
-        ListeningSocket socket = new ListeningSocket(new ConnectionLimiter(HealthServer.PER_ADDRESS));
+        InetSocketAddress requested = new InetSocketAddress(host, port);
+        ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            socket.bindNow(host, port, HealthServer.BACKLOG);
+            channel.socket().setReuseAddress(true);
+            channel.socket().bind(requested, HealthServer.BACKLOG);
+            channel.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            channel.close();
             throw e;
         }
         warmUpSocketClose();
-        return socket;
+        return new ListeningSocket(channel, requested.getAddress());
     }
 
     /**
-     * Closes one throwaway socket now. The JDK initializes the class that closes sockets
-     * ({@code sun.nio.ch.FileDispatcherImpl}) on the first close, and that needs free file
+     * Opens and closes one throwaway socket channel now. The JDK initializes the classes that close
+     * sockets ({@code sun.nio.ch.FileDispatcherImpl}, which opens a socket pair of its own for
+     * closing, and {@code SocketDispatcher}) on the first close, and that needs free file
      * descriptors: if it first happens while the host has exhausted them, the class stays unusable
      * for the life of the JVM and every later close throws NoClassDefFoundError.
      */
     private static void warmUpSocketClose() {
         try {
-            new ServerSocket().close();
+            SocketChannel.open().close();
         } catch (Throwable ignored) {
             // nothing to warm on this JVM
         }
     }
 
-    private void bindNow(String host, int port, int backlog) throws IOException {
-        super.bind(new InetSocketAddress(host, port), backlog);
+    ServerSocketChannel channel() {
+        return channel;
     }
 
-    ConnectionLimiter limiter() {
-        return limiter;
+    public InetAddress getInetAddress() {
+        return address;
     }
 
-    @Override
-    public void bind(SocketAddress endpoint, int backlog) throws IOException {
-        if (isBound()) {
-            Thread.currentThread().setName(ACCEPTOR_THREAD);
-            return;
-        }
-        super.bind(endpoint, backlog);
+    public int getLocalPort() {
+        return port;
     }
 
-    @Override
-    public Socket accept() throws IOException {
-        while (true) {
-            Socket socket;
-            try {
-                socket = super.accept();
-            } catch (IOException e) {
-                if (!isClosed()) {
-                    LockSupport.parkNanos(ACCEPT_FAILURE_BACKOFF_NANOS);
-                }
-                throw e;
-            }
-            if (limiter.tryAcquire(socket.getInetAddress())) {
-                try {
-                    socket.setTcpNoDelay(true);
-                } catch (IOException ignored) {
-                    // an already broken connection fails on its first read
-                }
-                return socket;
-            }
-            try {
-                socket.setSoLinger(true, 0); // reset: no TIME_WAIT kept for a refused client
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing left to release
-            }
-        }
+    public boolean isClosed() {
+        return !channel.isOpen();
+    }
+
+    /** Frees the port. Never throws for a channel already closed. */
+    public void close() throws IOException {
+        channel.close();
     }
 }

@@ -1,33 +1,43 @@
 package io.jvmhealth.agent.http;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.util.concurrent.TimeUnit;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 
 /**
- * Reads and parses request heads from one connection, within a deadline and a size limit, into
- * fields of this object (no strings, maps or other garbage per request). Bodies are never read:
- * a request that announces one is marked so the connection can answer and close.
+ * Collects and parses request heads of one connection, fed by non-blocking reads, into fields of
+ * this object (no strings, maps or other garbage per request). Bodies are never read: a request
+ * that announces one is marked so the connection can answer and close.
+ *
+ * <p>Memory is bounded: the buffer starts at {@link #INITIAL_BYTES} and grows once, to
+ * {@link #MAX_HEAD_BYTES}, only for a head that needs it. A head that is still incomplete is never
+ * scanned twice, so a client that sends one byte at a time costs linear work, not quadratic.
  *
  * <p>It understands just what a health endpoint needs: the method, the path, the HTTP version,
- * {@code Connection}, {@code Content-Length}, {@code Transfer-Encoding} and {@code Authorization}.
- * Anything malformed is reported as an HTTP error code in {@link #error}.
+ * {@code Host}, {@code Connection}, {@code Content-Length}, {@code Transfer-Encoding} and
+ * {@code Authorization}. Anything malformed is reported as an HTTP error code in {@link #error}.
  */
 final class RequestReader {
     /** Largest request head (request line and headers) accepted; larger gets 431. */
     static final int MAX_HEAD_BYTES = 8192;
+    /** The buffer of a new connection: room for any probe's head (the kubelet's is about 110 bytes). */
+    static final int INITIAL_BYTES = 1024;
 
     static final int GET = 1;
     static final int HEAD = 2;
     static final int OTHER_METHOD = 3;
 
-    private final InputStream in;
-    private final Socket socket;
-    private final byte[] buf = new byte[MAX_HEAD_BYTES];
+    /** What the {@code Connection} headers asked for; the last one wins (RFC 9110 7.6.1 lists no precedence). */
+    private static final int ASKED_NOTHING = 0;
+    private static final int ASKED_CLOSE = 1;
+    private static final int ASKED_KEEP_ALIVE = 2;
+
+    private byte[] buf = new byte[INITIAL_BYTES];
+    private ByteBuffer window = ByteBuffer.wrap(buf);
     private int start;
     private int end;
+    /** Bytes in {@code [start, scanned)} are known not to end the current head. */
+    private int scanned;
 
     // The current request, valid after next() returned true.
     int method;
@@ -35,6 +45,7 @@ final class RequestReader {
     int targetFrom;
     int targetTo;
     boolean keepAlive;
+    /** An HTTP/1.0 request that asked for keep-alive: the answer says {@code Connection: keep-alive}. */
     boolean http10KeepAlive;
     boolean hasBody;
     /** 0 when the request is well formed; otherwise the status code to answer before closing. */
@@ -42,54 +53,74 @@ final class RequestReader {
     int authOffset;
     int authLength;
     private long contentLength;
-
-    /** @param socket whose read timeout enforces the deadline; null when {@code in} cannot block (tests) */
-    RequestReader(InputStream in, Socket socket) {
-        this.in = in;
-        this.socket = socket;
-    }
+    private boolean http11;
+    private int hosts;
+    private int asked;
 
     byte[] buffer() {
         return buf;
     }
 
     /**
-     * Reads the next request head. Returns false when the connection should close without an
-     * answer: end of stream, or the deadline passed.
+     * Reads what {@code channel} has into the buffer, without blocking when the channel does not.
+     * Returns the bytes read, 0 when none (or the buffer is full: {@link #next} then reports 431),
+     * -1 at end of stream.
      */
-    boolean next(long deadlineNanos) throws IOException {
-        int headEnd;
-        while ((headEnd = findHeadEnd()) < 0) {
+    int readFrom(ReadableByteChannel channel) throws IOException {
+        if (end == buf.length) {
+            makeRoom();
+            if (end == buf.length) {
+                return 0;
+            }
+        }
+        window.limit(buf.length).position(end);
+        int n = channel.read(window);
+        if (n > 0) {
+            end += n;
+        }
+        return n;
+    }
+
+    /** Moves the unparsed bytes to the front; grows the buffer to its maximum when they fill it. */
+    private void makeRoom() {
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            scanned -= start;
+            start = 0;
+        } else if (buf.length < MAX_HEAD_BYTES) {
+            buf = java.util.Arrays.copyOf(buf, MAX_HEAD_BYTES);
+            window = ByteBuffer.wrap(buf);
+        }
+    }
+
+    /** Whether bytes of a next request have arrived (a head begun, not yet complete). */
+    boolean hasBuffered() {
+        return end > start;
+    }
+
+    /**
+     * Parses the next complete head in the buffer into the fields above. Returns false when no
+     * head is complete yet; true with {@link #error} 431 when one does not fit in
+     * {@link #MAX_HEAD_BYTES} (the connection must then close: the rest is never read).
+     */
+    boolean next() {
+        int headEnd = findHeadEnd();
+        if (headEnd < 0) {
             if (end - start >= MAX_HEAD_BYTES) {
+                boolean head = equalsAscii(start, Math.min(end, start + 5), "HEAD ");
                 reset();
+                method = head ? HEAD : OTHER_METHOD;
                 error = 431;
+                start = end;
+                scanned = end;
                 return true;
             }
-            if (start > 0) {
-                System.arraycopy(buf, start, buf, 0, end - start);
-                end -= start;
-                start = 0;
-            }
-            long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
-                return false;
-            }
-            if (socket != null) {
-                socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining))));
-            }
-            int n;
-            try {
-                n = in.read(buf, end, buf.length - end);
-            } catch (SocketTimeoutException e) {
-                return false;
-            }
-            if (n < 0) {
-                return false;
-            }
-            end += n;
+            return false;
         }
         parse(start, headEnd);
         start = headEnd;
+        scanned = headEnd;
         return true;
     }
 
@@ -99,7 +130,8 @@ final class RequestReader {
         while (start < end && (buf[start] == '\r' || buf[start] == '\n')) {
             start++;
         }
-        for (int i = start; i < end; i++) {
+        // A head ends with LF LF or LF CR LF: resume two bytes before where the last scan stopped.
+        for (int i = Math.max(start, scanned - 2); i < end; i++) {
             if (buf[i] == '\n') {
                 if (i + 1 < end && buf[i + 1] == '\n') {
                     return i + 2;
@@ -109,6 +141,7 @@ final class RequestReader {
                 }
             }
         }
+        scanned = end;
         return -1;
     }
 
@@ -123,10 +156,16 @@ final class RequestReader {
         authOffset = -1;
         authLength = 0;
         contentLength = -1;
+        http11 = false;
+        hosts = 0;
+        asked = ASKED_NOTHING;
     }
 
     private void parse(int from, int to) {
         reset();
+        if (equalsAscii(from, Math.min(to, from + 5), "HEAD ")) {
+            method = HEAD; // known even when the rest of the request line is malformed: its 400 carries no body
+        }
         int lineEnd = lineEnd(from, to);
         if (!parseRequestLine(from, trimCr(from, lineEnd))) {
             keepAlive = false;
@@ -145,6 +184,22 @@ final class RequestReader {
                 return;
             }
             pos = le + 1;
+        }
+        if (http11) {
+            keepAlive = asked != ASKED_CLOSE;
+            if (hosts != 1) {
+                error = 400; // RFC 9112 3.2: an HTTP/1.1 request has exactly one Host
+                keepAlive = false;
+                return;
+            }
+        } else {
+            keepAlive = asked == ASKED_KEEP_ALIVE;
+            http10KeepAlive = keepAlive;
+            if (hosts > 1) {
+                error = 400;
+                keepAlive = false;
+                return;
+            }
         }
         if (hasBody) {
             keepAlive = false;
@@ -197,10 +252,8 @@ final class RequestReader {
             error = 400;
             return false;
         }
-        if (buf[from + 5] == '1' && buf[from + 7] == '0') {
-            keepAlive = false;
-        } else if (buf[from + 5] == '1') {
-            keepAlive = true; // HTTP/1.1, and a later 1.x answered as 1.1 (RFC 9112, section 2.3)
+        if (buf[from + 5] == '1') {
+            http11 = buf[from + 7] != '0'; // HTTP/1.1, and a later 1.x answered as 1.1 (RFC 9112, section 2.3)
         } else {
             error = 505;
             return false;
@@ -286,12 +339,14 @@ final class RequestReader {
         } else if (equalsAsciiIgnoreCase(from, colon, "transfer-encoding")) {
             hasBody = true;
         } else if (equalsAsciiIgnoreCase(from, colon, "connection")) {
+            // Each Connection header replaces what an earlier one asked; within one, close wins.
             if (containsIgnoreCase(vs, ve, "close")) {
-                keepAlive = false;
-            } else if (containsIgnoreCase(vs, ve, "keep-alive") && !keepAlive) {
-                keepAlive = true;
-                http10KeepAlive = true;
+                asked = ASKED_CLOSE;
+            } else if (containsIgnoreCase(vs, ve, "keep-alive")) {
+                asked = ASKED_KEEP_ALIVE;
             }
+        } else if (equalsAsciiIgnoreCase(from, colon, "host")) {
+            hosts++;
         } else if (equalsAsciiIgnoreCase(from, colon, "authorization")) {
             authOffset = vs;
             authLength = ve - vs;

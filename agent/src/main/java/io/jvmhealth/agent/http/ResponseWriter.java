@@ -1,15 +1,25 @@
 package io.jvmhealth.agent.http;
 
-import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes a whole response (head and body) with one write from a per-connection buffer, so it leaves
- * in one packet, built from byte arrays prepared once. No date formatting, no header maps, no
- * allocation per response. Not thread-safe: one per connection.
+ * Lays out a whole response (head and body) in one direct buffer, built from byte arrays prepared
+ * once, so it leaves with one non-blocking write (one packet for a probe's answer). No date
+ * formatting, no header maps, no allocation per response. Owned by the selector thread: one for all
+ * connections.
  */
 final class ResponseWriter {
+    /** The {@code Connection} header of an answer. */
+    enum ConnectionHeader {
+        /** HTTP/1.1 kept alive: no header needed. */
+        NONE,
+        /** The connection closes after this answer. */
+        CLOSE,
+        /** HTTP/1.0 that asked to be kept alive. */
+        KEEP_ALIVE
+    }
+
     private static final byte[] CRLF = ascii("\r\n");
     private static final byte[] ALLOW = ascii("Allow: GET, HEAD\r\n");
     private static final byte[] CLOSE = ascii("Connection: close\r\n");
@@ -18,6 +28,8 @@ final class ResponseWriter {
     private static final byte[] COMMON_BYTES = ascii(COMMON);
     private static final byte[] CONTENT_TYPE_JSON = ascii("Content-Type: " + Answer.JSON + "\r\n");
     private static final byte[] CONTENT_TYPE_TEXT = ascii("Content-Type: " + Answer.TEXT + "\r\n");
+    /** Room for the head of any answer, besides its content type. */
+    private static final int HEAD_ROOM = 384;
 
     private static final byte[] OK = head(200, "OK");
     private static final byte[] UNAVAILABLE = head(503, "Service Unavailable");
@@ -35,47 +47,40 @@ final class ResponseWriter {
     static final byte[] HEADERS_TOO_LARGE_BODY = ascii("{\"error\":\"request head larger than 8192 bytes\"}");
     static final byte[] VERSION_NOT_SUPPORTED_BODY = ascii("{\"error\":\"HTTP/1.0 and HTTP/1.1 only\"}");
 
-    private final OutputStream out;
-    private byte[] buf = new byte[2048];
-    private int len;
+    private ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
 
-    ResponseWriter(OutputStream out) {
-        this.out = out;
+    /** The answer laid out in the buffer, ready to be written: valid until the next call. */
+    ByteBuffer write(int code, byte[] body, ConnectionHeader connection, boolean withBody) {
+        return write(code, Answer.JSON, body, connection, withBody);
     }
 
     /**
-     * Writes one response.
+     * As {@link #write(int, byte[], ConnectionHeader, boolean)}, with the body's content type.
      *
-     * @param connection 0: no Connection header; 1: {@code close}; 2: {@code keep-alive}
-     * @param withBody false for HEAD: same head, no body
+     * @param withBody false for HEAD: the same head (Content-Length included), no body
      */
-    void write(int code, byte[] body, int connection, boolean withBody) throws IOException {
-        write(code, Answer.JSON, body, connection, withBody);
-    }
-
-    /** As {@link #write(int, byte[], int, boolean)}, with the body's content type. */
-    void write(int code, String contentType, byte[] body, int connection, boolean withBody) throws IOException {
-        len = 0;
-        ensure(384 + contentType.length() + (withBody ? body.length : 0));
-        append(statusHead(code));
+    ByteBuffer write(int code, String contentType, byte[] body, ConnectionHeader connection, boolean withBody) {
+        ensure(HEAD_ROOM + contentType.length() + (withBody ? body.length : 0));
+        buf.clear();
+        buf.put(statusHead(code));
         appendContentType(contentType);
-        append(COMMON_BYTES);
+        buf.put(COMMON_BYTES);
         appendDigits(body.length);
-        append(CRLF);
+        buf.put(CRLF);
         if (code == 405) {
-            append(ALLOW);
+            buf.put(ALLOW);
         }
-        if (connection == 1) {
-            append(CLOSE);
-        } else if (connection == 2) {
-            append(KEEP_ALIVE);
+        if (connection == ConnectionHeader.CLOSE) {
+            buf.put(CLOSE);
+        } else if (connection == ConnectionHeader.KEEP_ALIVE) {
+            buf.put(KEEP_ALIVE);
         }
-        append(CRLF);
+        buf.put(CRLF);
         if (withBody) {
-            append(body);
+            buf.put(body);
         }
-        out.write(buf, 0, len);
-        out.flush();
+        buf.flip();
+        return buf;
     }
 
     static byte[] errorBody(int code) {
@@ -104,23 +109,19 @@ final class ResponseWriter {
 
     private void appendContentType(String contentType) {
         if (Answer.JSON.equals(contentType)) {
-            append(CONTENT_TYPE_JSON);
+            buf.put(CONTENT_TYPE_JSON);
         } else if (Answer.TEXT.equals(contentType)) {
-            append(CONTENT_TYPE_TEXT);
+            buf.put(CONTENT_TYPE_TEXT);
         } else {
-            append(ascii("Content-Type: " + contentType + "\r\n"));
+            buf.put(ascii("Content-Type: " + contentType + "\r\n"));
         }
     }
 
+    /** Grows the buffer for a large answer (a body is bounded by what the evaluation prepared). */
     private void ensure(int capacity) {
-        if (buf.length < capacity) {
-            buf = new byte[Math.max(capacity, buf.length * 2)];
+        if (buf.capacity() < capacity) {
+            buf = ByteBuffer.allocateDirect(Math.max(capacity, buf.capacity() * 2));
         }
-    }
-
-    private void append(byte[] bytes) {
-        System.arraycopy(bytes, 0, buf, len, bytes.length);
-        len += bytes.length;
     }
 
     private void appendDigits(int value) {
@@ -128,10 +129,11 @@ final class ResponseWriter {
         for (int v = value; v >= 10; v /= 10) {
             digits++;
         }
+        int at = buf.position();
         for (int i = digits - 1, v = value; i >= 0; i--, v /= 10) {
-            buf[len + i] = (byte) ('0' + v % 10);
+            buf.put(at + i, (byte) ('0' + v % 10));
         }
-        len += digits;
+        buf.position(at + digits);
     }
 
     private static byte[] head(int code, String text) {

@@ -29,10 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Method: in a JDK 25 JVM, every host-name resolution goes through a resolver registered with
  * the JDK 18+ {@code java.net.spi.InetAddressResolverProvider} service, which counts
- * {@code lookupByAddress} calls (and answers none). {@link ReverseLookupProbe} serves a request
- * from 203.0.113.7 through the agent's handler, and one real TCP request from this machine's
- * non-loopback address when it has one; the count must stay 0. Two controls show the counter works:
- * NanoHTTPD's own session on such an address, and {@code getHostName()} on the served address,
+ * {@code lookupByAddress} calls (and answers none). {@link ReverseLookupProbe} serves one real
+ * TCP request from this machine's non-loopback address when it has one (the agent's selector loop
+ * never asks a client's address for anything); the count must stay 0. Two controls show the counter
+ * works: NanoHTTPD's own session on such an address, and {@code getHostName()} on a client address,
  * each add one.
  */
 class NoReverseLookupTest {
@@ -80,7 +80,6 @@ class NoReverseLookupTest {
                 }
             }
             System.out.println("[NoReverseLookupTest] " + out);
-            assertEquals("HTTP/1.1 200 OK", out.get("fake-answer"), out.toString());
             assertTrue(out.get("real-answer").startsWith("HTTP/1.1 200 OK") || out.get("real-answer").startsWith("none"), out.toString());
             assertEquals("0", out.get("lookups-serving"), "reverse lookups while serving: " + out);
             assertEquals("1", out.get("lookups-after-nanohttpd-session"), "control: NanoHTTPD's session looks the client up: " + out);
