@@ -5,6 +5,9 @@ import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 
+import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
+
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +22,13 @@ public final class BuiltInChecks {
 
     public static List<HealthCheck> create(Settings settings) {
         List<HealthCheck> checks = new ArrayList<>();
+        Cgroup cgroup = null;
         for (String name : settings.checks) {
             try {
-                checks.add(create(name, settings));
+                if (cgroup == null && (name.equals(CheckNames.MEMORY) || name.equals(CheckNames.CPU))) {
+                    cgroup = Cgroup.ofThisProcess();
+                }
+                checks.add(create(name, settings, cgroup));
             } catch (Throwable e) {
                 checks.add(new Unavailable(name, e));
             }
@@ -29,7 +36,7 @@ public final class BuiltInChecks {
         return checks;
     }
 
-    private static HealthCheck create(String name, Settings s) {
+    private static HealthCheck create(String name, Settings s, Cgroup cgroup) {
         switch (name) {
             case CheckNames.DEADLOCK:
                 return new DeadlockCheck(ManagementFactory.getThreadMXBean());
@@ -39,6 +46,14 @@ public final class BuiltInChecks {
                 return new GcCheck(ManagementFactory.getGarbageCollectorMXBeans(), s.gcDegraded, s.gcUnhealthy, s.gcWindowMillis);
             case CheckNames.THREADS:
                 return new ThreadsCheck(ManagementFactory.getThreadMXBean(), s.threadsDegraded, s.threadsUnhealthy);
+            case CheckNames.MEMORY:
+                return new MemoryCheck(cgroup, ManagementFactory.getMemoryMXBean(), ManagementFactory.getMemoryPoolMXBeans(),
+                        ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class), s.memoryDegraded, s.memoryUnhealthy);
+            case CheckNames.FDS:
+                return new FdsCheck(ManagementFactory.getOperatingSystemMXBean(), s.fdsDegraded, s.fdsUnhealthy);
+            case CheckNames.CPU:
+                return new CpuCheck(cgroup, ManagementFactory.getOperatingSystemMXBean(), s.cpuDegraded, s.cpuUnhealthy,
+                        s.cpuWindowMillis, s.intervalMillis);
             default:
                 throw new IllegalArgumentException("no built-in check named '" + name + "'");
         }
