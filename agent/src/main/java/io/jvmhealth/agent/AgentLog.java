@@ -49,13 +49,10 @@ public final class AgentLog {
 
     /**
      * Writes a block of lines at once (one {@code print}, so no other writer of stderr can cut into
-     * it), each line already escaped by the caller with {@link #escape} and prefixed; shown unless
-     * logging is off. Returns whether it was written.
+     * it), each line already escaped by the caller with {@link #escape} and prefixed. Evidence is
+     * governed by its own option ({@code evidence=off}), not by {@code log}. Returns whether it was written.
      */
     public static boolean block(String text) {
-        if (level == LogLevel.OFF) {
-            return false;
-        }
         try {
             System.err.print(text);
             System.err.flush();

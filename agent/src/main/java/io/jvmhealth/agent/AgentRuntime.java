@@ -4,6 +4,7 @@ import io.jvmhealth.agent.cli.Launch;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.evidence.Evidence;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.checks.BuiltInChecks;
@@ -117,6 +118,8 @@ public final class AgentRuntime {
         final ListeningSocket socket;
         final String url;
         private volatile HealthServer server;
+        /** Evidence on liveness failure (its watchdog thread), or null with {@code evidence=off}. */
+        private volatile Evidence evidence;
         private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
 
         private Running(Evaluator evaluator, ListeningSocket socket) {
@@ -146,6 +149,9 @@ public final class AgentRuntime {
                 }
             }, settings.intervalMillis);
             final Running running = new Running(evaluator, socket);
+            if (settings.evidence) {
+                running.evidence = Evidence.start(settings.evidenceDir, settings.intervalMillis, evaluator);
+            }
             evaluator.start(new Runnable() {
                 @Override
                 public void run() {
@@ -184,6 +190,10 @@ public final class AgentRuntime {
 
         void stop() {
             evaluator.stop();
+            Evidence e = evidence;
+            if (e != null) {
+                e.close();
+            }
             HealthServer s = server;
             if (s != null) {
                 s.stop();

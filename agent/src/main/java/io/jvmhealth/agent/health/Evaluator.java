@@ -38,7 +38,8 @@ public final class Evaluator {
     private static final int MAX_RESTARTS = 10;
     /** How often pending startup gates are polled until every gate has passed. */
     public static final long GATE_POLL_MILLIS = 25;
-    static final String THREAD_NAME = "jvm-health-evaluator";
+    /** The evaluator thread's name (evidence of a stall shows its stack first). */
+    public static final String THREAD_NAME = "jvm-health-evaluator";
 
     private final CheckFactory factory;
     private final long intervalMillis;
@@ -56,8 +57,19 @@ public final class Evaluator {
     private volatile boolean running;
     private volatile Thread thread;
     private volatile Runnable beforeFirstEvaluation;
+    private volatile Listener listener;
     private int restarts;
     private volatile long restartDelayNanos;
+
+    /** Told of every published snapshot, on the evaluator thread; must be quick and must not block. */
+    public interface Listener {
+        void published(Snapshot snapshot);
+    }
+
+    /** Sets the one listener (evidence), or null for none. */
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
 
     /** Creates the checks; called once, on the evaluator thread, so MXBean set-up stays off the host's threads. */
     public interface CheckFactory {
@@ -328,6 +340,14 @@ public final class Evaluator {
         }
         Snapshot snapshot = writer.write(System.nanoTime(), System.currentTimeMillis(), evaluated, started, pending);
         current = snapshot;
+        Listener l = listener;
+        if (l != null) {
+            try {
+                l.published(snapshot);
+            } catch (Throwable e) {
+                AgentLog.warn("snapshot listener failed: " + describe(e));
+            }
+        }
         return snapshot;
     }
 
