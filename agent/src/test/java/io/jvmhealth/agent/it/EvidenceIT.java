@@ -1,0 +1,125 @@
+package io.jvmhealth.agent.it;
+
+import io.jvmhealth.agent.testing.Http;
+import io.jvmhealth.agent.testing.Poll;
+import io.jvmhealth.agent.testing.TargetJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Evidence in real JVMs: a deadlock (monitor and lock) writes exactly one thread dump on stderr with
+ * both threads' frames; a stalled evaluation (the evaluator blocked on System.err's lock, which a
+ * host thread holds, as a host stuck on a full stderr pipe would) writes a dump whose first thread
+ * is the evaluator, noticed by the watchdog with no request coming; {@code evidence.dir} gets the
+ * file; {@code evidence=off} writes nothing.
+ */
+class EvidenceIT {
+    private static final String BEGIN = "[jvm-health] BEGIN evidence ";
+    private static final String END = "[jvm-health] END evidence";
+
+    static Stream<Arguments> variants() {
+        List<Arguments> list = new ArrayList<>();
+        for (Java java : Java.values()) {
+            list.add(Arguments.of(java, "monitor"));
+            list.add(Arguments.of(java, "lock"));
+        }
+        return list.stream();
+    }
+
+    static List<List<String>> blocks(List<String> stderr) {
+        List<List<String>> blocks = new ArrayList<>();
+        List<String> open = null;
+        for (String line : stderr) {
+            if (line.startsWith(BEGIN)) {
+                open = new ArrayList<>();
+            }
+            if (open != null) {
+                open.add(line);
+                if (line.equals(END)) {
+                    blocks.add(open);
+                    open = null;
+                }
+            }
+        }
+        return blocks;
+    }
+
+    @ParameterizedTest(name = "{0}, {1} deadlock")
+    @MethodSource("variants")
+    void aDeadlockWritesOneThreadDumpWithBothThreadsFrames(Java java, String variant, @TempDir Path dir) throws Exception {
+        try (TargetJvm target = TargetJvm.builder().java(java.launcher())
+                .agent("port=0,interval=500ms,evidence.dir=" + dir).commands("work").start()) {
+            String url = target.agentUrl(Duration.ofSeconds(20));
+            Poll.until("/started 200", Duration.ofSeconds(10), () -> Http.get(url, "/started"), r -> r.status == 200);
+            assertTrue(blocks(target.stderrLines()).isEmpty(), "no evidence while healthy: " + target.stderrLines());
+            target.run("deadlock " + variant, Duration.ofSeconds(15));
+            List<String> block = Poll.until("an evidence block on stderr", Duration.ofSeconds(15),
+                    () -> blocks(target.stderrLines()), b -> !b.isEmpty()).get(0);
+            assertTrue(block.get(0).startsWith(BEGIN + "/live 503: deadlock: 2 threads deadlocked"), block.get(0));
+            String text = String.join("\n", block);
+            assertTrue(block.get(1).matches("\\[jvm-health] Full thread dump \\(jvm-health agent, pid " + target.pid()
+                    + ", \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\): \\d+ threads, 2 deadlocked"), block.get(1));
+            assertTrue(block.contains("[jvm-health] Found one Java-level deadlock:"), text);
+            int a = indexOfPrefix(block, "[jvm-health] \"deadlock-a\" #");
+            int b = indexOfPrefix(block, "[jvm-health] \"deadlock-b\" #");
+            int main = indexOfPrefix(block, "[jvm-health] \"main\" #");
+            assertTrue(a > 0 && b > 0 && main > Math.max(a, b), "the deadlocked threads first: " + text);
+            String waitVerb = variant.equals("monitor") ? "- waiting to lock <0x" : "- parking to wait for  <0x";
+            for (int start : new int[] {a, b}) {
+                List<String> thread = block.subList(start, Math.min(block.size(), start + 20));
+                String t = String.join("\n", thread);
+                assertTrue(thread.get(0).contains(variant.equals("monitor") ? "BLOCKED" : "WAITING") && thread.get(0).contains(" daemon"), t);
+                assertTrue(t.contains("at app//io.jvmhealth.sample.ThreadScenarios$") || t.contains("at io.jvmhealth.sample.ThreadScenarios$"), t);
+                assertTrue(t.contains(waitVerb) && t.contains("owned by \"deadlock-"), t);
+                assertTrue(variant.equals("monitor") ? t.contains("- locked <0x") && t.contains("(a java.lang.Object)")
+                        : t.contains("Locked ownable synchronizers:"), t);
+            }
+            for (String line : block) {
+                assertTrue(line.startsWith("[jvm-health] "), line);
+            }
+            // once per incident: more evaluations, still one block
+            long seen = System.nanoTime();
+            Poll.until("/live still 503 after 5 more intervals", Duration.ofSeconds(15), () -> Http.get(url, "/live"),
+                    r -> r.status == 503 && System.nanoTime() - seen > 2_500_000_000L);
+            assertEquals(1, blocks(target.stderrLines()).size(), "one block per incident");
+
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dir)) {
+                files = s.collect(Collectors.toList());
+            }
+            assertEquals(1, files.size(), files.toString());
+            Path file = files.get(0);
+            assertTrue(file.getFileName().toString().matches("jvm-health-evidence-\\d{8}T\\d{6}\\.\\d{3}Z-" + target.pid() + "-liveness\\.txt"), file.toString());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            List<String> content = Files.readAllLines(file, StandardCharsets.UTF_8);
+            assertEquals(block.get(0).substring("[jvm-health] ".length()), content.get(0));
+            assertTrue(content.contains("Found one Java-level deadlock:"));
+            assertTrue(text.contains("(also written to " + file + ")"), text);
+        }
+    }
+
+    private static int indexOfPrefix(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix) && !lines.get(i).endsWith(":")) { // a header, not the deadlock section's line
+                return i;
+            }
+        }
+        return -1;
+    }
+}
