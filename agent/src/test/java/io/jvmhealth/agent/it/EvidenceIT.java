@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.Http;
+import io.jvmhealth.agent.testing.OsThreads;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,60 @@ class EvidenceIT {
             assertEquals(block.get(0).substring("[jvm-health] ".length()), content.get(0));
             assertTrue(content.contains("Found one Java-level deadlock:"));
             assertTrue(text.contains("(also written to " + file + ")"), text);
+        }
+    }
+
+    @Test
+    void aStalledEvaluationIsNoticedWithoutRequestsAndItsDumpShowsTheEvaluatorFirst(@TempDir Path dir) throws Exception {
+        // JDK 17's PrintStream locks its own monitor (JDK 21+ uses an internal lock the host cannot hold)
+        try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=500ms,threads.degraded=30,evidence.dir=" + dir)
+                .commands("work").start()) {
+            String url = target.agentUrl(Duration.ofSeconds(20));
+            Poll.until("/started 200", Duration.ofSeconds(10), () -> Http.get(url, "/started"), r -> r.status == 200);
+            assertEquals(1, OsThreads.count(target.pid(), "jvm-health-watc"), "the watchdog runs");
+            target.run("hold-stderr", Duration.ofSeconds(10));
+            // the threads check turns degraded: the evaluator logs it, and blocks on System.err's monitor
+            target.run("threads 40", Duration.ofSeconds(10));
+            Path file = Poll.until("an evidence file written while stderr is blocked, with no request", Duration.ofSeconds(30),
+                    () -> {
+                        try (Stream<Path> s = Files.list(dir)) {
+                            return s.findFirst().orElse(null);
+                        }
+                    }, f -> f != null && f.getFileName().toString().endsWith("-stall.txt"));
+            assertEquals(503, Http.get(url, "/live").status, "stalled");
+            List<String> content = Poll.until("the file complete", Duration.ofSeconds(5),
+                    () -> Files.readAllLines(file, StandardCharsets.UTF_8), c -> c.contains("END evidence"));
+            String text = String.join("\n", content);
+            assertTrue(content.get(0).startsWith("BEGIN evidence /live 503: health evaluation stalled: no evaluation completed in the last 5000ms"), text);
+            int evaluator = indexOfPrefix(content, "\"jvm-health-evaluator\" #");
+            assertEquals(3, evaluator, "the evaluator's thread comes first: " + text);
+            String stack = String.join("\n", content.subList(evaluator, evaluator + 14));
+            assertTrue(stack.contains("BLOCKED") && stack.contains("io.jvmhealth.agent.AgentLog.write("), stack);
+            assertTrue(stack.contains("- waiting to lock <0x") && stack.contains("(a java.io.PrintStream) owned by \"sample-stderr-holder\""), stack);
+
+            target.run("release-stderr", Duration.ofSeconds(10));
+            Poll.until("/live 200 again", Duration.ofSeconds(10), () -> Http.get(url, "/live"), r -> r.status == 200);
+            List<List<String>> blocks = Poll.until("the block on stderr once it is free", Duration.ofSeconds(10),
+                    () -> blocks(target.stderrLines()), b -> !b.isEmpty());
+            assertEquals(1, blocks.size(), target.stderrLines().toString());
+            assertEquals("[jvm-health] " + content.get(0), blocks.get(0).get(0));
+        }
+    }
+
+    @Test
+    void evidenceOffWritesNothingAndStartsNoWatchdog() throws Exception {
+        try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=500ms,evidence=off").commands("work").start()) {
+            String url = target.agentUrl(Duration.ofSeconds(20));
+            Poll.until("/started 200", Duration.ofSeconds(10), () -> Http.get(url, "/started"), r -> r.status == 200);
+            target.run("deadlock monitor", Duration.ofSeconds(15));
+            Poll.until("/live 503", Duration.ofSeconds(10), () -> Http.get(url, "/live"), r -> r.status == 503);
+            long seen = System.nanoTime();
+            Poll.until("/live still 503 after 5 more intervals", Duration.ofSeconds(15), () -> Http.get(url, "/live"),
+                    r -> r.status == 503 && System.nanoTime() - seen > 2_500_000_000L);
+            assertTrue(blocks(target.stderrLines()).isEmpty(), target.stderrLines().toString());
+            assertTrue(target.stderrLines().stream().noneMatch(l -> l.contains("BEGIN evidence")), target.stderrLines().toString());
+            assertEquals(0, OsThreads.count(target.pid(), "jvm-health-watc"));
+            assertEquals(0, OsThreads.count(target.pid(), "jvm-health-evide"));
         }
     }
 
