@@ -65,6 +65,11 @@ public final class FdsCheck implements HealthCheck {
         details.put("open", open);
         details.put("max", max);
         details.put("source", source);
+        if (open < 0 && max > 0) {
+            // counting needs a descriptor (for /proc/self/fd): failing to get one is what exhaustion looks like
+            return CheckResult.of(Status.UNHEALTHY, "cannot count open file descriptors: opening /proc/self/fd failed, as it does when "
+                    + "all " + max + " allowed are in use", details);
+        }
         if (open < 0 || max <= 0) {
             details.put("note", "this JVM reports no descriptor count or limit: not judged");
             return CheckResult.healthy(details);
