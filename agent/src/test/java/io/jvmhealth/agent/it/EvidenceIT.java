@@ -153,6 +153,30 @@ class EvidenceIT {
     }
 
     @Test
+    void heapTurningUnhealthyWritesOneHeapSummary() throws Exception {
+        try (TargetJvm target = TargetJvm.builder().jvmArgs("-Xmx64m")
+                .agent("port=0,interval=500ms,heap.degraded=0.8,heap.unhealthy=0.9").commands("work").start()) {
+            String url = target.agentUrl(Duration.ofSeconds(20));
+            Poll.until("/started 200", Duration.ofSeconds(10), () -> Http.get(url, "/started"), r -> r.status == 200);
+            target.run("leak 0.96", Duration.ofSeconds(30));
+            List<String> block = Poll.until("a heap summary on stderr", Duration.ofSeconds(15),
+                    () -> blocks(target.stderrLines()), b -> !b.isEmpty()).get(0);
+            String text = String.join("\n", block);
+            assertTrue(block.get(0).startsWith(BEGIN + "heap unhealthy: heap after GC is "), text);
+            assertTrue(block.get(1).startsWith("[jvm-health] Heap summary (jvm-health agent, pid " + target.pid()), text);
+            assertTrue(text.contains("[jvm-health] heap: used ") && text.contains("[jvm-health] Memory pools:")
+                    && text.contains("\"G1 Old Gen\" (heap memory): used ") && text.contains("; after last GC ")
+                    && text.contains("[jvm-health]   \"G1 Young Generation\": ") && text.contains(" collections, "), text);
+            assertEquals(503, Http.get(url, "/ready").status);
+            assertEquals(200, Http.get(url, "/live").status, "the heap never fails liveness");
+            long seen = System.nanoTime();
+            Poll.until("more evaluations", Duration.ofSeconds(15), () -> Http.get(url, "/ready"),
+                    r -> r.status == 503 && System.nanoTime() - seen > 2_500_000_000L);
+            assertEquals(1, blocks(target.stderrLines()).size(), "once per incident");
+        }
+    }
+
+    @Test
     void evidenceOffWritesNothingAndStartsNoWatchdog() throws Exception {
         try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=500ms,evidence=off").commands("work").start()) {
             String url = target.agentUrl(Duration.ofSeconds(20));
