@@ -78,6 +78,9 @@ class ResourcesIT {
                 assertTrue(((String) unhealthy.get("reason")).contains("(unhealthy at 80%)"), unhealthy.toString());
                 assertEquals("healthy", check(url, "heap").get("status"));
                 assertEquals(503, Http.get(url, "/ready").status, "near the limit: not ready");
+                System.out.println("[ResourcesIT] memory (cgroup " + cg.version() + ", limit 400 MiB, -Xmx64m): baseline working set "
+                        + baseline / MIB + " MiB; +" + toDegraded + " MiB direct: " + degraded.get("reason") + "; +" + toUnhealthy
+                        + " MiB more: " + unhealthy.get("reason") + "; heap " + check(url, "heap").get("status"));
                 assertEquals(200, Http.get(url, "/live").status, "memory never fails liveness");
 
                 target.run("direct-free", Duration.ofSeconds(30));
@@ -112,6 +115,8 @@ class ResourcesIT {
                 assertTrue(((String) degraded.get("reason")).startsWith("CPU throttled in "), degraded.toString());
                 assertTrue(((Number) details.get("processCores")).doubleValue() <= 0.6, "the quota holds: " + details);
                 assertEquals(200, Http.get(url, "/ready").status, "throttled is degraded only, by default: still ready");
+                System.out.println("[ResourcesIT] cpu (cgroup " + cg.version() + ", quota 0.5 cores, 2 spinning threads): " + degraded.get("reason")
+                        + "; details " + details);
 
                 target.run("spin-stop", Duration.ofSeconds(10));
                 until(url, "cpu", "healthy", Duration.ofSeconds(20));
@@ -135,7 +140,8 @@ class ResourcesIT {
             assertTrue(((String) degraded.get("reason")).contains(" of 128 file descriptors open"), degraded.toString());
             long now = ((Number) ((Map<?, ?>) degraded.get("details")).get("open")).longValue();
             target.run("fds " + ((long) (0.97 * 128) - now), Duration.ofSeconds(10));
-            until(url, "fds", "unhealthy", Duration.ofSeconds(10));
+            Map<String, Object> unhealthy = until(url, "fds", "unhealthy", Duration.ofSeconds(10));
+            System.out.println("[ResourcesIT] fds (ulimit -n 128): baseline " + open + " open; " + degraded.get("reason") + "; then " + unhealthy.get("reason"));
             assertEquals(503, Http.get(url, "/ready").status);
             assertEquals(200, Http.get(url, "/live").status);
             target.run("fds-free", Duration.ofSeconds(10));
