@@ -32,7 +32,9 @@ public final class Evidence implements Evaluator.Listener {
 
     private final Incident live;
     private final Incident heap;
-    private final EvidenceOutput output;
+    private final String dir;
+    /** Created on the evidence thread at the first write (reading the pid loads the runtime bean: not at start). */
+    private EvidenceOutput output;
     private final long stallMillis;
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private Thread writer;
@@ -56,7 +58,7 @@ public final class Evidence implements Evaluator.Listener {
     Evidence(String dir, long intervalMillis, long minGapMillis, long watchMillis, Evaluator evaluator) {
         this.live = new Incident(TimeUnit.MILLISECONDS.toNanos(minGapMillis));
         this.heap = new Incident(TimeUnit.MILLISECONDS.toNanos(minGapMillis));
-        this.output = new EvidenceOutput(dir, pid());
+        this.dir = dir;
         this.stallMillis = Evaluator.stallMillis(intervalMillis);
         this.watchdog = evaluator == null ? null : new Watchdog(evaluator, this, watchMillis);
     }
@@ -151,6 +153,9 @@ public final class Evidence implements Evaluator.Listener {
     }
 
     private void write(Job job) {
+        if (output == null) {
+            output = new EvidenceOutput(dir, pid());
+        }
         long epoch = System.currentTimeMillis();
         String title = " (jvm-health agent, pid " + output.pid() + ", " + UtcTime.iso(epoch) + ")";
         List<String> lines;

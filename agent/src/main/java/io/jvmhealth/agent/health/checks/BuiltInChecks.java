@@ -48,11 +48,21 @@ public final class BuiltInChecks {
                 return new ThreadsCheck(ManagementFactory.getThreadMXBean(), s.threadsDegraded, s.threadsUnhealthy);
             case CheckNames.MEMORY:
                 return new MemoryCheck(cgroup, ManagementFactory.getMemoryMXBean(), ManagementFactory.getMemoryPoolMXBeans(),
-                        ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class), s.memoryDegraded, s.memoryUnhealthy);
+                        new java.util.concurrent.Callable<List<BufferPoolMXBean>>() {
+                            @Override
+                            public List<BufferPoolMXBean> call() {
+                                return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
+                            }
+                        }, s.memoryDegraded, s.memoryUnhealthy);
             case CheckNames.FDS:
-                return new FdsCheck(ManagementFactory.getOperatingSystemMXBean(), s.fdsDegraded, s.fdsUnhealthy);
+                return new FdsCheck(new java.util.concurrent.Callable<java.lang.management.OperatingSystemMXBean>() {
+                    @Override
+                    public java.lang.management.OperatingSystemMXBean call() {
+                        return ManagementFactory.getOperatingSystemMXBean();
+                    }
+                }, s.fdsDegraded, s.fdsUnhealthy);
             case CheckNames.CPU:
-                return new CpuCheck(cgroup, ManagementFactory.getOperatingSystemMXBean(), s.cpuDegraded, s.cpuUnhealthy,
+                return new CpuCheck(cgroup, s.cpuDegraded, s.cpuUnhealthy,
                         s.cpuWindowMillis, s.intervalMillis);
             default:
                 throw new IllegalArgumentException("no built-in check named '" + name + "'");

@@ -7,7 +7,6 @@ import io.jvmhealth.agent.health.Status;
 import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
 import io.jvmhealth.agent.health.checks.cgroup.SmallFile;
 
-import java.lang.management.OperatingSystemMXBean;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +28,10 @@ public final class CpuCheck implements HealthCheck {
     private final SmallFile stat;
     private final SmallFile quota;
     private final SmallFile period;
-    private final com.sun.management.OperatingSystemMXBean os;
+    /** {@code /proc/self/stat}: utime and stime, fields 14 and 15, in clock ticks. */
+    private final SmallFile procStat;
+    /** Linux reports /proc times in USER_HZ, 100 per second on every architecture it runs the JVM on. */
+    private static final long NANOS_PER_TICK = 10_000_000L;
     private final double degradedAt;
     private final double unhealthyAt;
     private final long windowNanos;
@@ -44,17 +46,9 @@ public final class CpuCheck implements HealthCheck {
     private int next;
 
     /** @param unhealthyAt a ratio, or {@link Double#POSITIVE_INFINITY} for never ({@code cpu.unhealthy=off}) */
-    public CpuCheck(Cgroup cgroup, OperatingSystemMXBean os, double degradedAt, double unhealthyAt, long windowMillis, long intervalMillis) {
+    public CpuCheck(Cgroup cgroup, double degradedAt, double unhealthyAt, long windowMillis, long intervalMillis) {
         this.version = cgroup.cpuVersion();
-        com.sun.management.OperatingSystemMXBean sun = null;
-        try {
-            if (os instanceof com.sun.management.OperatingSystemMXBean) {
-                sun = (com.sun.management.OperatingSystemMXBean) os;
-            }
-        } catch (LinkageError e) {
-            // no com.sun.management: no process CPU figure
-        }
-        this.os = sun;
+        this.procStat = new SmallFile("/proc/self/stat", 1024);
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
         this.windowNanos = windowMillis * 1_000_000L;
@@ -114,7 +108,7 @@ public final class CpuCheck implements HealthCheck {
         long p = stat.value("nr_periods");
         long t = stat.value("nr_throttled");
         long tn = version == Cgroup.Version.V2 ? times(stat.value("throttled_usec"), 1000) : stat.value("throttled_time");
-        long cpu = os == null ? -1 : os.getProcessCpuTime();
+        long cpu = processCpuNanos();
         // the oldest sample still within the window (or the oldest there is)
         int oldest = -1;
         for (int k = count; k >= 1; k--) {
@@ -144,7 +138,7 @@ public final class CpuCheck implements HealthCheck {
         source.put("cgroup", version.toString());
         source.put("stat", stat.path());
         source.put("quota", period == null ? quota.path() : quota.path() + ", " + period.path());
-        source.put("processCpu", os == null ? "unavailable" : "OperatingSystemMXBean.getProcessCpuTime");
+        source.put("processCpu", procStat.path() + " utime+stime");
         if (!hasQuota) {
             details.put("note", "no CPU quota is set on this cgroup: it cannot be throttled");
             details.put("source", source);
@@ -177,6 +171,17 @@ public final class CpuCheck implements HealthCheck {
         return CheckResult.of(status, "CPU throttled in " + HeapCheck.percent(fraction) + " of scheduling periods over the last "
                 + Math.round(seconds / 1e9) + "s (" + status.json() + " at " + HeapCheck.percent(limit) + "; quota "
                 + details.get("quotaCores") + " cores)", details);
+    }
+
+    /** The process's CPU time from /proc/self/stat (no MXBean: see {@link FdsCheck}); -1 when unreadable. */
+    private long processCpuNanos() {
+        if (!procStat.read()) {
+            return -1;
+        }
+        // after "pid (comm)": state is word 0, utime word 11, stime word 12
+        long utime = procStat.wordAfterLast(')', 11);
+        long stime = procStat.wordAfterLast(')', 12);
+        return utime == SmallFile.MISSING || stime == SmallFile.MISSING ? -1 : (utime + stime) * NANOS_PER_TICK;
     }
 
     private static long times(long v, long factor) {

@@ -1,10 +1,12 @@
 package io.jvmhealth.agent.health.checks.cgroup;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +66,8 @@ public final class Cgroup {
         List<String> cgroupLines;
         List<String> mountLines;
         try {
-            cgroupLines = Files.readAllLines(Paths.get(root + procCgroup), StandardCharsets.UTF_8);
-            mountLines = Files.readAllLines(Paths.get(root + mountinfo), StandardCharsets.UTF_8);
+            cgroupLines = lines(root + procCgroup);
+            mountLines = lines(root + mountinfo);
         } catch (IOException | RuntimeException e) {
             return new Cgroup(null, null, null, null, null, "cannot read " + procCgroup + " and " + mountinfo + " (" + e.getClass().getSimpleName() + "): not Linux, or /proc is hidden");
         }
@@ -151,6 +153,18 @@ public final class Cgroup {
         String problem = memDir == null && cpuDirFound == null
                 ? "no memory or cpu cgroup controller found for this process in " + procCgroup + " and " + mountinfo : null;
         return new Cgroup(memV, memDir, memLimitDir, cpuV, cpuDirFound, problem);
+    }
+
+    /** Reads a file's lines with the stream classes every JVM has loaded (Files.readAllLines loads the channel classes: measured). */
+    private static List<String> lines(String path) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new FileInputStream(path), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines.add(line);
+            }
+        }
+        return lines;
     }
 
     /** The process's cgroup directory in a mount {@code {root, mountpoint}}, as the JDK's own container support resolves it. */

@@ -85,6 +85,34 @@ public final class SmallFile {
         return number(i);
     }
 
+    /**
+     * The n-th (0-based) white-space separated word after the last {@code marker} in the file, as a
+     * number: {@code /proc/self/stat}'s fields after the command name in parentheses, which may itself
+     * hold blanks and parentheses. MISSING when there is no such number.
+     */
+    public long wordAfterLast(char marker, int n) {
+        int i = len - 1;
+        while (i >= 0 && buf[i] != marker) {
+            i--;
+        }
+        if (i < 0) {
+            return MISSING;
+        }
+        i++;
+        for (int w = 0; w <= n; w++) {
+            while (i < len && (buf[i] == ' ' || buf[i] == '\t')) {
+                i++;
+            }
+            if (w == n) {
+                break;
+            }
+            while (i < len && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n') {
+                i++;
+            }
+        }
+        return number(i);
+    }
+
     /** True when the n-th word of the first line is exactly {@code text} (e.g. "max" in {@code cpu.max}). */
     public boolean wordIs(int n, String text) {
         int i = 0;
