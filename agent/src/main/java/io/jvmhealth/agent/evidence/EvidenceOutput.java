@@ -34,6 +34,8 @@ final class EvidenceOutput {
     static final String FILE_PREFIX = "jvm-health-evidence-";
     static final int MAX_FILES = 20;
     static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+    /** The reason on the BEGIN line is cut here (a deadlock of threads with 5,000-character names makes a long one). */
+    static final int MAX_REASON = 2000;
 
     private final String dir;
     private final String pid;
@@ -49,7 +51,8 @@ final class EvidenceOutput {
 
     /** Writes one evidence block; returns the file written, or null. */
     String write(String kind, String reason, List<String> lines, long epochMillis) {
-        String begin = "BEGIN evidence " + AgentLog.escape(reason);
+        String shown = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "...(reason cut: " + reason.length() + " characters)" : reason;
+        String begin = "BEGIN evidence " + AgentLog.escape(shown);
         String file = dir == null ? null : writeFile(kind, begin, lines, epochMillis);
         StringBuilder b = new StringBuilder(64 + lines.size() * 64);
         b.append(PREFIX).append(begin).append('\n');

@@ -6,7 +6,8 @@ import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.TargetJvm;
 import io.jvmhealth.agent.testing.TestCgroup;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.Map;
@@ -42,13 +43,14 @@ class ResourcesIT {
         return Poll.until("'" + name + "' " + status, timeout, () -> check(url, name), c -> status.equals(c.get("status")));
     }
 
-    @Test
-    void offHeapGrowthNearTheMemoryLimitTurnsMemoryWhileHeapStaysHealthy() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.jvmhealth.agent.it.Java#both")
+    void offHeapGrowthNearTheMemoryLimitTurnsMemoryWhileHeapStaysHealthy(Java java) throws Exception {
         StringBuilder whyNot = new StringBuilder();
         long limit = 400 * MIB;
         try (TestCgroup cg = require(TestCgroup.memory(whyNot), whyNot)) {
             cg.limitMemory(limit);
-            try (TargetJvm target = TargetJvm.builder().prefix(cg.prefix()).env("CGROUP_PROCS_FILES", cg.env())
+            try (TargetJvm target = TargetJvm.builder().java(java.launcher()).prefix(cg.prefix()).env("CGROUP_PROCS_FILES", cg.env())
                     .jvmArgs("-Xmx64m", "-XX:MaxDirectMemorySize=1g")
                     .agent("port=0,interval=500ms,memory.degraded=0.5,memory.unhealthy=0.8").commands("work").start()) {
                 String url = target.agentUrl(Duration.ofSeconds(30));
@@ -78,7 +80,7 @@ class ResourcesIT {
                 assertTrue(((String) unhealthy.get("reason")).contains("(unhealthy at 80%)"), unhealthy.toString());
                 assertEquals("healthy", check(url, "heap").get("status"));
                 assertEquals(503, Http.get(url, "/ready").status, "near the limit: not ready");
-                System.out.println("[ResourcesIT] memory (cgroup " + cg.version() + ", limit 400 MiB, -Xmx64m): baseline working set "
+                System.out.println("[ResourcesIT] " + java + " memory (cgroup " + cg.version() + ", limit 400 MiB, -Xmx64m): baseline working set "
                         + baseline / MIB + " MiB; +" + toDegraded + " MiB direct: " + degraded.get("reason") + "; +" + toUnhealthy
                         + " MiB more: " + unhealthy.get("reason") + "; heap " + check(url, "heap").get("status"));
                 assertEquals(200, Http.get(url, "/live").status, "memory never fails liveness");
@@ -95,12 +97,13 @@ class ResourcesIT {
         return ((Number) direct.get("usedBytes")).longValue();
     }
 
-    @Test
-    void aCpuQuotaWithBusyThreadsTurnsCpuDegradedOnly() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.jvmhealth.agent.it.Java#both")
+    void aCpuQuotaWithBusyThreadsTurnsCpuDegradedOnly(Java java) throws Exception {
         StringBuilder whyNot = new StringBuilder();
         try (TestCgroup cg = require(TestCgroup.cpu(whyNot), whyNot)) {
             cg.limitCpu(50_000, 100_000);
-            try (TargetJvm target = TargetJvm.builder().prefix(cg.prefix()).env("CGROUP_PROCS_FILES", cg.env())
+            try (TargetJvm target = TargetJvm.builder().java(java.launcher()).prefix(cg.prefix()).env("CGROUP_PROCS_FILES", cg.env())
                     .agent("port=0,interval=500ms,cpu.window=4s").commands("work").start()) {
                 String url = target.agentUrl(Duration.ofSeconds(60));
                 assertTrue(cg.contains(target.pid()), "the JVM runs in the test cgroup");
@@ -115,7 +118,7 @@ class ResourcesIT {
                 assertTrue(((String) degraded.get("reason")).startsWith("CPU throttled in "), degraded.toString());
                 assertTrue(((Number) details.get("processCores")).doubleValue() <= 0.6, "the quota holds: " + details);
                 assertEquals(200, Http.get(url, "/ready").status, "throttled is degraded only, by default: still ready");
-                System.out.println("[ResourcesIT] cpu (cgroup " + cg.version() + ", quota 0.5 cores, 2 spinning threads): " + degraded.get("reason")
+                System.out.println("[ResourcesIT] " + java + " cpu (cgroup " + cg.version() + ", quota 0.5 cores, 2 spinning threads): " + degraded.get("reason")
                         + "; details " + details);
 
                 target.run("spin-stop", Duration.ofSeconds(10));
@@ -124,9 +127,10 @@ class ResourcesIT {
         }
     }
 
-    @Test
-    void openingDescriptorsUnderALowUlimitTurnsFds() throws Exception {
-        try (TargetJvm target = TargetJvm.builder().prefix("bash", "-c", "ulimit -n 128; exec \"$@\"", "bash")
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.jvmhealth.agent.it.Java#both")
+    void openingDescriptorsUnderALowUlimitTurnsFds(Java java) throws Exception {
+        try (TargetJvm target = TargetJvm.builder().java(java.launcher()).prefix("bash", "-c", "ulimit -n 128; exec \"$@\"", "bash")
                 .agent("port=0,interval=500ms").commands("work").start()) {
             String url = target.agentUrl(Duration.ofSeconds(20));
             Map<String, Object> fds = until(url, "fds", "healthy", Duration.ofSeconds(10));
@@ -141,7 +145,7 @@ class ResourcesIT {
             long now = ((Number) ((Map<?, ?>) degraded.get("details")).get("open")).longValue();
             target.run("fds " + ((long) (0.97 * 128) - now), Duration.ofSeconds(10));
             Map<String, Object> unhealthy = until(url, "fds", "unhealthy", Duration.ofSeconds(10));
-            System.out.println("[ResourcesIT] fds (ulimit -n 128): baseline " + open + " open; " + degraded.get("reason") + "; then " + unhealthy.get("reason"));
+            System.out.println("[ResourcesIT] " + java + " fds (ulimit -n 128): baseline " + open + " open; " + degraded.get("reason") + "; then " + unhealthy.get("reason"));
             assertEquals(503, Http.get(url, "/ready").status);
             assertEquals(200, Http.get(url, "/live").status);
             target.run("fds-free", Duration.ofSeconds(10));
