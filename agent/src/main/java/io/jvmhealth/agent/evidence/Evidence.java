@@ -67,8 +67,12 @@ public final class Evidence implements Evaluator.Listener {
     public static Evidence start(String dir, long intervalMillis, Evaluator evaluator) {
         Evidence e = new Evidence(dir, intervalMillis, MIN_GAP_MILLIS, Watchdog.PERIOD_MILLIS, evaluator);
         evaluator.setListener(e);
-        e.watchdog.start();
+        e.startWatchdog();
         return e;
+    }
+
+    void startWatchdog() {
+        watchdog.start();
     }
 
     /** On the evaluator thread, after each publication: decide and queue, nothing more. */
