@@ -150,7 +150,13 @@ public final class AgentRuntime {
             }, settings.intervalMillis);
             final Running running = new Running(evaluator, socket);
             if (settings.evidence) {
-                running.evidence = Evidence.start(settings.evidenceDir, settings.intervalMillis, evaluator);
+                try {
+                    running.evidence = Evidence.start(settings.evidenceDir, settings.intervalMillis, evaluator);
+                } catch (Throwable e) {
+                    // the probes matter more than the evidence: serve without it
+                    evaluator.setListener(null);
+                    AgentLog.warn("evidence is off: its watchdog could not start: " + e);
+                }
             }
             evaluator.start(new Runnable() {
                 @Override

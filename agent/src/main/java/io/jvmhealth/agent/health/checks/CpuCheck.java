@@ -16,11 +16,12 @@ import java.util.Map;
  * throttled time: v2 {@code throttled_usec}, v1 {@code throttled_time} in ns). A throttled JVM
  * answers probes late (the usual cause of probe timeouts) and pauses longer in GC. Details add the
  * quota (v2 {@code cpu.max}, v1 {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}) and the
- * process's own CPU use over the window against it. No quota: healthy, and the details say so.
+ * process's own CPU use over the window against it (utime + stime of {@code /proc/self/stat}). No
+ * quota: healthy, and the details say so.
  * By default it is degraded at most ({@code cpu.unhealthy=off}): taking a throttled pod out of
  * service only moves its load onto the others.
  *
- * <p>Per evaluation: two or three small file reads; the window is a ring of samples, one per
+ * <p>Per evaluation: three or four small file reads; the window is a ring of samples, one per
  * evaluation, allocated once.
  */
 public final class CpuCheck implements HealthCheck {
