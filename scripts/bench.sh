@@ -232,6 +232,14 @@ if ((ONLY_CONNECTIONS)); then EVAL_THREADS=""; ATTACH_RUNS=0; fi
 # shellcheck disable=SC2086
 [[ -z "$EVAL_THREADS" ]] || "$JAVA" -Xss256k -cp "$CLASSES:$AGENT_JAR" EvalCost "$RAW" $EVAL_THREADS 2>"$WORK/evalcost.log" || { cat "$WORK/evalcost.log" >&2; exit 1; }
 
+# --- 4b. the resource checks one by one, and evidence's idle cost (issue 10) ----------------------------
+# Printed and kept in $WORK (not in the report's table): CPU and bytes per evaluate() of memory, fds and
+# cpu, then the agent's threads and RSS at idle with evidence on (its watchdog thread) and off.
+log "resource checks (memory, fds, cpu): CPU and allocation per evaluate(); evidence's idle cost"
+javac -cp "$AGENT_JAR" -d "$CLASSES" "$SRC/ResourceCost.java"
+"$JAVA" -cp "$CLASSES:$AGENT_JAR" ResourceCost 5000 | tee "$WORK/resourcecost.log" >&2
+"$SRC/idle-evidence.sh" 3 | tee -a "$WORK/resourcecost.log" >&2
+
 # --- 5. attach to first 200 -------------------------------------------------------------------------
 # grep without -q reads to the end: with -q it would exit at the match, unzip would die of SIGPIPE, and
 # pipefail would turn the pipeline into a failure

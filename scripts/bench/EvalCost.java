@@ -20,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * CPU time of one health evaluation ({@link Evaluator#evaluateOnce()}, the default checks) with N live
+ * CPU time of one health evaluation ({@link Evaluator#evaluateOnce()}, the default checks: deadlock,
+ * heap, gc, threads, memory, fds, cpu) with N live
  * threads, measured inside the JVM. Usage: {@code EvalCost OUT N [N...]}.
  *
  * <p>Per evaluation: the calling thread's CPU time ({@link ThreadMXBean#getCurrentThreadCpuTime()})
@@ -35,7 +36,8 @@ public final class EvalCost {
     public static void main(String[] args) throws Exception {
         String out = args[0];
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Settings settings = Settings.defaults();
+        // the default checks (all seven); -Djvmhealth.checks=... measures another set, for comparison
+        Settings settings = io.jvmhealth.agent.config.Options.fromEnvironment(null);
         Evaluator evaluator = new Evaluator(BuiltInChecks.create(settings), settings.intervalMillis);
         DeadlockCheck deadlock = new DeadlockCheck(mx);
         Path vmThread = vmThreadSchedstat();

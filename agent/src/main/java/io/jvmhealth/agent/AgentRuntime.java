@@ -3,6 +3,7 @@ package io.jvmhealth.agent;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.evidence.Evidence;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.checks.BuiltInChecks;
@@ -178,6 +179,8 @@ public final class AgentRuntime {
         final ListeningSocket socket;
         final String url;
         private volatile HealthServer server;
+        /** Evidence on liveness failure (its watchdog thread), or null with {@code evidence=off}. */
+        private volatile Evidence evidence;
         private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
 
         private Running(Evaluator evaluator, ListeningSocket socket) {
@@ -209,6 +212,15 @@ public final class AgentRuntime {
                 }
             }, settings.intervalMillis);
             final Running running = new Running(evaluator, socket);
+            if (settings.evidence) {
+                try {
+                    running.evidence = Evidence.start(settings.evidenceDir, settings.intervalMillis, evaluator);
+                } catch (Throwable e) {
+                    // the probes matter more than the evidence: serve without it
+                    evaluator.setListener(null);
+                    AgentLog.warn("evidence is off: its watchdog could not start: " + e);
+                }
+            }
             evaluator.start(new Runnable() {
                 @Override
                 public void run() {
@@ -247,6 +259,10 @@ public final class AgentRuntime {
 
         void stop() {
             evaluator.stop();
+            Evidence e = evidence;
+            if (e != null) {
+                e.close();
+            }
             HealthServer s = server;
             if (s != null) {
                 s.stop();

@@ -76,6 +76,18 @@ import java.util.concurrent.CountDownLatch;
  *   mbean-unblock NAME release the blocked readers of Slow
  *   mbean-throw NAME on|off   reading Flaky throws IllegalStateException (on) or returns 1 (off)
  *   mbean-remove NAME  unregister it (releasing blocked readers)
+ *   direct MIB         allocate MIB direct ByteBuffers of 1 MiB each (off-heap, zeroed, so resident) and keep them;
+ *                      needs -XX:MaxDirectMemorySize above the total (its default is the max heap)
+ *   direct-free        drop them, then System.gc() (their memory is freed once collected)
+ *   spin N             start N daemon threads "sample-spin-I" spinning on the CPU
+ *   spin-stop          stop them and wait until they ended
+ *   hostile            start six daemon threads with hostile names (CR and ANSI escapes, LF, quotes, backslash,
+ *                      tab, lone surrogates, U+2028/U+2029, NUL, C1 and DEL, a 5,000-character name, an emoji),
+ *                      deadlocked in pairs on monitors; ok once all are BLOCKED
+ *   hold-stderr        a daemon thread "sample-stderr-holder" takes System.err's monitor and keeps it (every other
+ *                      writer of System.err blocks, on JDKs whose PrintStream locks its own monitor: 8 to 17);
+ *                      ok once it is held (ok goes to stdout)
+ *   release-stderr     let it go
  * </pre>
  *
  * <p>The main thread is the only non-daemon thread and runs all commands. Every other thread this
@@ -110,6 +122,13 @@ public final class SampleTarget {
         ARITY.put("mbean-block", 1);
         ARITY.put("mbean-unblock", 1);
         ARITY.put("mbean-throw", 2);
+        ARITY.put("direct", 1);
+        ARITY.put("direct-free", 0);
+        ARITY.put("spin", 1);
+        ARITY.put("spin-stop", 0);
+        ARITY.put("hostile", 0);
+        ARITY.put("hold-stderr", 0);
+        ARITY.put("release-stderr", 0);
     }
 
     private SampleTarget() {
@@ -294,6 +313,27 @@ public final class SampleTarget {
                 break;
             case "mbean-throw":
                 MBeanScenarios.failing(arg, args[1]);
+                break;
+            case "direct":
+                ResourceScenarios.direct(parseCount(command, arg, 0));
+                break;
+            case "direct-free":
+                ResourceScenarios.directFree();
+                break;
+            case "spin":
+                ResourceScenarios.spin(parseCount(command, arg, 1));
+                break;
+            case "spin-stop":
+                ResourceScenarios.spinStop();
+                break;
+            case "hostile":
+                ResourceScenarios.hostile();
+                break;
+            case "hold-stderr":
+                ResourceScenarios.holdStderr();
+                break;
+            case "release-stderr":
+                ResourceScenarios.releaseStderr();
                 break;
             default:
                 throw new IllegalArgumentException("unknown command: " + command);

@@ -56,7 +56,6 @@ public final class Options {
         d.put("gc.window", "60s");
         d.put("threads.degraded", "2000");
         d.put("threads.unhealthy", "5000");
-        // The resource checks (memory, fds, cpu: issue 10) join the default list once they exist.
         d.put("memory.degraded", "0.90");
         d.put("memory.unhealthy", "0.97");
         d.put("fds.degraded", "0.80");
@@ -64,7 +63,7 @@ public final class Options {
         d.put("cpu.degraded", "0.25");
         d.put("cpu.unhealthy", "off");
         d.put("cpu.window", "60s");
-        d.put("checks", "deadlock,heap,gc,threads");
+        d.put("checks", "deadlock,heap,gc,threads,memory,fds,cpu");
         d.put("disable", "");
         d.put("details", "always");
         d.put("token", null);

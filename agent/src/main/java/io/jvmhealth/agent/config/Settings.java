@@ -30,6 +30,18 @@ public final class Settings {
     public final long gcWindowMillis;
     public final int threadsDegraded;
     public final int threadsUnhealthy;
+    public final double memoryDegraded;
+    public final double memoryUnhealthy;
+    public final double fdsDegraded;
+    public final double fdsUnhealthy;
+    public final double cpuDegraded;
+    /** A ratio, or {@link Double#POSITIVE_INFINITY} for {@code cpu.unhealthy=off} (never unhealthy). */
+    public final double cpuUnhealthy;
+    public final long cpuWindowMillis;
+    /** {@code evidence=stderr}: evidence is written when liveness fails; false for {@code evidence=off}. */
+    public final boolean evidence;
+    /** {@code evidence.dir}: where evidence is also written as files, or null. */
+    public final String evidenceDir;
     /** Enabled built-in checks, in report order. */
     public final Set<String> checks;
     public final Details details;
@@ -60,6 +72,32 @@ public final class Settings {
         r.ordered("heap.degraded", heapDegraded, "heap.unhealthy", heapUnhealthy);
         r.ordered("gc.degraded", gcDegraded, "gc.unhealthy", gcUnhealthy);
         r.ordered("threads.degraded", threadsDegraded, "threads.unhealthy", threadsUnhealthy);
+        memoryDegraded = r.ratio("memory.degraded");
+        memoryUnhealthy = r.ratio("memory.unhealthy");
+        r.ordered("memory.degraded", memoryDegraded, "memory.unhealthy", memoryUnhealthy);
+        fdsDegraded = r.ratio("fds.degraded");
+        fdsUnhealthy = r.ratio("fds.unhealthy");
+        r.ordered("fds.degraded", fdsDegraded, "fds.unhealthy", fdsUnhealthy);
+        cpuDegraded = r.ratio("cpu.degraded");
+        cpuUnhealthy = r.text("cpu.unhealthy").trim().equalsIgnoreCase("off") ? Double.POSITIVE_INFINITY : r.ratioOrOff("cpu.unhealthy");
+        if (cpuUnhealthy != Double.POSITIVE_INFINITY) {
+            r.ordered("cpu.degraded", cpuDegraded, "cpu.unhealthy", cpuUnhealthy);
+        }
+        cpuWindowMillis = r.duration("cpu.window", 1000, 24 * 3_600_000L);
+        String evidenceMode = r.text("evidence").trim().toLowerCase(Locale.ROOT);
+        if (!evidenceMode.equals("stderr") && !evidenceMode.equals("off")) {
+            throw r.bad("evidence", "stderr or off");
+        }
+        evidence = evidenceMode.equals("stderr");
+        String dir = r.optional("evidence.dir");
+        if (dir != null) {
+            dir = dir.trim();
+            java.io.File f = new java.io.File(dir);
+            if (dir.isEmpty() || f.exists() && !f.isDirectory()) {
+                throw r.bad("evidence.dir", "a folder (it is created when missing), such as /var/log/jvm-health");
+            }
+        }
+        evidenceDir = dir;
 
         Set<String> enabled = r.names("checks");
         enabled.removeAll(r.names("disable"));
@@ -147,6 +185,19 @@ public final class Settings {
         String text(String key) {
             String v = optional(key);
             return v == null ? "" : v;
+        }
+
+        double ratioOrOff(String key) throws InvalidOptionException {
+            String expected = "off, or a fraction from 0 to 1, such as 0.5";
+            try {
+                double v = Double.parseDouble(text(key));
+                if (!(v >= 0 && v <= 1)) {
+                    throw bad(key, expected);
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw bad(key, expected);
+            }
         }
 
         private InvalidOptionException bad(String key, String expected) {

@@ -38,7 +38,8 @@ public final class Evaluator {
     private static final int MAX_RESTARTS = 10;
     /** How often pending startup gates are polled until every gate has passed. */
     public static final long GATE_POLL_MILLIS = 25;
-    static final String THREAD_NAME = "jvm-health-evaluator";
+    /** The evaluator thread's name (evidence of a stall shows its stack first). */
+    public static final String THREAD_NAME = "jvm-health-evaluator";
 
     private final CheckFactory factory;
     private final long intervalMillis;
@@ -56,6 +57,17 @@ public final class Evaluator {
     /** Thread supervision (start, replacement after a death, stop); this class only evaluates. */
     private final SupervisedThread supervisor;
     private volatile Runnable beforeFirstEvaluation;
+    private volatile Listener listener;
+
+    /** Told of every published snapshot, on the evaluator thread; must be quick and must not block. */
+    public interface Listener {
+        void published(Snapshot snapshot);
+    }
+
+    /** Sets the one listener (evidence), or null for none. */
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
 
     /** Creates the checks; called once, on the evaluator thread, so MXBean set-up stays off the host's threads. */
     public interface CheckFactory {
@@ -289,6 +301,14 @@ public final class Evaluator {
         long now = System.nanoTime();
         Snapshot snapshot = writer.write(now, System.currentTimeMillis(), evaluated, started, pending, now - began);
         current = snapshot;
+        Listener l = listener;
+        if (l != null) {
+            try {
+                l.published(snapshot);
+            } catch (Throwable e) {
+                AgentLog.warn("snapshot listener failed: " + AgentLog.describe(e));
+            }
+        }
         return snapshot;
     }
 

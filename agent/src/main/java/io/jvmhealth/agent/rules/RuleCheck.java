@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.rules;
 
+import io.jvmhealth.agent.AgentLog;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
@@ -177,7 +178,7 @@ public final class RuleCheck implements HealthCheck {
                 result = CheckResult.absent();
             }
         } catch (Throwable e) {
-            result = CheckResult.failed("reading MBeans failed: " + describe(e));
+            result = CheckResult.failed("reading MBeans failed: " + AgentLog.describe(e));
         }
         CheckResult before = latest;
         latest = result;
@@ -231,9 +232,9 @@ public final class RuleCheck implements HealthCheck {
             return Reading.failed(mbean, "MBean " + mbean + " has no attribute " + (reading == null ? "" : reading.substring(0, reading.indexOf(" of "))));
         } catch (MBeanException | ReflectionException | RuntimeMBeanException | RuntimeErrorException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return Reading.failed(mbean, "reading " + reading + " failed: " + describe(cause));
+            return Reading.failed(mbean, "reading " + reading + " failed: " + AgentLog.describe(cause));
         } catch (Throwable e) {
-            return Reading.failed(mbean, "reading " + reading + " failed: " + describe(e));
+            return Reading.failed(mbean, "reading " + reading + " failed: " + AgentLog.describe(e));
         }
     }
 
@@ -257,11 +258,6 @@ public final class RuleCheck implements HealthCheck {
             return String.valueOf(v);
         }
         return v;
-    }
-
-    static String describe(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
     }
 
     @Override

@@ -48,7 +48,16 @@ class OptionsTest {
         assertEquals(60_000, s.gcWindowMillis);
         assertEquals(2000, s.threadsDegraded);
         assertEquals(5000, s.threadsUnhealthy);
-        assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "heap", "gc", "threads")), s.checks);
+        assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu")), s.checks);
+        assertEquals(0.90, s.memoryDegraded);
+        assertEquals(0.97, s.memoryUnhealthy);
+        assertEquals(0.80, s.fdsDegraded);
+        assertEquals(0.95, s.fdsUnhealthy);
+        assertEquals(0.25, s.cpuDegraded);
+        assertEquals(Double.POSITIVE_INFINITY, s.cpuUnhealthy, "cpu.unhealthy=off: degraded at most");
+        assertEquals(60_000, s.cpuWindowMillis);
+        assertTrue(s.evidence);
+        assertNull(s.evidenceDir);
         assertEquals(Details.ALWAYS, s.details);
         assertEquals(LogLevel.INFO, s.log);
         assertNull(s.tokenBytes());
@@ -71,7 +80,7 @@ class OptionsTest {
         Settings s = resolve("checks=deadlock,heap,port=0");
         assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "heap")), s.checks);
         assertEquals(0, s.port);
-        assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "threads")), resolve("disable=gc,heap").checks);
+        assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "threads", "memory", "fds", "cpu")), resolve("disable=gc,heap").checks);
     }
 
     @Test
@@ -137,7 +146,21 @@ class OptionsTest {
         m = error("log=debug");
         assertTrue(m.contains("info, warn, off"), m);
         m = error("checks=heap,disk");
-        assertTrue(m.contains("'checks'") && m.contains("deadlock, heap, gc, threads"), m);
+        assertTrue(m.contains("'checks'") && m.contains("deadlock, heap, gc, threads, memory, fds, cpu"), m);
+        m = error("cpu.unhealthy=sometimes");
+        assertTrue(m.contains("'cpu.unhealthy'") && m.contains("off, or a fraction from 0 to 1"), m);
+        m = error("cpu.degraded=0.5,cpu.unhealthy=0.4");
+        assertTrue(m.contains("'cpu.degraded'") && m.contains("degraded must not exceed unhealthy"), m);
+        m = error("memory.unhealthy=1.5");
+        assertTrue(m.contains("'memory.unhealthy'") && m.contains("a fraction from 0 to 1"), m);
+        m = error("fds.degraded=0.99");
+        assertTrue(m.contains("'fds.degraded'") && m.contains("degraded must not exceed unhealthy"), m);
+        m = error("evidence=file");
+        assertTrue(m.contains("'evidence'") && m.contains("stderr or off"), m);
+        m = error("evidence.dir=/proc/self/status");
+        assertTrue(m.contains("'evidence.dir'") && m.contains("a folder"), m);
+        m = error("cpu.window=10ms");
+        assertTrue(m.contains("'cpu.window'"), m);
         m = error("justaword");
         assertTrue(m.contains("'justaword'") && m.contains("key=value"), m);
     }

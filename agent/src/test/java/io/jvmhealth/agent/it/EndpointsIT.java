@@ -52,7 +52,7 @@ class EndpointsIT {
     @Test
     void healthNamesEveryBuiltInCheckWithItsDetails() throws Exception {
         Map<String, Object> body = Http.get(url, "/health").json();
-        for (String check : Arrays.asList("deadlock", "heap", "gc", "threads")) {
+        for (String check : Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu")) {
             assertEquals("healthy", Json.at(body, "checks", check, "status"), check + " in " + body);
             assertEquals(null, Json.at(body, "checks", check, "reason"), "a healthy check has no reason: " + body);
         }
@@ -120,7 +120,7 @@ class EndpointsIT {
             for (String path : Arrays.asList("/live", "/ready", "/started", "/health")) {
                 Http.Response r = Http.get(url25, path);
                 assertEquals(200, r.status, path + ": " + r);
-                assertEquals("healthy", r.json().get("status"), path);
+                assertEquals("healthy", r.json().get("status"), path + ": " + r.body);
             }
             Map<String, Object> body = Http.get(url25, "/health").json();
             assertEquals(Arrays.asList("G1 Young Generation", "G1 Concurrent GC", "G1 Old Generation"),

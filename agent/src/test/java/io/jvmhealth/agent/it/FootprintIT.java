@@ -75,8 +75,8 @@ class FootprintIT {
                     + agentBefore + " -> " + agentAfter + ", other threads " + otherBefore + " -> " + otherAfter + ", fds " + fdsBefore
                     + " -> " + fdsAfter + ", heap after GC " + heapBefore / 1024 + " KB -> " + heapAfter / 1024 + " KB");
             assertEquals(REQUESTS, counts[0]);
-            assertTrue(agentAfter <= 3, "agent threads: the evaluator and the selector thread, was " + agentAfter);
-            assertTrue(agentAfter <= Math.max(agentBefore, 10));
+            assertTrue(agentAfter <= 3, "agent threads: the evaluator, the selector thread and the evidence watchdog, was " + agentAfter);
+            assertTrue(agentAfter <= Math.max(agentBefore, 3));
             assertTrue(heapAfter <= heapBefore + 2 * 1024 * 1024, "heap after GC " + heapBefore + " -> " + heapAfter);
         }
     }

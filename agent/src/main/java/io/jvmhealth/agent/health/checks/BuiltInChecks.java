@@ -6,6 +6,9 @@ import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 
+import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
+
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +23,13 @@ public final class BuiltInChecks {
 
     public static List<HealthCheck> create(Settings settings) {
         List<HealthCheck> checks = new ArrayList<>();
+        Cgroup cgroup = null;
         for (String name : settings.checks) {
             try {
-                checks.add(create(name, settings));
+                if (cgroup == null && (name.equals(CheckNames.MEMORY) || name.equals(CheckNames.CPU))) {
+                    cgroup = Cgroup.ofThisProcess();
+                }
+                checks.add(create(name, settings, cgroup));
             } catch (Throwable e) {
                 checks.add(new Unavailable(name, e));
             }
@@ -30,7 +37,7 @@ public final class BuiltInChecks {
         return checks;
     }
 
-    private static HealthCheck create(String name, Settings s) {
+    private static HealthCheck create(String name, Settings s, Cgroup cgroup) {
         switch (name) {
             case CheckNames.DEADLOCK:
                 return new DeadlockCheck(ManagementFactory.getThreadMXBean());
@@ -40,6 +47,24 @@ public final class BuiltInChecks {
                 return new GcCheck(ManagementFactory.getGarbageCollectorMXBeans(), s.gcDegraded, s.gcUnhealthy, s.gcWindowMillis);
             case CheckNames.THREADS:
                 return new ThreadsCheck(ManagementFactory.getThreadMXBean(), s.threadsDegraded, s.threadsUnhealthy);
+            case CheckNames.MEMORY:
+                return new MemoryCheck(cgroup, ManagementFactory.getMemoryMXBean(), ManagementFactory.getMemoryPoolMXBeans(),
+                        new java.util.concurrent.Callable<List<BufferPoolMXBean>>() {
+                            @Override
+                            public List<BufferPoolMXBean> call() {
+                                return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
+                            }
+                        }, s.memoryDegraded, s.memoryUnhealthy);
+            case CheckNames.FDS:
+                return new FdsCheck(new java.util.concurrent.Callable<java.lang.management.OperatingSystemMXBean>() {
+                    @Override
+                    public java.lang.management.OperatingSystemMXBean call() {
+                        return ManagementFactory.getOperatingSystemMXBean();
+                    }
+                }, s.fdsDegraded, s.fdsUnhealthy);
+            case CheckNames.CPU:
+                return new CpuCheck(cgroup, s.cpuDegraded, s.cpuUnhealthy,
+                        s.cpuWindowMillis, s.intervalMillis);
             default:
                 throw new IllegalArgumentException("no built-in check named '" + name + "'");
         }

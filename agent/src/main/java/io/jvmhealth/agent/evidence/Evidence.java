@@ -1,0 +1,201 @@
+package io.jvmhealth.agent.evidence;
+
+import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.Checked;
+import io.jvmhealth.agent.health.Evaluator;
+import io.jvmhealth.agent.health.Snapshot;
+import io.jvmhealth.agent.health.Status;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Evidence before the restart: when {@code /live} turns 503 (a liveness check observed unhealthy,
+ * or the evaluation stalled) one thread dump of every thread; when {@code heap} turns unhealthy a
+ * heap summary. Once per incident (an incident ends when the condition is seen cleared) and at most
+ * once every {@link #MIN_GAP_MILLIS} per kind; written by {@link EvidenceOutput}.
+ *
+ * <p>Off the evaluator's critical path: the evaluator's publish hook only decides (a few field
+ * reads) and queues; the dump is taken and written on a {@code jvm-health-evidence} daemon thread
+ * started for the job, which ends when the queue is empty (at most {@link #MAX_QUEUED} jobs wait).
+ * A {@link Watchdog} notices a stall even when no request comes. {@link #close()} ends both threads.
+ */
+public final class Evidence implements Evaluator.Listener {
+    public static final long MIN_GAP_MILLIS = 10 * 60 * 1000;
+    static final int MAX_QUEUED = 4;
+    public static final String THREAD_NAME = "jvm-health-evidence";
+    private static final long JOIN_MILLIS = 2000;
+
+    private final Incident live;
+    private final Incident heap;
+    private final String dir;
+    /** Created on the evidence thread at the first write (reading the pid loads the runtime bean: not at start). */
+    private EvidenceOutput output;
+    private final long stallMillis;
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private Thread writer;
+    private boolean closed;
+    private final Watchdog watchdog;
+
+    private static final class Job {
+        final String kind;
+        final String reason;
+        final String featured;
+        final String heapReason;
+
+        Job(String kind, String reason, String featured, String heapReason) {
+            this.kind = kind;
+            this.reason = reason;
+            this.featured = featured;
+            this.heapReason = heapReason;
+        }
+    }
+
+    Evidence(String dir, long intervalMillis, long minGapMillis, long watchMillis, Evaluator evaluator) {
+        this.live = new Incident(TimeUnit.MILLISECONDS.toNanos(minGapMillis));
+        this.heap = new Incident(TimeUnit.MILLISECONDS.toNanos(minGapMillis));
+        this.dir = dir;
+        this.stallMillis = Evaluator.stallMillis(intervalMillis);
+        this.watchdog = evaluator == null ? null : new Watchdog(evaluator, this, watchMillis);
+    }
+
+    /** Hooks evidence onto the evaluator's publications and starts the watchdog. */
+    public static Evidence start(String dir, long intervalMillis, Evaluator evaluator) {
+        Evidence e = new Evidence(dir, intervalMillis, MIN_GAP_MILLIS, Watchdog.PERIOD_MILLIS, evaluator);
+        evaluator.setListener(e);
+        e.startWatchdog();
+        return e;
+    }
+
+    void startWatchdog() {
+        watchdog.start();
+    }
+
+    /** On the evaluator thread, after each publication: decide and queue, nothing more. */
+    @Override
+    public void published(Snapshot snapshot) {
+        long now = System.nanoTime();
+        StringBuilder failing = null;
+        CheckResult heapResult = null;
+        for (Checked c : snapshot.checks()) {
+            CheckResult r = c.result();
+            if (c.decidesLiveness() && r.status() == Status.UNHEALTHY && !r.checkFailed()) {
+                failing = (failing == null ? new StringBuilder() : failing.append("; ")).append(c.name()).append(": ").append(r.reason());
+            }
+            if (c.name().equals(CheckNames.HEAP)) {
+                heapResult = r;
+            }
+        }
+        boolean failed = failing != null;
+        decide(live, failed, now, failed ? "/live 503: " + failing : null, "liveness", null, null);
+        boolean heapUnhealthy = heapResult != null && heapResult.status() == Status.UNHEALTHY && !heapResult.checkFailed();
+        decide(heap, heapUnhealthy, now, heapUnhealthy ? "heap unhealthy: " + heapResult.reason() : null, "heap", null,
+                heapUnhealthy ? heapResult.reason() : null);
+    }
+
+    /** From the watchdog: no evaluation has completed for the stall limit. */
+    void stalled(long now) {
+        decide(live, true, now, "/live 503: health evaluation stalled: no evaluation completed in the last " + stallMillis
+                + "ms; the evaluator thread \"" + Evaluator.THREAD_NAME + "\" is shown first", "stall", Evaluator.THREAD_NAME, null);
+    }
+
+    private void decide(Incident incident, boolean failing, long now, String reason, String kind, String featured, String heapReason) {
+        Incident.Decision d = incident.observe(failing, now);
+        if (d == Incident.Decision.WRITE) {
+            submit(new Job(kind, reason, featured, heapReason));
+        } else if (d == Incident.Decision.SKIP_RATE) {
+            AgentLog.info("evidence not written for " + reason + ": the last was written "
+                    + TimeUnit.NANOSECONDS.toSeconds(incident.sinceLastWrittenNanos(now)) + " s ago (at most one every "
+                    + MIN_GAP_MILLIS / 60_000 + " minutes)");
+        }
+    }
+
+    private synchronized void submit(Job job) {
+        if (closed || queue.size() >= MAX_QUEUED) {
+            return;
+        }
+        queue.add(job);
+        if (writer == null) {
+            Thread t = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    drain();
+                }
+            }, THREAD_NAME);
+            t.setDaemon(true);
+            writer = t;
+            try {
+                t.start();
+            } catch (Throwable e) {
+                writer = null;
+                queue.clear();
+                AgentLog.warn("evidence not written: cannot start its thread: " + e);
+            }
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            Job job;
+            synchronized (this) {
+                job = queue.poll();
+                if (job == null || closed) {
+                    writer = null;
+                    return;
+                }
+            }
+            try {
+                write(job);
+            } catch (Throwable e) {
+                AgentLog.warn("evidence for " + job.reason + " not written: " + e);
+            }
+        }
+    }
+
+    private void write(Job job) {
+        if (output == null) {
+            output = new EvidenceOutput(dir, pid());
+        }
+        long epoch = System.currentTimeMillis();
+        String title = " (jvm-health agent, pid " + output.pid() + ", " + UtcTime.iso(epoch) + ")";
+        List<String> lines;
+        if (job.kind.equals("heap")) {
+            lines = HeapSummary.of("Heap summary" + title, job.heapReason, ManagementFactory.getMemoryMXBean(),
+                    ManagementFactory.getMemoryPoolMXBeans(), ManagementFactory.getGarbageCollectorMXBeans());
+        } else {
+            lines = ThreadDump.of(ManagementFactory.getThreadMXBean(), "Full thread dump" + title, job.featured);
+        }
+        output.write(job.kind, job.reason, lines, epoch);
+    }
+
+    /** Ends the watchdog and the evidence thread (waits briefly for each). */
+    public void close() {
+        Thread w;
+        synchronized (this) {
+            closed = true;
+            queue.clear();
+            w = writer;
+        }
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        if (w != null) {
+            w.interrupt();
+            try {
+                w.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String pid() {
+        String name = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host" on HotSpot
+        int at = name.indexOf('@');
+        return at > 0 ? name.substring(0, at) : "unknown";
+    }
+}

@@ -1,0 +1,191 @@
+package io.jvmhealth.agent.health.checks;
+
+import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
+import io.jvmhealth.agent.health.checks.cgroup.SmallFile;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU throttling: the fraction of CFS scheduling periods in which the cgroup hit its quota, over
+ * {@code cpu.window}, from {@code cpu.stat} ({@code nr_periods}, {@code nr_throttled}, and the
+ * throttled time: v2 {@code throttled_usec}, v1 {@code throttled_time} in ns). A throttled JVM
+ * answers probes late (the usual cause of probe timeouts) and pauses longer in GC. Details add the
+ * quota (v2 {@code cpu.max}, v1 {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}) and the
+ * process's own CPU use over the window against it (utime + stime of {@code /proc/self/stat}). No
+ * quota: healthy, and the details say so.
+ * By default it is degraded at most ({@code cpu.unhealthy=off}): taking a throttled pod out of
+ * service only moves its load onto the others.
+ *
+ * <p>Per evaluation: three or four small file reads; the window is a ring of samples, one per
+ * evaluation, allocated once.
+ */
+public final class CpuCheck implements HealthCheck {
+    private final Cgroup.Version version;
+    private final SmallFile stat;
+    private final SmallFile quota;
+    private final SmallFile period;
+    /** {@code /proc/self/stat}: utime and stime, fields 14 and 15, in clock ticks. */
+    private final SmallFile procStat;
+    /** Linux reports /proc times in USER_HZ, 100 per second on every architecture it runs the JVM on. */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+    private final double degradedAt;
+    private final double unhealthyAt;
+    private final long windowNanos;
+    private final String unavailable;
+    // the ring of samples: time, periods, throttled periods, throttled ns, process cpu ns
+    private final long[] at;
+    private final long[] periods;
+    private final long[] throttled;
+    private final long[] throttledNanos;
+    private final long[] cpuNanos;
+    private int count;
+    private int next;
+
+    /** @param unhealthyAt a ratio, or {@link Double#POSITIVE_INFINITY} for never ({@code cpu.unhealthy=off}) */
+    public CpuCheck(Cgroup cgroup, double degradedAt, double unhealthyAt, long windowMillis, long intervalMillis) {
+        this.version = cgroup.cpuVersion();
+        this.procStat = new SmallFile("/proc/self/stat", 1024);
+        this.degradedAt = degradedAt;
+        this.unhealthyAt = unhealthyAt;
+        this.windowNanos = windowMillis * 1_000_000L;
+        int capacity = (int) Math.min(256, Math.max(2, windowMillis / Math.max(1, intervalMillis) + 2));
+        at = new long[capacity];
+        periods = new long[capacity];
+        throttled = new long[capacity];
+        throttledNanos = new long[capacity];
+        cpuNanos = new long[capacity];
+        String dir = cgroup.cpuDir();
+        if (version == null) {
+            stat = quota = period = null;
+            unavailable = cgroup.problem() != null ? cgroup.problem() : "no cpu cgroup controller found for this process";
+        } else if (version == Cgroup.Version.V2) {
+            stat = new SmallFile(dir + "/cpu.stat", 1024);
+            quota = new SmallFile(dir + "/cpu.max", 64);
+            period = null;
+            unavailable = null;
+        } else {
+            stat = new SmallFile(dir + "/cpu.stat", 1024);
+            quota = new SmallFile(dir + "/cpu.cfs_quota_us", 64);
+            period = new SmallFile(dir + "/cpu.cfs_period_us", 64);
+            unavailable = null;
+        }
+    }
+
+    @Override
+    public String name() {
+        return CheckNames.CPU;
+    }
+
+    @Override
+    public CheckResult evaluate() {
+        return evaluate(System.nanoTime());
+    }
+
+    CheckResult evaluate(long now) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (unavailable != null) {
+            details.put("quotaCores", "none");
+            details.put("note", "not measured: " + unavailable);
+            return CheckResult.healthy(details);
+        }
+        if (!stat.read()) {
+            return CheckResult.failed("cannot read " + stat.path());
+        }
+        long quotaMicros;
+        long periodMicros;
+        quota.read();
+        if (version == Cgroup.Version.V2) {
+            quotaMicros = quota.wordIs(0, "max") ? -1 : quota.word(0);
+            periodMicros = quota.word(1);
+        } else {
+            quotaMicros = quota.first();
+            periodMicros = period.read() ? period.first() : SmallFile.MISSING;
+        }
+        long p = stat.value("nr_periods");
+        long t = stat.value("nr_throttled");
+        long tn = version == Cgroup.Version.V2 ? times(stat.value("throttled_usec"), 1000) : stat.value("throttled_time");
+        long cpu = processCpuNanos();
+        // the oldest sample still within the window (or the oldest there is)
+        int oldest = -1;
+        for (int k = count; k >= 1; k--) {
+            int i = Math.floorMod(next - k, at.length);
+            if (now - at[i] <= windowNanos) {
+                oldest = i;
+                break;
+            }
+        }
+        if (oldest < 0 && count > 0) {
+            oldest = Math.floorMod(next - 1, at.length); // the window is shorter than an interval: the last one
+        }
+        at[next] = now;
+        periods[next] = p;
+        throttled[next] = t;
+        throttledNanos[next] = tn;
+        cpuNanos[next] = cpu;
+        next = (next + 1) % at.length;
+        count = Math.min(count + 1, at.length);
+
+        boolean hasQuota = quotaMicros > 0 && periodMicros > 0;
+        details.put("quotaCores", hasQuota ? (Object) (Math.round((double) quotaMicros / periodMicros * 1000) / 1000.0) : "none");
+        if (hasQuota) {
+            details.put("periodMicros", periodMicros);
+        }
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("cgroup", version.toString());
+        source.put("stat", stat.path());
+        source.put("quota", period == null ? quota.path() : quota.path() + ", " + period.path());
+        source.put("processCpu", procStat.path() + " utime+stime");
+        if (!hasQuota) {
+            details.put("note", "no CPU quota is set on this cgroup: it cannot be throttled");
+            details.put("source", source);
+            return CheckResult.healthy(details);
+        }
+        if (oldest < 0 || p == SmallFile.MISSING || t == SmallFile.MISSING) {
+            details.put("note", p == SmallFile.MISSING ? stat.path() + " has no nr_periods" : "first sample: the window fills from the next evaluation");
+            details.put("source", source);
+            return CheckResult.healthy(details);
+        }
+        long seconds = now - at[oldest];
+        long dPeriods = p - periods[oldest];
+        long dThrottled = t - throttled[oldest];
+        double fraction = dPeriods > 0 ? (double) dThrottled / dPeriods : 0;
+        details.put("throttledFraction", Math.round(fraction * 1000) / 1000.0);
+        details.put("periods", dPeriods);
+        details.put("throttledPeriods", dThrottled);
+        if (tn != SmallFile.MISSING && throttledNanos[oldest] != SmallFile.MISSING) {
+            details.put("throttledMillis", (tn - throttledNanos[oldest]) / 1_000_000);
+        }
+        details.put("windowSeconds", Math.round(seconds / 1e8) / 10.0);
+        if (cpu >= 0 && cpuNanos[oldest] >= 0 && seconds > 0) {
+            double cores = (double) (cpu - cpuNanos[oldest]) / seconds;
+            details.put("processCores", Math.round(cores * 1000) / 1000.0);
+            details.put("processOfQuota", Math.round(cores / ((double) quotaMicros / periodMicros) * 1000) / 1000.0);
+        }
+        details.put("source", source);
+        Status status = Status.of(fraction, degradedAt, unhealthyAt);
+        double limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
+        return CheckResult.of(status, "CPU throttled in " + HeapCheck.percent(fraction) + " of scheduling periods over the last "
+                + Math.round(seconds / 1e9) + "s (" + status.json() + " at " + HeapCheck.percent(limit) + "; quota "
+                + details.get("quotaCores") + " cores)", details);
+    }
+
+    /** The process's CPU time from /proc/self/stat (no MXBean: see {@link FdsCheck}); -1 when unreadable. */
+    private long processCpuNanos() {
+        if (!procStat.read()) {
+            return -1;
+        }
+        // after "pid (comm)": state is word 0, utime word 11, stime word 12
+        long utime = procStat.wordAfterLast(')', 11);
+        long stime = procStat.wordAfterLast(')', 12);
+        return utime == SmallFile.MISSING || stime == SmallFile.MISSING ? -1 : (utime + stime) * NANOS_PER_TICK;
+    }
+
+    private static long times(long v, long factor) {
+        return v == SmallFile.MISSING ? v : v * factor;
+    }
+}

@@ -1,0 +1,207 @@
+package io.jvmhealth.agent.health.checks;
+
+import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
+import io.jvmhealth.agent.health.checks.cgroup.SmallFile;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The container's memory as the kernel's OOM killer and the kubelet see it: the cgroup's working
+ * set (usage less inactive file cache, the kubelet's {@code container_memory_working_set_bytes})
+ * against the cgroup's limit. This is what gets a JVM pod OOMKilled, and the heap check cannot see
+ * it: direct buffers, metaspace, code cache, thread stacks and native libraries all count. The
+ * details say where the memory went (heap committed, non-heap pools, buffer pools) and which files
+ * the figures come from.
+ *
+ * <p>Per evaluation: three small file reads (v2 {@code memory.current}, {@code memory.stat},
+ * {@code memory.max}; v1 {@code memory.usage_in_bytes}, {@code memory.stat},
+ * {@code memory.limit_in_bytes}). A v1 limit at or above 2^62 bytes is "no limit" (the kernel writes
+ * about 2^63 there); v1 then also tries {@code hierarchical_memory_limit} (a parent's limit).
+ */
+public final class MemoryCheck implements HealthCheck {
+    /** v1 "unlimited" is 2^63 rounded down to a page; anything this large is no limit. */
+    static final long NO_LIMIT = 1L << 62;
+    private static final long MIB = 1024 * 1024;
+
+    private final Cgroup.Version version;
+    private final SmallFile usage;
+    private final SmallFile stat;
+    private final SmallFile limit;
+    private final MemoryMXBean memory;
+    private final List<MemoryPoolMXBean> nonHeapPools;
+    /** Supplies the buffer-pool beans, asked for once the working set first reaches {@code memory.degraded}. */
+    private final java.util.concurrent.Callable<List<BufferPoolMXBean>> bufferPoolSource;
+    private List<BufferPoolMXBean> bufferPools;
+    private final double degradedAt;
+    private final double unhealthyAt;
+    private final String unavailable;
+
+    /**
+     * @param bufferPools asked for only once the working set first reaches {@code degradedAt}: getting
+     *        the platform's BufferPoolMXBeans spins method handles and lambdas in the JDK
+     *        ({@code ManagementFactory.getPlatformMXBeans}), about 0.5 MB of resident memory in a host
+     *        that has none of its own (measured with sample-target), which a healthy pod should not pay
+     */
+    public MemoryCheck(Cgroup cgroup, MemoryMXBean memory, List<MemoryPoolMXBean> pools,
+                       java.util.concurrent.Callable<List<BufferPoolMXBean>> bufferPools, double degradedAt, double unhealthyAt) {
+        this.version = cgroup.memoryVersion();
+        this.memory = memory;
+        List<MemoryPoolMXBean> nonHeap = new ArrayList<>();
+        for (MemoryPoolMXBean p : pools) {
+            if (p.getType() == MemoryType.NON_HEAP) {
+                nonHeap.add(p);
+            }
+        }
+        this.nonHeapPools = Collections.unmodifiableList(nonHeap);
+        this.bufferPoolSource = bufferPools;
+        this.degradedAt = degradedAt;
+        this.unhealthyAt = unhealthyAt;
+        String dir = cgroup.memoryDir();
+        if (version == null) {
+            usage = stat = limit = null;
+            unavailable = cgroup.problem() != null ? cgroup.problem() : "no memory cgroup controller found for this process";
+        } else if (version == Cgroup.Version.V2) {
+            usage = new SmallFile(dir + "/memory.current", 64);
+            stat = new SmallFile(dir + "/memory.stat", 8192);
+            limit = new SmallFile(cgroup.memoryLimitDir() + "/memory.max", 64);
+            unavailable = null;
+        } else {
+            usage = new SmallFile(dir + "/memory.usage_in_bytes", 64);
+            stat = new SmallFile(dir + "/memory.stat", 8192);
+            limit = new SmallFile(dir + "/memory.limit_in_bytes", 64);
+            unavailable = null;
+        }
+    }
+
+    @Override
+    public String name() {
+        return CheckNames.MEMORY;
+    }
+
+    @Override
+    public CheckResult evaluate() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (unavailable != null) {
+            details.put("limitBytes", "none");
+            details.put("note", "not measured: " + unavailable);
+            addJvm(details, false);
+            return CheckResult.healthy(details);
+        }
+        if (!usage.read() || !stat.read()) {
+            return CheckResult.failed("cannot read " + usage.path() + " or " + stat.path());
+        }
+        long used = usage.first();
+        long inactiveFile = stat.value(version == Cgroup.Version.V2 ? "inactive_file" : "total_inactive_file");
+        if (inactiveFile == SmallFile.MISSING) {
+            inactiveFile = stat.value("inactive_file");
+        }
+        long workingSet = Math.max(0, used - Math.max(0, inactiveFile == SmallFile.MISSING ? 0 : inactiveFile));
+        long max = limit.read() ? limit.first() : SmallFile.MISSING; // v2 "max" parses as MISSING: no limit
+        String limitSource = limit.path();
+        if (version == Cgroup.Version.V1 && (max == SmallFile.MISSING || max >= NO_LIMIT)) {
+            long hierarchical = stat.value("hierarchical_memory_limit");
+            if (hierarchical != SmallFile.MISSING && hierarchical < NO_LIMIT) {
+                max = hierarchical;
+                limitSource = stat.path() + " hierarchical_memory_limit";
+            }
+        }
+        boolean limited = max != SmallFile.MISSING && max > 0 && max < NO_LIMIT;
+        details.put("workingSetBytes", workingSet);
+        details.put("limitBytes", limited ? (Object) max : "none");
+        double ratio = limited ? (double) workingSet / max : 0;
+        if (limited) {
+            details.put("ratio", Math.round(ratio * 1000) / 1000.0);
+        }
+        details.put("usageBytes", used);
+        details.put("inactiveFileBytes", inactiveFile == SmallFile.MISSING ? 0 : inactiveFile);
+        long[] jvm = addJvm(details, limited && ratio >= degradedAt);
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("cgroup", version.toString());
+        source.put("usage", usage.path());
+        source.put("inactiveFile", stat.path());
+        source.put("limit", limitSource);
+        source.put("jvm", "MemoryMXBean, MemoryPoolMXBean (non-heap), BufferPoolMXBean");
+        details.put("source", source);
+        if (!limited) {
+            details.put("note", "no memory limit is set on this cgroup: nothing to judge against");
+            return CheckResult.healthy(details);
+        }
+        Status status = Status.of(ratio, degradedAt, unhealthyAt);
+        if (status == Status.HEALTHY) {
+            return CheckResult.healthy(details);
+        }
+        double at = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
+        String reason = "container working set is " + HeapCheck.percent(ratio) + " of its memory limit (" + status.json() + " at "
+                + HeapCheck.percent(at) + "): " + mib(workingSet) + " of " + mib(max) + "; heap committed " + mib(jvm[0])
+                + ", non-heap " + mib(jvm[1]) + ", direct buffers " + mib(jvm[2]) + ", mapped " + mib(jvm[3])
+                + ", rest (thread stacks, native, page cache) " + mib(Math.max(0, workingSet - jvm[0] - jvm[1] - jvm[2] - jvm[3]));
+        return CheckResult.of(status, reason, details);
+    }
+
+    /**
+     * Adds the JVM's side; returns {heap committed, non-heap used, direct used, mapped used}. Buffer
+     * pools are read once they have been asked for ({@code high}: at or above degraded), and from then on.
+     */
+    private long[] addJvm(Map<String, Object> details, boolean high) {
+        long[] sums = new long[4];
+        MemoryUsage heap = memory.getHeapMemoryUsage();
+        sums[0] = heap.getCommitted();
+        details.put("heapCommittedBytes", sums[0]);
+        Map<String, Object> nonHeap = new LinkedHashMap<>();
+        for (MemoryPoolMXBean p : nonHeapPools) {
+            if (!p.isValid()) {
+                continue;
+            }
+            MemoryUsage u = p.getUsage();
+            if (u != null) {
+                nonHeap.put(p.getName(), u.getUsed());
+                sums[1] += u.getUsed();
+            }
+        }
+        details.put("nonHeapUsedBytes", nonHeap);
+        if (bufferPools == null && high) {
+            try {
+                bufferPools = bufferPoolSource.call();
+            } catch (Exception | LinkageError e) {
+                bufferPools = Collections.emptyList();
+            }
+        }
+        if (bufferPools == null) {
+            details.put("bufferPools", "read once the working set reaches memory.degraded");
+            return sums;
+        }
+        Map<String, Object> buffers = new LinkedHashMap<>();
+        for (BufferPoolMXBean b : bufferPools) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            long usedBytes = b.getMemoryUsed();
+            one.put("count", b.getCount());
+            one.put("usedBytes", usedBytes);
+            one.put("capacityBytes", b.getTotalCapacity());
+            buffers.put(b.getName(), one);
+            if (b.getName().equals("direct")) {
+                sums[2] += Math.max(0, usedBytes);
+            } else if (b.getName().startsWith("mapped")) {
+                sums[3] += Math.max(0, usedBytes);
+            }
+        }
+        details.put("bufferPools", buffers);
+        return sums;
+    }
+
+    static String mib(long bytes) {
+        return (bytes + MIB / 2) / MIB + " MiB";
+    }
+}
