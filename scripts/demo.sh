@@ -81,7 +81,8 @@ for path in '/ready?verbose' /health/heap; do
   get "$path" | sed 's/^/   /'
 done
 echo; echo "== GET ${url}metrics (Prometheus text format; the first 12 lines)"
-get /metrics | head -n 12 | sed 's/^/   /'
+get /metrics > "$work/metrics"   # whole, then cut: head closing a pipe would end the demo (SIGPIPE under pipefail)
+head -n 12 "$work/metrics" | sed 's/^/   /'
 
 echo; echo "== making threads deadlock-a and deadlock-b deadlock (sample-target command: deadlock monitor)"
 echo "deadlock monitor" >&3
@@ -99,6 +100,11 @@ echo; echo "== GET ${url}live?verbose"
 get '/live?verbose' | sed 's/^/   /'
 echo; echo "== the agent logged the change on stderr:"
 grep "check 'deadlock'" "$work/stderr" | sed 's/^/   /' || true
+# The evidence block (docs/evidence.md) is written off the evaluator thread: wait for its END line.
+for _ in $(seq 1 50); do grep -q 'END evidence' "$work/stderr" && break; sleep 0.1; done
+echo; echo "== and the evidence a restart would erase (the first 16 of its $(sed -n '/BEGIN evidence/,/END evidence/p' "$work/stderr" | wc -l) lines):"
+sed -n '/BEGIN evidence/,/END evidence/p' "$work/stderr" > "$work/evidence"
+head -n 16 "$work/evidence" | sed 's/^/   /'
 
 echo "exit 0" >&3
 wait "$pid" 2>/dev/null || true
