@@ -161,8 +161,8 @@ class HostFaultsIT {
             }
             assertEquals(0, refused, "serving a connection needs no new thread (issue 11), so none is refused");
             assertTrue(target.process().isAlive());
-            // Existing workers take connections from the queue when no new thread can be started:
-            // every probe is answered, none is only closed.
+            // The selector thread serves every connection itself, so a host with no thread to spare
+            // changes nothing: every probe is answered, none is only closed.
             assertEquals(30, answered, "probes answered while the host had no native thread to spare (" + refused + " closed)");
             target.run("threads-stop", Duration.ofSeconds(30));
             for (int i = 0; i < 20; i++) {
