@@ -202,7 +202,7 @@ class AccessIT {
     void verbosePerCheckAndMetricsFollowTheDetailsPolicy() throws Exception {
         String token = newToken();
         try (TargetJvm target = TargetJvm.builder()
-                .agent("port=0,interval=200ms,details=authorized,token=" + token + ",threads.degraded=4,threads.unhealthy=5")
+                .agent("port=0,interval=200ms,details=authorized,token=" + token + ",checks=deadlock,heap,gc,threads,threads.degraded=4,threads.unhealthy=5")
                 .commands("idle").start()) {
             String url = started(target);
             String bearer = "Bearer " + token;

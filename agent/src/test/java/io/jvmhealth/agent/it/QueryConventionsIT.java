@@ -26,7 +26,7 @@ class QueryConventionsIT {
 
     @BeforeAll
     static void startHostWithAnUnhealthyThreadsCheck() throws Exception {
-        target = TargetJvm.builder().agent("port=0,interval=200ms,threads.degraded=4,threads.unhealthy=5").commands("work").start();
+        target = TargetJvm.builder().agent("port=0,interval=200ms,checks=deadlock,heap,gc,threads,threads.degraded=4,threads.unhealthy=5").commands("work").start();
         url = target.agentUrl(Duration.ofSeconds(20));
         Poll.until("/started to answer 200", Duration.ofSeconds(15), () -> Http.get(url, "/started"), r -> r.status == 200);
     }
