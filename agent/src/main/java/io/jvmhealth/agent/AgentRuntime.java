@@ -4,6 +4,7 @@ import io.jvmhealth.agent.cli.Launch;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.gates.Gates;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.checks.BuiltInChecks;
@@ -115,13 +116,15 @@ public final class AgentRuntime {
     private static final class Running {
         final Evaluator evaluator;
         final ListeningSocket socket;
+        final Gates gates;
         final String url;
         private volatile HealthServer server;
         private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
 
-        private Running(Evaluator evaluator, ListeningSocket socket) {
+        private Running(Evaluator evaluator, ListeningSocket socket, Gates gates) {
             this.evaluator = evaluator;
             this.socket = socket;
+            this.gates = gates;
             this.url = url(socket.getInetAddress(), socket.getLocalPort());
         }
 
@@ -139,13 +142,16 @@ public final class AgentRuntime {
             }
             // Anonymous classes, not lambdas: a JVM's first lambdas cost milliseconds of bootstrapping
             // and a class spun at run time each (measured with scripts/bench.sh), on the way to the first answer.
+            final Gates gates = Gates.plan(settings, JvmHealthAgent.instrumentation());
             Evaluator evaluator = new Evaluator(new Evaluator.CheckFactory() {
                 @Override
                 public List<HealthCheck> create(Evaluator evaluator) {
-                    return BuiltInChecks.create(settings);
+                    List<HealthCheck> checks = BuiltInChecks.create(settings);
+                    checks.addAll(gates.create(evaluator));
+                    return checks;
                 }
             }, settings.intervalMillis);
-            final Running running = new Running(evaluator, socket);
+            final Running running = new Running(evaluator, socket, gates);
             evaluator.start(new Runnable() {
                 @Override
                 public void run() {
@@ -165,7 +171,7 @@ public final class AgentRuntime {
                 server = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
                 System.setProperty(URL_PROPERTY, url);
                 AgentLog.info("serving /live /ready /started /health at " + url + " (" + settings
-                        + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
+                        + "; " + gates.describe() + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
             } catch (Throwable e) {
                 fail("HTTP listener failed to start: " + e);
             } finally {
@@ -184,6 +190,7 @@ public final class AgentRuntime {
 
         void stop() {
             evaluator.stop();
+            gates.close();
             HealthServer s = server;
             if (s != null) {
                 s.stop();

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,12 @@ public final class Settings {
     /** Bearer token, or null. Never logged. */
     final String token;
     public final LogLevel log;
+    /** {@code ready.port}: ports the host JVM itself must listen on (startup gates), in the order given. */
+    public final List<Integer> readyPorts;
+    /** {@code ready.after}: methods that must have returned normally once (startup gates). */
+    public final List<MethodSpec> readyAfter;
+    /** {@code ready.auto}: recognize well-known frameworks and gate on them. */
+    public final boolean readyAuto;
 
     private Settings(Reader r) throws InvalidOptionException {
         port = r.integer("port", 0, 65535);
@@ -86,6 +94,13 @@ public final class Settings {
         if (details == Details.AUTHORIZED && token == null) {
             throw new InvalidOptionException("option 'details=authorized' needs 'token' or 'token.file'");
         }
+        readyPorts = r.ports("ready.port");
+        if (port != 0 && readyPorts.contains(port)) {
+            throw new InvalidOptionException("option 'ready.port' (from " + r.origin("ready.port") + ") names " + port
+                    + ", the agent's own port: expected the application's ports");
+        }
+        readyAfter = r.methods("ready.after");
+        readyAuto = r.bool("ready.auto");
     }
 
     static Settings from(Map<String, Options.Source> values) throws InvalidOptionException {
@@ -196,6 +211,67 @@ public final class Settings {
             return result;
         }
 
+        List<Integer> ports(String key) throws InvalidOptionException {
+            List<Integer> result = new ArrayList<>();
+            for (String part : text(key).split(",")) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int value = -1;
+                if (p.length() <= 5 && digits(p)) {
+                    value = Integer.parseInt(p);
+                }
+                if (value < 1 || value > 65535) {
+                    throw new InvalidOptionException("option '" + key + "' has bad port '" + p + "' in '" + text(key)
+                            + "' (from " + origin(key) + "): expected port numbers from 1 to 65535 separated by commas, such as 8080,8443");
+                }
+                if (!result.contains(value)) {
+                    result.add(value);
+                }
+            }
+            return Collections.unmodifiableList(result);
+        }
+
+        private boolean digits(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        List<MethodSpec> methods(String key) throws InvalidOptionException {
+            List<MethodSpec> result = new ArrayList<>();
+            for (String part : text(key).split(",")) {
+                String m = part.trim();
+                if (m.isEmpty()) {
+                    continue;
+                }
+                MethodSpec spec = MethodSpec.parse(m);
+                if (spec == null) {
+                    throw new InvalidOptionException("option '" + key + "' has bad method '" + m + "' (from " + origin(key)
+                            + "): expected fully.qualified.Class#method (Java identifiers, nested classes with $), comma-separated, such as com.acme.App#start");
+                }
+                if (!result.contains(spec)) {
+                    result.add(spec);
+                }
+            }
+            return Collections.unmodifiableList(result);
+        }
+
+        boolean bool(String key) throws InvalidOptionException {
+            String v = text(key).toLowerCase(Locale.ROOT);
+            if (v.equals("true")) {
+                return true;
+            }
+            if (v.equals("false")) {
+                return false;
+            }
+            throw bad(key, "true or false");
+        }
+
         void ordered(String lowKey, double low, String highKey, double high) throws InvalidOptionException {
             if (low > high) {
                 throw new InvalidOptionException("option '" + lowKey + "' (" + text(lowKey) + ", from " + origin(lowKey)
@@ -239,6 +315,8 @@ public final class Settings {
     @Override
     public String toString() {
         return "port=" + port + ", host=" + host + ", interval=" + intervalMillis + "ms, checks=" + checks
-                + ", details=" + details.name().toLowerCase(Locale.ROOT);
+                + ", details=" + details.name().toLowerCase(Locale.ROOT)
+                + (readyPorts.isEmpty() ? "" : ", ready.port=" + readyPorts)
+                + (readyAfter.isEmpty() ? "" : ", ready.after=" + readyAfter);
     }
 }

@@ -1,0 +1,2 @@
+package io.jvmhealth.hosts;
+final class Placeholder {}
