@@ -82,6 +82,9 @@ public final class Gates {
         for (int port : settings.readyPorts) {
             checks.add(new PortGate(port, ports));
         }
+        if (!settings.readyPorts.isEmpty()) {
+            ports.warmUp();
+        }
         final List<MethodGate> methodGates = new ArrayList<MethodGate>();
         for (MethodSpec m : settings.readyAfter) {
             methodGates.add(new MethodGate(CheckNames.methodGate(m.className, m.methodName), m.className, m.methodName,

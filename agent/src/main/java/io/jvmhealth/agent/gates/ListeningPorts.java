@@ -49,6 +49,20 @@ public final class ListeningPorts {
         this.fdDir = fdDir;
     }
 
+    /**
+     * Runs the whole path once (both tables, the descriptor scan) so that the poll that first sees a
+     * port listening runs warm code: the first run loads the directory-stream classes, tens of ms.
+     */
+    void warmUp() {
+        if (precise()) {
+            Set<String> none = new HashSet<String>();
+            none.add("0");
+            listeningInodes(tcp, 0, new HashSet<String>());
+            listeningInodes(tcp6, 0, new HashSet<String>());
+            ownsAny(none);
+        }
+    }
+
     /** True where /proc/net/tcp can be read (Linux). */
     public boolean precise() {
         return Files.isReadable(tcp);
