@@ -46,11 +46,15 @@ public final class AgentRuntime {
         if (Launch.isCommandLineTool()) {
             return; // JAVA_TOOL_OPTIONS also reaches `java -jar jvm-health-agent.jar ...`: the tool's own JVM gets no agent
         }
-        start(args);
+        start(args, true);
     }
 
-    /** Starts the agent unless it already runs; returns the URL it serves, or null when it did not start. */
-    public static synchronized String start(String args) {
+    /** Starts the agent (attached to a running JVM) unless it already runs; returns the URL it serves, or null when it did not start. */
+    public static String start(String args) {
+        return start(args, false);
+    }
+
+    private static synchronized String start(String args, boolean atLaunch) {
         long began = System.nanoTime();
         try {
             if (current != null) {
@@ -64,7 +68,7 @@ public final class AgentRuntime {
             }
             Settings settings = Options.fromEnvironment(args);
             AgentLog.setLevel(settings.log);
-            Running running = Running.start(settings, began);
+            Running running = Running.start(settings, began, atLaunch);
             if (!running.awaitServing(SERVE_TIMEOUT_MILLIS)) {
                 if (!running.served()) {
                     fail("HTTP listener did not start within " + SERVE_TIMEOUT_MILLIS + " ms");
@@ -132,7 +136,7 @@ public final class AgentRuntime {
          * Binds the port (so a taken port fails here, with its reason) and starts the evaluator
          * thread, which starts the server; NanoHTTPD and the MXBeans load on that thread.
          */
-        static Running start(final Settings settings, final long began) throws IOException {
+        static Running start(final Settings settings, final long began, boolean atLaunch) throws IOException {
             ListeningSocket socket;
             try {
                 socket = ListeningSocket.bind(settings.host, settings.port);
@@ -142,7 +146,7 @@ public final class AgentRuntime {
             }
             // Anonymous classes, not lambdas: a JVM's first lambdas cost milliseconds of bootstrapping
             // and a class spun at run time each (measured with scripts/bench.sh), on the way to the first answer.
-            final Gates gates = Gates.plan(settings, JvmHealthAgent.instrumentation());
+            final Gates gates = Gates.plan(settings, JvmHealthAgent.instrumentation(), atLaunch);
             Evaluator evaluator = new Evaluator(new Evaluator.CheckFactory() {
                 @Override
                 public List<HealthCheck> create(Evaluator evaluator) {

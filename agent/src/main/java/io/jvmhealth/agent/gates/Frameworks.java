@@ -23,18 +23,21 @@ import java.util.zip.ZipEntry;
 final class Frameworks {
     enum Framework {
         SPRING_BOOT("spring-boot", "org.springframework.boot.SpringApplication", "run",
-                "SpringApplication.run to return (Spring's ApplicationReadyEvent)"),
+                "SpringApplication.run to return (Spring's ApplicationReadyEvent)", false),
         TOMCAT("tomcat", "org.apache.catalina.core.StandardService", "startInternal",
-                "Tomcat's connectors to start and listen"),
+                "Tomcat's connectors to start and listen", true),
         JETTY("jetty", "org.eclipse.jetty.server.Server", "doStart",
-                "Jetty's connectors to start and listen");
+                "Jetty's connectors to start and listen", true);
 
         final String word;
         final String className;
         final String methodName;
         final String waitingFor;
+        /** Whether its class, loading before the instrumentation is ready, waits for it (see {@link ClassWatch}). */
+        final boolean holdLoading;
 
-        Framework(String word, String className, String methodName, String waitingFor) {
+        Framework(String word, String className, String methodName, String waitingFor, boolean holdLoading) {
+            this.holdLoading = holdLoading;
             this.word = word;
             this.className = className;
             this.methodName = methodName;

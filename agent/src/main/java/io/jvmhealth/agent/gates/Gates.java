@@ -8,17 +8,21 @@ import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The startup gates of one agent start: {@code ready.port}, {@code ready.after} and the frameworks
- * {@code ready.auto} recognized. {@link #plan} decides (cheaply, on the start thread, so the start
- * line can say what was recognized); {@link #create} makes the checks on the evaluator thread. Byte
- * Buddy ({@link Instrumenter}) is loaded only when there is a method or framework gate, and then on
- * a thread of its own ({@code jvm-health-gates}) so the first evaluation does not wait for it.
+ * {@code ready.auto} recognized. {@link #plan} runs on the start thread: it decides the gates (so the
+ * start line can say what was recognized) and, when there is a method or framework gate, registers
+ * the {@link ClassWatch} at once and loads Byte Buddy ({@link Instrumenter}) on a thread of its own
+ * ({@code jvm-health-gates}); {@link #create} hands the checks to the evaluator. On a host with no
+ * such gate no transformer is registered and no Byte Buddy class is loaded.
  */
 public final class Gates {
     private static final String BYTE_BUDDY_SAFE = "net.bytebuddy.safe";
@@ -27,10 +31,19 @@ public final class Gates {
     private final Instrumentation instrumentation;
     private final List<Frameworks.Framework> frameworks;
     private final List<String> names;
-    private volatile Runnable uninstall;
-    private volatile boolean closed;
+    private final ListeningPorts ports = new ListeningPorts();
+    private final List<MethodGate> methodGates = new ArrayList<MethodGate>();
+    private final Map<String, List<MethodGate>> byClass = new HashMap<String, List<MethodGate>>();
+    private ClassWatch watch;
+    private volatile Evaluator evaluator;
+    private boolean closed;
+    private final List<Class<?>> retransformed = new ArrayList<Class<?>>();
+    private final List<Class<?>> loadedBeforeWatch = new ArrayList<Class<?>>();
+    private final java.util.Set<String> hold = new java.util.HashSet<String>();
+    private final boolean atLaunch;
 
-    private Gates(Settings settings, Instrumentation instrumentation, List<Frameworks.Framework> frameworks) {
+    private Gates(Settings settings, Instrumentation instrumentation, List<Frameworks.Framework> frameworks, boolean atLaunch) {
+        this.atLaunch = atLaunch;
         this.settings = settings;
         this.instrumentation = instrumentation;
         this.frameworks = frameworks;
@@ -39,19 +52,90 @@ public final class Gates {
             n.add(CheckNames.portGate(port));
         }
         for (MethodSpec m : settings.readyAfter) {
-            n.add(CheckNames.methodGate(m.className, m.methodName));
+            String name = CheckNames.methodGate(m.className, m.methodName);
+            n.add(name);
+            methodGates.add(new MethodGate(name, m.className, m.methodName, m + " to return", null));
+            hold.add(m.className.replace('.', '/'));
         }
         for (Frameworks.Framework f : frameworks) {
-            n.add(CheckNames.frameworkGate(f.word));
+            String name = CheckNames.frameworkGate(f.word);
+            n.add(name);
+            MethodGate.AfterReturn after = null;
+            if (f == Frameworks.Framework.JETTY) {
+                after = new Connectors("getConnectors", ports);
+            } else if (f == Frameworks.Framework.TOMCAT) {
+                after = new Connectors("findConnectors", ports);
+            }
+            methodGates.add(new MethodGate(name, f.className, f.methodName, f.waitingFor, after));
+            if (f.holdLoading) {
+                hold.add(f.className.replace('.', '/'));
+            }
         }
         this.names = Collections.unmodifiableList(n);
+        Runnable publish = new Runnable() {
+            @Override
+            public void run() {
+                publish();
+            }
+        };
+        for (MethodGate g : methodGates) {
+            g.onChange(publish);
+            List<MethodGate> list = byClass.get(g.className);
+            if (list == null) {
+                list = new ArrayList<MethodGate>();
+                byClass.put(g.className, list);
+            }
+            list.add(g);
+        }
     }
 
-    /** Decides the gates; reads the main class file and the loaded class list when {@code ready.auto} is on. */
-    public static Gates plan(Settings settings, Instrumentation instrumentation) {
+    /**
+     * Decides the gates (reads the main class file and the loaded class list when {@code ready.auto}
+     * is on) and, for method and framework gates, starts watching for their classes at once.
+     */
+    public static Gates plan(Settings settings, Instrumentation instrumentation, boolean atLaunch) {
         List<Frameworks.Framework> frameworks = settings.readyAuto
                 ? Frameworks.recognize(instrumentation) : Collections.<Frameworks.Framework>emptyList();
-        return new Gates(settings, instrumentation, frameworks);
+        Gates gates = new Gates(settings, instrumentation, frameworks, atLaunch);
+        gates.startWatching();
+        return gates;
+    }
+
+    private void startWatching() {
+        if (methodGates.isEmpty()) {
+            return;
+        }
+        if (instrumentation == null || !instrumentation.isRetransformClassesSupported()) {
+            String reason = instrumentation == null ? "no Instrumentation" : "retransformation not supported";
+            AgentLog.warn("startup gate instrumentation unavailable (" + reason + "): method gates pass without waiting");
+            for (MethodGate g : methodGates) {
+                g.failed(reason);
+            }
+            return;
+        }
+        Map<String, List<MethodGate>> byInternalName = new HashMap<String, List<MethodGate>>();
+        for (Map.Entry<String, List<MethodGate>> e : byClass.entrySet()) {
+            byInternalName.put(e.getKey().replace('.', '/'), e.getValue());
+        }
+        synchronized (this) {
+            watch = new ClassWatch(byInternalName, hold);
+            instrumentation.addTransformer(watch, true);
+            // What loaded before the watch began (the agent was attached, or the class loaded at once): these alone
+            // missed it; any gated class loading from now on passes through the watch.
+            for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+                if (byClass.containsKey(c.getName()) && instrumentation.isModifiableClass(c)) {
+                    loadedBeforeWatch.add(c);
+                }
+            }
+        }
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                install();
+            }
+        }, "jvm-health-gates");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** For the start line: the gates and what {@code ready.auto} recognized. */
@@ -75,63 +159,32 @@ public final class Gates {
         return names;
     }
 
-    /** Creates the gate checks (evaluator thread); starts installing instrumentation when a gate needs it. */
-    public List<HealthCheck> create(final Evaluator evaluator) {
+    /** The gate checks, for the evaluator (on its thread). */
+    public List<HealthCheck> create(Evaluator evaluator) {
+        this.evaluator = evaluator;
         List<HealthCheck> checks = new ArrayList<HealthCheck>();
-        ListeningPorts ports = new ListeningPorts();
         for (int port : settings.readyPorts) {
             checks.add(new PortGate(port, ports));
         }
         if (!settings.readyPorts.isEmpty()) {
             ports.warmUp();
         }
-        final List<MethodGate> methodGates = new ArrayList<MethodGate>();
-        for (MethodSpec m : settings.readyAfter) {
-            methodGates.add(new MethodGate(CheckNames.methodGate(m.className, m.methodName), m.className, m.methodName,
-                    m + " to return", null));
-        }
-        for (Frameworks.Framework f : frameworks) {
-            MethodGate.AfterReturn after = null;
-            if (f == Frameworks.Framework.JETTY) {
-                after = new Connectors("getConnectors", ports);
-            } else if (f == Frameworks.Framework.TOMCAT) {
-                after = new Connectors("findConnectors", ports);
-            }
-            methodGates.add(new MethodGate(CheckNames.frameworkGate(f.word), f.className, f.methodName, f.waitingFor, after));
-        }
         checks.addAll(methodGates);
-        Runnable publish = new Runnable() {
-            @Override
-            public void run() {
-                evaluator.publishNow();
-            }
-        };
-        for (MethodGate g : methodGates) {
-            g.onChange(publish);
-        }
-        if (!methodGates.isEmpty()) {
-            startInstalling(evaluator, methodGates);
-        }
         return checks;
     }
 
-    private void startInstalling(final Evaluator evaluator, final List<MethodGate> gates) {
-        Thread t = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                install(evaluator, gates);
-            }
-        }, "jvm-health-gates");
-        t.setDaemon(true);
-        t.start();
+    private void publish() {
+        Evaluator e = evaluator;
+        if (e != null) {
+            e.publishNow();
+        }
     }
 
-    private void install(final Evaluator evaluator, List<MethodGate> gates) {
+    /** On the jvm-health-gates thread: Byte Buddy's transformer, then what was loaded before the watch began. */
+    private void install() {
         long began = System.nanoTime();
+        ClassFileTransformer transformer = null;
         try {
-            if (instrumentation == null) {
-                throw new IllegalStateException("no Instrumentation (the agent was not started by -javaagent or attach)");
-            }
             if (BootSignal.featureVersion() >= 24 && System.getProperty(BYTE_BUDDY_SAFE) == null) {
                 // Byte Buddy's "safe" mode: no sun.misc.Unsafe, whose use the JVM reports on stderr from JDK 24 on
                 // (JEP 498). The name is relocated with Byte Buddy in the shaded jar, so it is the agent's own
@@ -142,38 +195,120 @@ public final class Gates {
             GateSignal.listen(new Runnable() {
                 @Override
                 public void run() {
-                    evaluator.publishNow();
+                    publish();
                 }
             });
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                uninstall = Instrumenter.install(instrumentation, gates);
-            }
-            AgentLog.info("startup gate instrumentation installed in " + (System.nanoTime() - began) / 1_000_000 + " ms");
+            transformer = Instrumenter.transformer(byClass);
         } catch (Throwable e) {
-            String reason = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            AgentLog.warn("startup gate instrumentation failed, method gates pass without waiting: " + reason);
-            for (MethodGate g : gates) {
-                g.failed(e.getClass().getSimpleName());
-            }
+            fail(e);
         }
-        evaluator.publishNow();
+        ClassWatch w;
+        synchronized (this) {
+            w = watch;
+        }
+        if (w == null) {
+            return; // closed meanwhile
+        }
+        w.ready(transformer);
+        if (transformer == null) {
+            publish();
+            return;
+        }
+        try {
+            // Classes loaded before the watch began: retransformed (future calls get the advice); a method no
+            // thread is inside counts as already returned, a thread inside is watched until it leaves.
+            List<Class<?>> loaded;
+            synchronized (this) {
+                loaded = new ArrayList<Class<?>>(loadedBeforeWatch);
+            }
+            java.util.Set<String> missed = w.missed();
+            if (!missed.isEmpty()) {
+                for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+                    if (missed.contains(c.getName()) && !loaded.contains(c) && instrumentation.isModifiableClass(c)) {
+                        loaded.add(c);
+                    }
+                }
+            }
+            if (!loaded.isEmpty()) {
+                synchronized (this) {
+                    retransformed.addAll(loaded);
+                }
+                instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+            }
+            Map<Thread, StackTraceElement[]> stacks = loaded.isEmpty()
+                    ? Collections.<Thread, StackTraceElement[]>emptyMap() : Thread.getAllStackTraces();
+            for (MethodGate g : methodGates) {
+                boolean wasLoaded = false;
+                for (Class<?> c : loaded) {
+                    wasLoaded |= c.getName().equals(g.className);
+                }
+                List<Thread> inside = new ArrayList<Thread>();
+                for (Map.Entry<Thread, StackTraceElement[]> e : stacks.entrySet()) {
+                    if (e.getKey() != Thread.currentThread() && g.isInside(e.getValue())) {
+                        inside.add(e.getKey());
+                    }
+                }
+                g.installed(wasLoaded, inside, !atLaunch);
+            }
+            AgentLog.info("startup gate instrumentation ready in " + (System.nanoTime() - began) / 1_000_000 + " ms"
+                    + (loaded.isEmpty() ? "" : " (" + loaded.size() + " gated class(es) already loaded, retransformed)"));
+        } catch (Throwable e) {
+            fail(e);
+        }
+        publish();
     }
 
-    /** Removes the advice and the listener (on stop); idempotent. */
-    public synchronized void close() {
-        closed = true;
-        Runnable u = uninstall;
-        uninstall = null;
-        if (u != null) {
-            try {
-                GateSignal.listen(null);
-                u.run();
-            } catch (Throwable e) {
-                AgentLog.warn("removing the startup gate instrumentation failed: " + e);
+    private void fail(Throwable e) {
+        String reason = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        AgentLog.warn("startup gate instrumentation failed, method gates pass without waiting: " + reason);
+        for (MethodGate g : methodGates) {
+            g.failed(e.getClass().getSimpleName());
+        }
+    }
+
+    /** Removes the watch, the listener and the advice (on stop); idempotent. */
+    public void close() {
+        ClassWatch w;
+        List<Class<?>> classes;
+        synchronized (this) {
+            if (closed) {
+                return;
             }
+            closed = true;
+            w = watch;
+            watch = null;
+            classes = new ArrayList<Class<?>>(retransformed);
+        }
+        if (w == null) {
+            return;
+        }
+        try {
+            instrumentation.removeTransformer(w);
+            w.ready(null); // a class waiting for the instrumentation loads unchanged
+            if (isBootSignalLoaded()) {
+                GateSignal.listen(null);
+            }
+            // Every class the advice went into, loaded since or retransformed: without the watch, a retransformation
+            // restores the original bytes.
+            for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+                if (byClass.containsKey(c.getName()) && !classes.contains(c) && instrumentation.isModifiableClass(c)) {
+                    classes.add(c);
+                }
+            }
+            if (!classes.isEmpty()) {
+                instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+            }
+        } catch (Throwable e) {
+            AgentLog.warn("removing the startup gate instrumentation failed: " + e);
+        }
+    }
+
+    private static boolean isBootSignalLoaded() {
+        try {
+            Class.forName(BootSignal.CLASS_NAME, false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 }

@@ -2,7 +2,6 @@ package io.jvmhealth.agent.gates;
 
 import io.jvmhealth.agent.AgentLog;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -10,44 +9,34 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The only class that uses Byte Buddy: loaded only when a method gate or a recognized framework
- * needs it, so a plain host never loads a Byte Buddy class. Installs {@link GateAdvice} on the gated
+ * needs it, so a plain host never loads a Byte Buddy class. Puts {@link GateAdvice} on the gated
  * methods with an {@code AgentBuilder} that matches types by name only (deciding loads nothing),
- * never touches the JDK's or the agent's classes, retransforms the classes already loaded, and
- * logs an instrumentation error as one line instead of throwing.
+ * never touches the JDK's or the agent's classes, and logs an instrumentation error as one line
+ * instead of throwing.
  */
 final class Instrumenter {
     private Instrumenter() {
     }
 
-    /** Installs the advice for {@code gates}; returns what undoes it. */
-    static Runnable install(final Instrumentation instrumentation, List<MethodGate> gates) {
-        final Map<String, List<MethodGate>> byClass = new HashMap<String, List<MethodGate>>();
-        for (MethodGate g : gates) {
-            List<MethodGate> list = byClass.get(g.className);
-            if (list == null) {
-                list = new ArrayList<MethodGate>();
-                byClass.put(g.className, list);
-            }
-            list.add(g);
-        }
+    /**
+     * Byte Buddy's transformer for the gated classes (not registered with the JVM: {@link ClassWatch}
+     * hands it the gated classes only).
+     */
+    static ClassFileTransformer transformer(final Map<String, List<MethodGate>> byClass) {
         ElementMatcher.Junction<TypeDescription> types = ElementMatchers.none();
         for (String name : byClass.keySet()) {
             types = types.or(ElementMatchers.<TypeDescription>named(name));
         }
-        final ResettableClassFileTransformer transformer = new AgentBuilder.Default()
+        return new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(new Listener(byClass))
                 .ignore(ElementMatchers.<TypeDescription>nameStartsWith("java.")
@@ -75,34 +64,7 @@ final class Instrumenter {
                                 .and(methods)));
                     }
                 })
-                .installOn(instrumentation);
-
-        // What was loaded, and which threads were inside a gated method, when the advice went in.
-        Set<String> loaded = new HashSet<String>();
-        for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-            if (byClass.containsKey(c.getName())) {
-                loaded.add(c.getName());
-            }
-        }
-        Map<Thread, StackTraceElement[]> stacks = loaded.isEmpty()
-                ? java.util.Collections.<Thread, StackTraceElement[]>emptyMap() : Thread.getAllStackTraces();
-        for (MethodGate g : gates) {
-            List<Thread> inside = new ArrayList<Thread>();
-            if (loaded.contains(g.className)) {
-                for (Map.Entry<Thread, StackTraceElement[]> e : stacks.entrySet()) {
-                    if (e.getKey() != Thread.currentThread() && g.isInside(e.getValue())) {
-                        inside.add(e.getKey());
-                    }
-                }
-            }
-            g.installed(loaded.contains(g.className), inside);
-        }
-        return new Runnable() {
-            @Override
-            public void run() {
-                transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-            }
-        };
+                .makeRaw();
     }
 
     /** Defines {@code bytes} as class {@code name} in the bootstrap loader; throws when this JVM does not allow it. */

@@ -16,12 +16,14 @@ import java.util.Map;
  * ({@code after:Class.method}) and the recognized frameworks' start methods ({@code app:NAME}).
  *
  * <p>How it decides, in order: (1) the instrumented method's outermost call returned normally
- * ({@link GateSignal}); (2) when the instrumentation was installed, the class was already loaded
- * and no thread was inside the method: it counts as having returned already (attach into a running
- * application; no gate may hold {@code /started} forever in an application that is up); (3) threads
- * that were inside the method when the instrumentation was installed (running code that cannot get
- * the advice) have all left it; (4) the instrumentation could not be installed: the gate passes,
- * with a warning, rather than hold readiness forever. Otherwise it waits, and its reason says
+ * ({@link GateSignal}); (2) attached to a running JVM: the class had been loaded before the agent
+ * began watching for it and no thread was inside the method: it counts as having returned already
+ * (no gate may hold {@code /started} forever in an application that is up); at JVM start such a
+ * class (it loaded in the few ms before the watch began) waits for the method's next return;
+ * (3) threads that were inside the method at that moment (running code that cannot get the advice)
+ * have all left it; (4) the instrumentation could not be installed: the gate passes, with a
+ * warning, rather than hold readiness forever. A class that loads after the watch began always
+ * gets the advice ({@link ClassWatch}). Otherwise it waits, and its reason says
  * whether the class has been loaded yet. A framework gate may add a condition checked after the
  * return ({@link AfterReturn}: its connectors listening).
  */
@@ -83,13 +85,13 @@ final class MethodGate implements HealthCheck {
     }
 
     /** Called once the instrumentation is in place: what was seen of the class and threads at that moment. */
-    synchronized void installed(boolean loadedThen, List<Thread> inside) {
+    synchronized void installed(boolean loadedThen, List<Thread> inside, boolean attached) {
         instrumented = true;
         if (loadedThen) {
             classLoaded = true;
-            if (inside.isEmpty()) {
-                passedBecause = "class " + className + " was loaded and no thread was inside " + methodName
-                        + " when the instrumentation was installed: counted as already returned";
+            if (inside.isEmpty() && attached) {
+                passedBecause = "class " + className + " was loaded before the agent was attached and no thread was inside "
+                        + methodName + ": counted as already returned";
             } else {
                 insideAtInstall.addAll(inside);
             }
@@ -152,7 +154,7 @@ final class MethodGate implements HealthCheck {
                 }
             }
             insideAtInstall.clear();
-            passedBecause = "the threads that were inside " + methodName + " when the instrumentation was installed have left it";
+            passedBecause = "the threads that were inside " + methodName + " when the agent started have left it";
             return passedBecause;
         }
     }

@@ -17,6 +17,17 @@ public final class Artifacts {
         return existing("sample.jar", "../sample-target/target/sample-target.jar");
     }
 
+    /** The class path of the framework hosts (gate-hosts: Spring Boot, Jetty, Tomcat). */
+    public static String gateHostsClassPath() {
+        Path jar = existing("gate.hosts.jar", "../gate-hosts/target/gate-hosts.jar");
+        Path deps = existing("gate.hosts.classpath", "../gate-hosts/target/classpath.txt");
+        try {
+            return jar + java.io.File.pathSeparator + Files.readString(deps).trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + deps, e);
+        }
+    }
+
     private static Path existing(String property, String fallback) {
         Path path = Paths.get(System.getProperty(property, fallback)).toAbsolutePath().normalize();
         if (!Files.isRegularFile(path)) {

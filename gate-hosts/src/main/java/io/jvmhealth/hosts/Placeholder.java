@@ -1,2 +1,0 @@
-package io.jvmhealth.hosts;
-final class Placeholder {}
