@@ -18,7 +18,9 @@ import java.util.zip.ZipEntry;
  * as a resource and searched for the framework's entry class name; for {@code -jar}, the jar's
  * manifest), and from the classes already loaded (attach). Under Spring Boot only Spring's gate is
  * kept: Spring starts its embedded Tomcat or Jetty inside {@code SpringApplication.run}, which
- * returns only after the server listens and {@code ApplicationReadyEvent} is published.
+ * returns only after the server listens and {@code ApplicationReadyEvent} is published. A Kafka
+ * broker is recognized by its main class {@code kafka.Kafka} (the scripts' {@code kafka-server-start.sh})
+ * or, at attach, by its loaded broker classes.
  */
 final class Frameworks {
     enum Framework {
@@ -27,7 +29,9 @@ final class Frameworks {
         TOMCAT("tomcat", "org.apache.catalina.core.StandardService", "startInternal",
                 "Tomcat's connectors to start and listen", true),
         JETTY("jetty", "org.eclipse.jetty.server.Server", "doStart",
-                "Jetty's connectors to start and listen", true);
+                "Jetty's connectors to start and listen", true),
+        /** Not a method gate: {@link KafkaBrokerGate} reads the broker's BrokerState gauge. */
+        KAFKA_BROKER("kafka-broker", "kafka.Kafka", null, null, false);
 
         final String word;
         final String className;
@@ -65,6 +69,9 @@ final class Frameworks {
                     if (f.className.equals(n)) {
                         found.add(f);
                     }
+                }
+                if (n.equals("kafka.server.KafkaServer") || n.equals("kafka.server.KafkaRaftServer") || n.equals("kafka.server.BrokerServer")) {
+                    found.add(Framework.KAFKA_BROKER);
                 }
             }
         }
@@ -120,6 +127,10 @@ final class Frameworks {
     private static boolean byMainClassName(String mainClass, Set<Framework> found) {
         if (mainClass.equals("org.apache.catalina.startup.Bootstrap") || mainClass.equals("org.apache.catalina.startup.Catalina")) {
             found.add(Framework.TOMCAT);
+            return true;
+        }
+        if (mainClass.equals("kafka.Kafka")) {
+            found.add(Framework.KAFKA_BROKER);
             return true;
         }
         if (mainClass.equals("org.eclipse.jetty.start.Main")) {

@@ -35,6 +35,7 @@ public final class Gates {
     private final List<MethodGate> methodGates = new ArrayList<MethodGate>();
     private final Map<String, List<MethodGate>> byClass = new HashMap<String, List<MethodGate>>();
     private ClassWatch watch;
+    private KafkaBrokerGate kafka;
     private volatile Evaluator evaluator;
     private boolean closed;
     private final List<Class<?>> retransformed = new ArrayList<Class<?>>();
@@ -60,6 +61,10 @@ public final class Gates {
         for (Frameworks.Framework f : frameworks) {
             String name = CheckNames.frameworkGate(f.word);
             n.add(name);
+            if (f == Frameworks.Framework.KAFKA_BROKER) {
+                kafka = new KafkaBrokerGate(instrumentation);
+                continue;
+            }
             MethodGate.AfterReturn after = null;
             if (f == Frameworks.Framework.JETTY) {
                 after = new Connectors("getConnectors", ports);
@@ -78,6 +83,9 @@ public final class Gates {
                 publish();
             }
         };
+        if (kafka != null) {
+            kafka.onChange(publish);
+        }
         for (MethodGate g : methodGates) {
             g.onChange(publish);
             List<MethodGate> list = byClass.get(g.className);
@@ -102,6 +110,9 @@ public final class Gates {
     }
 
     private void startWatching() {
+        if (kafka != null) {
+            kafka.watch();
+        }
         if (methodGates.isEmpty()) {
             return;
         }
@@ -170,6 +181,9 @@ public final class Gates {
             ports.warmUp();
         }
         checks.addAll(methodGates);
+        if (kafka != null) {
+            checks.add(kafka);
+        }
         return checks;
     }
 
@@ -270,6 +284,9 @@ public final class Gates {
     public void close() {
         ClassWatch w;
         List<Class<?>> classes;
+        if (kafka != null) {
+            kafka.close();
+        }
         synchronized (this) {
             if (closed) {
                 return;

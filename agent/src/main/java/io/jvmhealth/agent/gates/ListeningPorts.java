@@ -73,8 +73,8 @@ public final class ListeningPorts {
             return acceptsOnLoopback(port) ? State.ACCEPTS_CONNECTIONS : State.NOT_LISTENING;
         }
         Set<String> inodes = new HashSet<String>();
+        listeningInodes(tcp6, port, inodes); // Java's sockets are IPv6 (dual-stack) unless preferIPv4Stack
         listeningInodes(tcp, port, inodes);
-        listeningInodes(tcp6, port, inodes);
         if (inodes.isEmpty()) {
             return State.NOT_LISTENING;
         }
@@ -89,30 +89,74 @@ public final class ListeningPorts {
         } catch (IOException | RuntimeException e) {
             return; // no IPv6 table, for example
         }
-        String text = new String(data, java.nio.charset.StandardCharsets.ISO_8859_1);
-        String portHex = ":" + hex4(port);
-        int start = text.indexOf('\n') + 1; // skip the header line
-        while (start > 0 && start < text.length()) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                end = text.length();
+        parse(data, data.length, port, into);
+    }
+
+    /**
+     * Scans the table's bytes without building a string per line: hosts with many connections (thousands
+     * of TIME_WAIT entries) make these files megabytes long. Fields: sl local_address rem_address st
+     * tx:rx tr:when retrnsmt uid timeout inode ...; only lines in state 0A (LISTEN) are looked at further.
+     */
+    static void parse(byte[] b, int length, int port, Set<String> into) {
+        int i = 0;
+        // skip the header line
+        while (i < length && b[i] != '\n') {
+            i++;
+        }
+        i++;
+        while (i < length) {
+            int lineEnd = i;
+            while (lineEnd < length && b[lineEnd] != '\n') {
+                lineEnd++;
             }
-            parseLine(text, start, end, portHex, into);
-            start = end + 1;
+            int f = 0;
+            int localStart = -1;
+            int localEnd = -1;
+            int p = i;
+            boolean listen = false;
+            while (p < lineEnd) {
+                while (p < lineEnd && b[p] == ' ') {
+                    p++;
+                }
+                int start = p;
+                while (p < lineEnd && b[p] != ' ') {
+                    p++;
+                }
+                if (start == p) {
+                    break;
+                }
+                f++;
+                if (f == 2) {
+                    localStart = start;
+                    localEnd = p;
+                } else if (f == 4) {
+                    listen = p - start == 2 && b[start] == '0' && (b[start + 1] == 'A' || b[start + 1] == 'a');
+                    if (!listen || localPort(b, localStart, localEnd) != port) {
+                        break;
+                    }
+                } else if (f == 10) {
+                    into.add(new String(b, start, p - start, java.nio.charset.StandardCharsets.ISO_8859_1));
+                    break;
+                }
+            }
+            i = lineEnd + 1;
         }
     }
 
-    /** Fields: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ... */
-    private static void parseLine(String text, int from, int to, String portHex, Set<String> into) {
-        String[] f = text.substring(from, to).trim().split("\\s+");
-        if (f.length < 10) {
-            return;
+    /** The port of {@code ADDR:PPPP} (hex), or -1. */
+    private static int localPort(byte[] b, int start, int end) {
+        if (start < 0 || end - start < 6 || b[end - 5] != ':') {
+            return -1;
         }
-        String local = f[1];
-        if (!"0A".equals(f[3]) || !local.endsWith(portHex) || local.length() - portHex.length() != local.lastIndexOf(':')) {
-            return;
+        int v = 0;
+        for (int k = end - 4; k < end; k++) {
+            int d = Character.digit(b[k], 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
         }
-        into.add(f[9]);
+        return v;
     }
 
     private boolean ownsAny(Set<String> inodes) {
@@ -146,8 +190,8 @@ public final class ListeningPorts {
     private static byte[] read(Path file) throws IOException {
         // /proc files report size 0: read to the end, bounded.
         try (InputStream in = Files.newInputStream(file)) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
-            byte[] buf = new byte[8192];
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(65536);
+            byte[] buf = new byte[65536];
             int n;
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FrameworkGatesIT {
     private static final long DELAY_MILLIS = 1500;
     /** Slack for a loaded 2-core machine; the figure is printed (target: 100 ms). */
-    private static final long WINDOW_LIMIT_MILLIS = 1000;
+    private static final long WINDOW_LIMIT_MILLIS = 2000; // still well under the 5 s interval: published at once
 
     @Test
     void springBootReadyWhenRunReturnedOnJdk17() throws Exception {
@@ -50,6 +50,12 @@ class FrameworkGatesIT {
     @Test
     void embeddedTomcatReadyWhenItsConnectorListens() throws Exception {
         gatesUntilTheApplicationServes(Jdks.current(), "io.jvmhealth.hosts.TomcatHost", "app:tomcat");
+    }
+
+    /** A stand-in broker (gate-hosts' kafka.Kafka) whose BrokerState gauge has the shape of Kafka's. */
+    @Test
+    void kafkaBrokerReadyWhenBrokerStateIsRunning() throws Exception {
+        gatesUntilTheApplicationServes(Jdks.current(), "kafka.Kafka", "app:kafka-broker");
     }
 
     private void gatesUntilTheApplicationServes(Path java, String main, String gate) throws Exception {

@@ -32,7 +32,7 @@ class GatesIT {
     private static final Duration START = Duration.ofSeconds(20);
     private static final String STARTUP = "io.jvmhealth.sample.Startup";
     /** Slack for a loaded 2-core machine; the figure itself is printed (target: 100 ms). */
-    private static final long PUBLISH_LIMIT_MILLIS = 1000;
+    private static final long PUBLISH_LIMIT_MILLIS = 2000; // still well under the 5 s interval: published at once
 
     @Test
     void portGateHoldsStartedUntilThisJvmListensThenJudgesReadiness() throws Exception {
