@@ -227,6 +227,21 @@ else
   printf 'attach_ms\tours\tNA\n' >>"$RAW"
 fi
 
+# --- 6. startup gates on Spring Boot (issue 8) ------------------------------------------------------
+# A real Spring Boot web application (gate-hosts' SpringHost), built here; SPRING_RUNS launches each without
+# and with the agent: time to the application's first answer, the readiness window, RSS (scripts/bench/SpringWindow.java).
+SPRING_RUNS="${SPRING_RUNS:-$([[ "${BENCH_QUICK:-0}" == 1 ]] && echo 3 || echo 10)}"
+SPRING_MD="$WORK/spring.md"; : >"$SPRING_MD"
+if [[ ! -f "$ROOT/gate-hosts/target/classpath.txt" ]]; then
+  log "building the Spring Boot host (gate-hosts)"
+  (cd "$ROOT" && mvn -B -q -DskipTests install -pl gate-hosts -am)
+fi
+log "startup gates on Spring Boot: $SPRING_RUNS launches without and with the agent"
+javac -d "$CLASSES" "$SRC/SpringWindow.java"
+"$JAVA" -cp "$CLASSES" SpringWindow "$JAVA" "$AGENT_JAR" \
+  "$ROOT/gate-hosts/target/gate-hosts.jar:$(cat "$ROOT/gate-hosts/target/classpath.txt")" "$SPRING_RUNS" >"$SPRING_MD" \
+  || { log "the Spring Boot gate benchmark failed"; echo "## Startup gates on Spring Boot: failed (see the log)" >"$SPRING_MD"; }
+
 # --- report -----------------------------------------------------------------------------------------
 stamp="$(date -u +%Y-%m-%d-%H%M)"
 result="$OUT_DIR/$stamp.md"
@@ -248,6 +263,8 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "\`/jolokia/read/java.lang:type=Memory/HeapMemoryUsage\` and jmx_exporter's \`/metrics\`; the floor agent has /live only."
   echo
   "$JAVA" -cp "$CLASSES" Report "$RAW" "$WORK"/hyperfine-*.json
+  echo
+  cat "$SPRING_MD"
 } >"$result"
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"

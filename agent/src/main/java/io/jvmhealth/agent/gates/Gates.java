@@ -130,7 +130,10 @@ public final class Gates {
         }
         synchronized (this) {
             watch = new ClassWatch(byInternalName, hold);
-            instrumentation.addTransformer(watch, true);
+            // Not retransformation-capable: while such a transformer is registered the JVM keeps a copy of every
+            // loading class's bytes (measured: 66 MB more RSS on a Spring Boot application). The classes loaded
+            // before the watch are retransformed through a capable one registered only for that call.
+            instrumentation.addTransformer(watch, false);
             // What loaded before the watch began (the agent was attached, or the class loaded at once): these alone
             // missed it; any gated class loading from now on passes through the watch.
             for (Class<?> c : instrumentation.getAllLoadedClasses()) {
@@ -247,7 +250,7 @@ public final class Gates {
                 synchronized (this) {
                     retransformed.addAll(loaded);
                 }
-                instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+                retransform(loaded, w);
             }
             Map<Thread, StackTraceElement[]> stacks = loaded.isEmpty()
                     ? Collections.<Thread, StackTraceElement[]>emptyMap() : Thread.getAllStackTraces();
@@ -270,6 +273,23 @@ public final class Gates {
             fail(e);
         }
         publish();
+    }
+
+    /** Retransforms {@code classes} through {@code transformer}, registered as retransformation-capable for this call only. */
+    private void retransform(List<Class<?>> classes, final ClassFileTransformer transformer) throws Exception {
+        ClassFileTransformer once = new ClassFileTransformer() {
+            @Override
+            public byte[] transform(ClassLoader loader, String className, Class<?> redefined, java.security.ProtectionDomain domain,
+                                    byte[] bytes) throws java.lang.instrument.IllegalClassFormatException {
+                return redefined == null ? null : transformer.transform(loader, className, redefined, domain, bytes);
+            }
+        };
+        instrumentation.addTransformer(once, true);
+        try {
+            instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+        } finally {
+            instrumentation.removeTransformer(once);
+        }
     }
 
     private void fail(Throwable e) {
@@ -305,13 +325,9 @@ public final class Gates {
             if (isBootSignalLoaded()) {
                 GateSignal.listen(null);
             }
-            // Every class the advice went into, loaded since or retransformed: without the watch, a retransformation
-            // restores the original bytes.
-            for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-                if (byClass.containsKey(c.getName()) && !classes.contains(c) && instrumentation.isModifiableClass(c)) {
-                    classes.add(c);
-                }
-            }
+            // The classes retransformed at attach get their original bytes back. Classes that loaded while the watch
+            // was registered keep the advice (a transformation at load, not undone by retransforming): inert, since
+            // GateSignal has no listener any more.
             if (!classes.isEmpty()) {
                 instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
             }
