@@ -30,10 +30,41 @@ final class ClassWatch implements ClassFileTransformer {
     private final Set<String> missed = new java.util.concurrent.CopyOnWriteArraySet<String>();
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile ClassFileTransformer delegate;
+    /** Internal names not transformed yet; once empty the watch removes itself (nothing left to look for). */
+    private final Set<String> remaining = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile java.lang.instrument.Instrumentation registeredWith;
 
     ClassWatch(Map<String, List<MethodGate>> byInternalName, Set<String> hold) {
         this.byInternalName = byInternalName;
         this.hold = hold;
+        remaining.addAll(byInternalName.keySet());
+    }
+
+    /**
+     * Registers the watch (not retransformation-capable: while such a transformer is registered the JVM keeps a
+     * copy of every loading class's bytes). While it is registered every class load passes through it (the JVM
+     * hands each class's bytes to Java), which is why it goes away as soon as every gated class was transformed.
+     */
+    void register(java.lang.instrument.Instrumentation instrumentation) {
+        registeredWith = instrumentation;
+        instrumentation.addTransformer(this, false);
+    }
+
+    /** Removes the watch if registered; idempotent. */
+    void unregister() {
+        java.lang.instrument.Instrumentation i = registeredWith;
+        registeredWith = null;
+        if (i != null) {
+            i.removeTransformer(this);
+        }
+    }
+
+    /** A gated class got the advice (at load, or retransformed). */
+    private void transformed(String internalName) {
+        remaining.remove(internalName);
+        if (remaining.isEmpty()) {
+            unregister();
+        }
     }
 
     /** Gated classes (binary names) that loaded unchanged before {@link #ready}: to be retransformed. */
@@ -81,6 +112,9 @@ final class ClassWatch implements ClassFileTransformer {
             byte[] result = d.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
             for (MethodGate g : gates) {
                 g.classSeen();
+            }
+            if (result != null) {
+                transformed(className);
             }
             return result;
         } catch (InterruptedException e) {
