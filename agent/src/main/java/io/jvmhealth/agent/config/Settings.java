@@ -254,6 +254,12 @@ public final class Settings {
                     throw new InvalidOptionException("option '" + key + "' has bad method '" + m + "' (from " + origin(key)
                             + "): expected fully.qualified.Class#method (Java identifiers, nested classes with $), comma-separated, such as com.acme.App#start");
                 }
+                for (String prefix : new String[] {"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.jvmhealth.agent."}) {
+                    if (spec.className.startsWith(prefix)) {
+                        throw new InvalidOptionException("option '" + key + "' names '" + m + "' (from " + origin(key)
+                                + "): classes of the JDK and of the agent are never instrumented; expected an application class");
+                    }
+                }
                 if (!result.contains(spec)) {
                     result.add(spec);
                 }
