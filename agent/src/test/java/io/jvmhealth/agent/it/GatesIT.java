@@ -198,6 +198,33 @@ class GatesIT {
         }
     }
 
+    /**
+     * Attach with a method gate into a running sample-target whose method already returned: passes at once;
+     * stop ends the gate threads; a second attach passes again (the returned method is remembered).
+     */
+    @Test
+    void attachPassesAMethodGateWhoseMethodAlreadyReturnedAndStopLeavesNoGateThread() throws Exception {
+        try (TargetJvm target = TargetJvm.builder().commands("return-after", "0").start()) {
+            Poll.until("the method to have run", START, target::stdoutLines, l -> l.contains("ok return-after 0"));
+            String pid = String.valueOf(target.pid());
+            for (int cycle = 1; cycle <= 2; cycle++) {
+                io.jvmhealth.agent.testing.AgentCli.Result attach = io.jvmhealth.agent.testing.AgentCli.run("attach", pid,
+                        "port=0,interval=5s,ready.after=" + STARTUP + "#returnAfter,ready.port=1");
+                assertEquals(0, attach.exitCode, attach.toString());
+                String url = attach.line();
+                Http.Response r = Poll.until("the method gate to pass", START, () -> Http.get(url, "/started"),
+                        x -> "healthy".equals(Json.at(x.json(), "checks", "after:" + STARTUP + ".returnAfter", "status")));
+                String decided = String.valueOf(Json.at(r.json(), "checks", "after:" + STARTUP + ".returnAfter", "details", "decidedBy"));
+                assertTrue(decided.contains("loaded before the agent was attached") || decided.contains("returned normally"), r.body);
+                assertEquals(503, r.status, "port 1 never listens: " + r.body);
+                assertEquals(0, io.jvmhealth.agent.testing.AgentCli.run("stop", pid).exitCode);
+                Poll.until("no jvm-health thread left after stop", START,
+                        () -> io.jvmhealth.agent.testing.ProcessStats.threadNames(target.pid()),
+                        names -> names.stream().noneMatch(n -> n.startsWith("jvm-health")));
+            }
+        }
+    }
+
     /** Sends {@code command} and returns System.nanoTime() when its ok line was seen (the port listens by then). */
     private static long listenAndTime(TargetJvm target, String command) throws IOException {
         target.send(command);
