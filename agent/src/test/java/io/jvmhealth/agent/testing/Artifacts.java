@@ -17,6 +17,11 @@ public final class Artifacts {
         return existing("sample.jar", "../sample-target/target/sample-target.jar");
     }
 
+    /** The Spring host as a Spring Boot fat jar (its classes load through Spring Boot's class loader). */
+    public static Path gateHostsBootJar() {
+        return existing("gate.hosts.boot.jar", "../gate-hosts/target/gate-hosts-boot.jar");
+    }
+
     /** The class path of the framework hosts (gate-hosts: Spring Boot, Jetty, Tomcat). */
     public static String gateHostsClassPath() {
         Path jar = existing("gate.hosts.jar", "../gate-hosts/target/gate-hosts.jar");

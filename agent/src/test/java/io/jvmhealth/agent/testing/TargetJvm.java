@@ -88,6 +88,14 @@ public final class TargetJvm implements AutoCloseable {
             return this;
         }
 
+        /** Runs {@code -jar jar args...} instead of sample-target (a Spring Boot fat jar of the gate tests). */
+        public Builder jar(Path jar, String... args) {
+            List<String> words = new ArrayList<>(Arrays.asList("-jar", jar.toString()));
+            words.addAll(Arrays.asList(args));
+            this.mainClass = words;
+            return this;
+        }
+
         /** Runs {@code -cp classPath mainClass args...} instead of sample-target (the gate tests' framework hosts). */
         public Builder main(String classPath, String mainClass, String... args) {
             List<String> words = new ArrayList<>(Arrays.asList("-cp", classPath, mainClass));

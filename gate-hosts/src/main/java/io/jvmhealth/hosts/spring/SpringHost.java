@@ -31,6 +31,14 @@ public class SpringHost {
         }
     }
 
+    /** Runs once the web server started, just before {@code run} returns: a {@code ready.after} target in the tests. */
+    @Component
+    public static class Runner implements org.springframework.boot.ApplicationRunner {
+        @Override
+        public void run(org.springframework.boot.ApplicationArguments args) {
+        }
+    }
+
     @Component
     public static class SlowStart {
         public SlowStart() throws InterruptedException {
