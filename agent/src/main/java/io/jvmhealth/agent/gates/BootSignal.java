@@ -77,16 +77,6 @@ final class BootSignal {
         }
     }
 
-    /** 8 for "1.8", 17 for "17". */
-    static int featureVersion() {
-        String v = System.getProperty("java.specification.version", "8");
-        try {
-            return v.startsWith("1.") ? Integer.parseInt(v.substring(2)) : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            return 8;
-        }
-    }
-
     private static boolean inBootLoader() {
         try {
             Class.forName(CLASS_NAME, false, null);

@@ -25,7 +25,6 @@ import java.util.Map;
  * such gate no transformer is registered and no Byte Buddy class is loaded.
  */
 public final class Gates {
-    private static final String BYTE_BUDDY_SAFE = "net.bytebuddy.safe";
 
     private final Settings settings;
     private final Instrumentation instrumentation;
@@ -201,12 +200,6 @@ public final class Gates {
         long began = System.nanoTime();
         ClassFileTransformer transformer = null;
         try {
-            if (BootSignal.featureVersion() >= 24 && System.getProperty(BYTE_BUDDY_SAFE) == null) {
-                // Byte Buddy's "safe" mode: no sun.misc.Unsafe, whose use the JVM reports on stderr from JDK 24 on
-                // (JEP 498). The name is relocated with Byte Buddy in the shaded jar, so it is the agent's own
-                // property (io.jvmhealth.agent.shaded.bytebuddy.safe) and no other Byte Buddy in the host reads it.
-                System.setProperty(BYTE_BUDDY_SAFE, "true");
-            }
             BootSignal.ensure(instrumentation);
             GateSignal.listen(new Runnable() {
                 @Override
