@@ -24,6 +24,7 @@ import java.util.zip.ZipEntry;
  */
 final class Frameworks {
     enum Framework {
+        /** Not a method gate: {@link SpringBootGate} watches the thread inside {@code run}. */
         SPRING_BOOT("spring-boot", "org.springframework.boot.SpringApplication", "run",
                 "SpringApplication.run to return (Spring's ApplicationReadyEvent)", false),
         TOMCAT("tomcat", "org.apache.catalina.core.StandardService", "startInternal",

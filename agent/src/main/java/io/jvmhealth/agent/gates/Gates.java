@@ -35,6 +35,7 @@ public final class Gates {
     private final Map<String, List<MethodGate>> byClass = new HashMap<String, List<MethodGate>>();
     private ClassWatch watch;
     private KafkaBrokerGate kafka;
+    private SpringBootGate spring;
     private volatile Evaluator evaluator;
     private boolean closed;
     private final List<Class<?>> retransformed = new ArrayList<Class<?>>();
@@ -62,6 +63,10 @@ public final class Gates {
             n.add(name);
             if (f == Frameworks.Framework.KAFKA_BROKER) {
                 kafka = new KafkaBrokerGate(instrumentation);
+                continue;
+            }
+            if (f == Frameworks.Framework.SPRING_BOOT) {
+                spring = new SpringBootGate(instrumentation, !atLaunch);
                 continue;
             }
             MethodGate.AfterReturn after = null;
@@ -182,6 +187,9 @@ public final class Gates {
             ports.warmUp();
         }
         checks.addAll(methodGates);
+        if (spring != null) {
+            checks.add(spring);
+        }
         if (kafka != null) {
             checks.add(kafka);
         }
