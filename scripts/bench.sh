@@ -253,6 +253,22 @@ else
   printf 'attach_ms\tours\tNA\n' >>"$RAW"
 fi
 
+# --- 6. startup gates on Spring Boot (issue 8) ------------------------------------------------------
+# A real Spring Boot web application (sample-target/frameworks' SpringHost), built here; SPRING_RUNS launches each without
+# and with the agent: time to the application's first answer, the readiness window, RSS (scripts/bench/SpringWindow.java).
+SPRING_RUNS="${SPRING_RUNS:-$([[ "${BENCH_QUICK:-0}" == 1 ]] && echo 3 || echo 10)}"
+SPRING_MD="$WORK/spring.md"; : >"$SPRING_MD"
+FRAMEWORKS="$ROOT/sample-target/frameworks/target"
+if [[ ! -f "$FRAMEWORKS/classpath.txt" ]]; then
+  log "building the Spring Boot host (sample-target/frameworks)"
+  (cd "$ROOT" && mvn -B -q -DskipTests install -pl :gate-hosts -am)
+fi
+log "startup gates on Spring Boot: $SPRING_RUNS launches without and with the agent"
+javac -d "$CLASSES" "$SRC/SpringWindow.java"
+"$JAVA" -cp "$CLASSES" SpringWindow "$JAVA" "$AGENT_JAR" \
+  "$FRAMEWORKS/gate-hosts.jar:$(cat "$FRAMEWORKS/classpath.txt")" "$SPRING_RUNS" >"$SPRING_MD" \
+  || { log "the Spring Boot gate benchmark failed"; echo "## Startup gates on Spring Boot: failed (see the log)" >"$SPRING_MD"; }
+
 # --- report -----------------------------------------------------------------------------------------
 stamp="$(date -u +%Y-%m-%d-%H%M)$( ((ONLY_CONNECTIONS)) && echo -connections || true)"
 result="$OUT_DIR/$stamp.md"
@@ -275,6 +291,8 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
   echo
   hfj=("$WORK"/hyperfine-*.json); [[ -e "${hfj[0]}" ]] || hfj=()
   "$JAVA" -cp "$CLASSES" Report "$RAW" "${hfj[@]}"
+  echo
+  cat "$SPRING_MD"
 } >"$result"
 # --- JMX rules (issue 9): self-contained, appended to the result --------------------------------------
 log "JMX rules: 100 rules over 1,000 MBeans, RSS with presets"

@@ -4,6 +4,7 @@ import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.evidence.Evidence;
+import io.jvmhealth.agent.gates.Gates;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.checks.BuiltInChecks;
@@ -46,11 +47,15 @@ public final class AgentRuntime {
         if (Launch.isCommandLineTool()) {
             return; // JAVA_TOOL_OPTIONS also reaches `java -jar jvm-health-agent.jar ...`: the tool's own JVM gets no agent
         }
-        start(args);
+        start(args, true);
     }
 
-    /** Starts the agent unless it already runs; returns the URL it serves, or null when it did not start. */
-    public static synchronized String start(String args) {
+    /** Starts the agent (attached to a running JVM) unless it already runs; returns the URL it serves, or null when it did not start. */
+    public static String start(String args) {
+        return start(args, false);
+    }
+
+    private static synchronized String start(String args, boolean atLaunch) {
         long began = System.nanoTime();
         try {
             if (current != null) {
@@ -64,7 +69,7 @@ public final class AgentRuntime {
             }
             Settings settings = Options.fromEnvironment(args);
             AgentLog.setLevel(settings.log);
-            Running running = Running.start(settings, began);
+            Running running = Running.start(settings, began, atLaunch);
             if (!running.awaitServing(SERVE_TIMEOUT_MILLIS)) {
                 if (!running.served()) {
                     fail("HTTP listener did not start within " + SERVE_TIMEOUT_MILLIS + " ms");
@@ -177,15 +182,17 @@ public final class AgentRuntime {
     private static final class Running {
         final Evaluator evaluator;
         final ListeningSocket socket;
+        final Gates gates;
         final String url;
         private volatile HealthServer server;
         /** Evidence on liveness failure (its watchdog thread), or null with {@code evidence=off}. */
         private volatile Evidence evidence;
         private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
 
-        private Running(Evaluator evaluator, ListeningSocket socket) {
+        private Running(Evaluator evaluator, ListeningSocket socket, Gates gates) {
             this.evaluator = evaluator;
             this.socket = socket;
+            this.gates = gates;
             this.url = AgentRuntime.url(socket.getInetAddress(), socket.getLocalPort());
         }
 
@@ -193,7 +200,7 @@ public final class AgentRuntime {
          * Binds the port (so a taken port fails here, with its reason) and starts the evaluator
          * thread, which starts the server; the selector loop and the MXBeans load on that thread.
          */
-        static Running start(final Settings settings, final long began) throws IOException {
+        static Running start(final Settings settings, final long began, boolean atLaunch) throws IOException {
             ListeningSocket socket;
             try {
                 socket = ListeningSocket.bind(settings.host, settings.port);
@@ -203,15 +210,17 @@ public final class AgentRuntime {
             }
             // Anonymous classes, not lambdas: a JVM's first lambdas cost milliseconds of bootstrapping
             // and a class spun at run time each (measured with scripts/bench.sh), on the way to the first answer.
+            final Gates gates = Gates.plan(settings, JvmHealthAgent.instrumentation(), atLaunch);
             Evaluator evaluator = new Evaluator(new Evaluator.CheckFactory() {
                 @Override
                 public List<HealthCheck> create(Evaluator evaluator) {
                     List<HealthCheck> checks = BuiltInChecks.create(settings);
+                    checks.addAll(gates.create(evaluator));
                     checks.addAll(RuleChecks.create(settings, evaluator));
                     return checks;
                 }
             }, settings.intervalMillis);
-            final Running running = new Running(evaluator, socket);
+            final Running running = new Running(evaluator, socket, gates);
             if (settings.evidence) {
                 try {
                     running.evidence = Evidence.start(settings.evidenceDir, settings.intervalMillis, evaluator);
@@ -240,7 +249,7 @@ public final class AgentRuntime {
                 server = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
                 System.setProperty(URL_PROPERTY, url);
                 AgentLog.info("serving /live /ready /started /health at " + url + " (" + settings
-                        + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
+                        + "; " + gates.describe() + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
             } catch (Throwable e) {
                 fail("HTTP listener failed to start: " + AgentLog.describe(e));
             } finally {
@@ -263,6 +272,7 @@ public final class AgentRuntime {
             if (e != null) {
                 e.close();
             }
+            gates.close();
             HealthServer s = server;
             if (s != null) {
                 s.stop();

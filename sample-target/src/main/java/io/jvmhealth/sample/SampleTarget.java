@@ -88,6 +88,11 @@ import java.util.concurrent.CountDownLatch;
  *                      writer of System.err blocks, on JDKs whose PrintStream locks its own monitor: 8 to 17);
  *                      ok once it is held (ok goes to stdout)
  *   release-stderr     let it go
+ *   listen PORT        listen on TCP port PORT (all interfaces; connections wait in the backlog, never accepted)
+ *   unlisten PORT      close that listening socket
+ *   return-after MS    call Startup.returnAfter(MS): returns normally after MS milliseconds (a startup-gate target)
+ *   fail-after MS      call Startup.failAfter(MS): throws IllegalStateException after MS milliseconds (caught;
+ *                      "error fail-after failed: ..." on stderr, no ok line)
  * </pre>
  *
  * <p>The main thread is the only non-daemon thread and runs all commands. Every other thread this
@@ -129,6 +134,10 @@ public final class SampleTarget {
         ARITY.put("hostile", 0);
         ARITY.put("hold-stderr", 0);
         ARITY.put("release-stderr", 0);
+        ARITY.put("listen", 1);
+        ARITY.put("unlisten", 1);
+        ARITY.put("return-after", 1);
+        ARITY.put("fail-after", 1);
     }
 
     private SampleTarget() {
@@ -334,6 +343,26 @@ public final class SampleTarget {
                 break;
             case "release-stderr":
                 ResourceScenarios.releaseStderr();
+                break;
+            case "listen":
+                try {
+                    Startup.listen(parseCount(command, arg, 1));
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("cannot listen on " + arg + ": " + e.getMessage());
+                }
+                break;
+            case "unlisten":
+                try {
+                    Startup.unlisten(parseCount(command, arg, 1));
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("cannot close " + arg + ": " + e.getMessage());
+                }
+                break;
+            case "return-after":
+                Startup.returnAfter(parseCount(command, arg, 0));
+                break;
+            case "fail-after":
+                Startup.failAfter(parseCount(command, arg, 0));
                 break;
             default:
                 throw new IllegalArgumentException("unknown command: " + command);

@@ -1,12 +1,13 @@
 package io.jvmhealth.agent.config;
 
+import io.jvmhealth.agent.rules.Rule;
+import io.jvmhealth.agent.rules.RuleOptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import io.jvmhealth.agent.rules.Rule;
-import io.jvmhealth.agent.rules.RuleOptions;
-
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -54,6 +55,12 @@ public final class Settings {
     public final Set<String> presets;
     /** Time budget of one MBean read ({@code rules.timeout}). */
     public final long rulesTimeoutMillis;
+    /** {@code ready.port}: ports the host JVM itself must listen on (startup gates), in the order given. */
+    public final List<Integer> readyPorts;
+    /** {@code ready.after}: methods that must have returned normally once (startup gates). */
+    public final List<MethodSpec> readyAfter;
+    /** {@code ready.auto}: recognize well-known frameworks and gate on them. */
+    public final boolean readyAuto;
 
     private Settings(Reader r) throws InvalidOptionException {
         port = r.integer("port", 0, 65535);
@@ -144,6 +151,13 @@ public final class Settings {
             }
         }
         rules = RuleOptions.parse(ruleKeys, presets);
+        readyPorts = r.ports("ready.port");
+        if (port != 0 && readyPorts.contains(port)) {
+            throw new InvalidOptionException("option 'ready.port' (from " + r.origin("ready.port") + ") names " + port
+                    + ", the agent's own port: expected the application's ports");
+        }
+        readyAfter = r.methods("ready.after");
+        readyAuto = r.bool("ready.auto");
     }
 
     static Settings from(Map<String, Options.Source> values) throws InvalidOptionException {
@@ -267,6 +281,73 @@ public final class Settings {
             return result;
         }
 
+        List<Integer> ports(String key) throws InvalidOptionException {
+            List<Integer> result = new ArrayList<>();
+            for (String part : text(key).split(",")) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int value = -1;
+                if (p.length() <= 5 && digits(p)) {
+                    value = Integer.parseInt(p);
+                }
+                if (value < 1 || value > 65535) {
+                    throw new InvalidOptionException("option '" + key + "' has bad port '" + p + "' in '" + text(key)
+                            + "' (from " + origin(key) + "): expected port numbers from 1 to 65535 separated by commas, such as 8080,8443");
+                }
+                if (!result.contains(value)) {
+                    result.add(value);
+                }
+            }
+            return Collections.unmodifiableList(result);
+        }
+
+        private boolean digits(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        List<MethodSpec> methods(String key) throws InvalidOptionException {
+            List<MethodSpec> result = new ArrayList<>();
+            for (String part : text(key).split(",")) {
+                String m = part.trim();
+                if (m.isEmpty()) {
+                    continue;
+                }
+                MethodSpec spec = MethodSpec.parse(m);
+                if (spec == null) {
+                    throw new InvalidOptionException("option '" + key + "' has bad method '" + m + "' (from " + origin(key)
+                            + "): expected fully.qualified.Class#method (Java identifiers, nested classes with $), comma-separated, such as com.acme.App#start");
+                }
+                for (String prefix : new String[] {"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.jvmhealth.agent."}) {
+                    if (spec.className.startsWith(prefix)) {
+                        throw new InvalidOptionException("option '" + key + "' names '" + m + "' (from " + origin(key)
+                                + "): classes of the JDK and of the agent are never instrumented; expected an application class");
+                    }
+                }
+                if (!result.contains(spec)) {
+                    result.add(spec);
+                }
+            }
+            return Collections.unmodifiableList(result);
+        }
+
+        boolean bool(String key) throws InvalidOptionException {
+            String v = text(key).toLowerCase(Locale.ROOT);
+            if (v.equals("true")) {
+                return true;
+            }
+            if (v.equals("false")) {
+                return false;
+            }
+            throw bad(key, "true or false");
+        }
+
         void ordered(String lowKey, double low, String highKey, double high) throws InvalidOptionException {
             if (low > high) {
                 throw new InvalidOptionException("option '" + lowKey + "' (" + text(lowKey) + ", from " + origin(lowKey)
@@ -311,7 +392,9 @@ public final class Settings {
     public String toString() {
         return "port=" + port + ", host=" + host + ", interval=" + intervalMillis + "ms, checks=" + checks
                 + (rules.isEmpty() ? "" : ", rules=" + ruleNames()) + ", presets=" + (presets.isEmpty() ? "none" : presets)
-                + ", details=" + details.name().toLowerCase(Locale.ROOT);
+                + ", details=" + details.name().toLowerCase(Locale.ROOT)
+                + (readyPorts.isEmpty() ? "" : ", ready.port=" + readyPorts)
+                + (readyAfter.isEmpty() ? "" : ", ready.after=" + readyAfter);
     }
 
     private List<String> ruleNames() {

@@ -17,6 +17,22 @@ public final class Artifacts {
         return existing("sample.jar", "../sample-target/target/sample-target.jar");
     }
 
+    /** The Spring host as a Spring Boot fat jar (its classes load through Spring Boot's class loader). */
+    public static Path gateHostsBootJar() {
+        return existing("gate.hosts.boot.jar", "../sample-target/frameworks/target/gate-hosts-boot.jar");
+    }
+
+    /** The class path of the framework hosts (sample-target/frameworks: Spring Boot, Jetty, Tomcat). */
+    public static String gateHostsClassPath() {
+        Path jar = existing("gate.hosts.jar", "../sample-target/frameworks/target/gate-hosts.jar");
+        Path deps = existing("gate.hosts.classpath", "../sample-target/frameworks/target/classpath.txt");
+        try {
+            return jar + java.io.File.pathSeparator + Files.readString(deps).trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + deps, e);
+        }
+    }
+
     private static Path existing(String property, String fallback) {
         Path path = Paths.get(System.getProperty(property, fallback)).toAbsolutePath().normalize();
         if (!Files.isRegularFile(path)) {

@@ -48,6 +48,7 @@ public final class TargetJvm implements AutoCloseable {
         private final List<String> commands = new ArrayList<>();
         private final Map<String, String> env = new java.util.LinkedHashMap<>();
         private final List<String> prefix = new ArrayList<>();
+        private List<String> mainClass;
 
         public Builder java(Path launcher) {
             this.java = launcher;
@@ -81,6 +82,22 @@ public final class TargetJvm implements AutoCloseable {
             return this;
         }
 
+        /** Runs {@code -jar jar args...} instead of sample-target (a Spring Boot fat jar of the gate tests). */
+        public Builder jar(Path jar, String... args) {
+            List<String> words = new ArrayList<>(Arrays.asList("-jar", jar.toString()));
+            words.addAll(Arrays.asList(args));
+            this.mainClass = words;
+            return this;
+        }
+
+        /** Runs {@code -cp classPath mainClass args...} instead of sample-target (the gate tests' framework hosts). */
+        public Builder main(String classPath, String mainClass, String... args) {
+            List<String> words = new ArrayList<>(Arrays.asList("-cp", classPath, mainClass));
+            words.addAll(Arrays.asList(args));
+            this.mainClass = words;
+            return this;
+        }
+
         public Builder env(String name, String value) {
             env.put(name, value);
             return this;
@@ -98,8 +115,12 @@ public final class TargetJvm implements AutoCloseable {
                 }
                 cmd.add(spec);
             }
-            cmd.add("-jar");
-            cmd.add(Artifacts.sampleJar().toString());
+            if (mainClass != null) {
+                cmd.addAll(mainClass);
+            } else {
+                cmd.add("-jar");
+                cmd.add(Artifacts.sampleJar().toString());
+            }
             cmd.addAll(commands);
             return new TargetJvm(cmd, env);
         }

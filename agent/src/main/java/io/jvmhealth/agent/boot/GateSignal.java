@@ -1,0 +1,90 @@
+package io.jvmhealth.agent.boot;
+
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where instrumented methods report that they returned. This class is defined by the bootstrap
+ * class loader (see {@code gates.BootSignal}), which every class loader can see, so advice inlined
+ * into classes of foreign loaders (Spring Boot's fat-jar loader, application servers) reaches the
+ * agent. It uses only {@code java.*} classes and must stay tiny: it is never unloaded.
+ *
+ * <p>Keys are {@code binary.ClassName.method}. A key counts as returned when the outermost call of
+ * that method on a thread returns normally (a nested or recursive call returning does not count;
+ * a call that throws does not count). Nothing here ever throws into the instrumented method.
+ */
+public final class GateSignal {
+    private static final Map<String, WeakReference<Object>> RETURNED = new ConcurrentHashMap<String, WeakReference<Object>>();
+    private static final ThreadLocal<Map<String, int[]>> DEPTH = new ThreadLocal<Map<String, int[]>>();
+    private static volatile Runnable listener;
+
+    private GateSignal() {
+    }
+
+    /** Advice on entry. */
+    public static void enter(String key) {
+        try {
+            if (RETURNED.containsKey(key)) {
+                return;
+            }
+            Map<String, int[]> depths = DEPTH.get();
+            if (depths == null) {
+                depths = new HashMap<String, int[]>();
+                DEPTH.set(depths);
+            }
+            int[] depth = depths.get(key);
+            if (depth == null) {
+                depths.put(key, new int[] {1});
+            } else {
+                depth[0]++;
+            }
+        } catch (Throwable ignored) {
+            // never disturb the instrumented method
+        }
+    }
+
+    /** Advice on exit, normal or by an exception ({@code thrown} not null). */
+    public static void exit(String key, Object self, Throwable thrown) {
+        try {
+            if (RETURNED.containsKey(key)) {
+                return;
+            }
+            Map<String, int[]> depths = DEPTH.get();
+            int[] depth = depths == null ? null : depths.get(key);
+            if (depth != null && --depth[0] > 0) {
+                return; // a nested call returned: the outermost one decides
+            }
+            if (depth != null) {
+                depths.remove(key);
+            }
+            if (thrown != null) {
+                return;
+            }
+            RETURNED.put(key, new WeakReference<Object>(self));
+            Runnable l = listener;
+            if (l != null) {
+                l.run();
+            }
+        } catch (Throwable ignored) {
+            // never disturb the instrumented method
+        }
+    }
+
+    /** True once the method named by {@code key} has returned normally. */
+    public static boolean returned(String key) {
+        return RETURNED.containsKey(key);
+    }
+
+    /** The instance whose method returned first (null for a static method, or once collected). */
+    public static Object returnedBy(String key) {
+        WeakReference<Object> ref = RETURNED.get(key);
+        return ref == null ? null : ref.get();
+    }
+
+    /** Called (on the returning thread; it must be cheap and never block) after each first return. Null clears it. */
+    public static void listen(Runnable onReturn) {
+        listener = onReturn;
+    }
+}

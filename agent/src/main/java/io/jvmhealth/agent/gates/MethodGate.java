@@ -1,0 +1,170 @@
+package io.jvmhealth.agent.gates;
+
+import io.jvmhealth.agent.boot.GateSignal;
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.Role;
+import io.jvmhealth.agent.health.Status;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A startup gate that passes once a method has returned normally: {@code ready.after} methods
+ * ({@code after:Class.method}) and the recognized frameworks' start methods ({@code app:NAME}).
+ *
+ * <p>How it decides, in order: (1) the instrumented method's outermost call returned normally
+ * ({@link GateSignal}); (2) attached to a running JVM: the class had been loaded before the agent
+ * began watching for it and no thread was inside the method: it counts as having returned already
+ * (no gate may hold {@code /started} forever in an application that is up); at JVM start such a
+ * class (it loaded in the few ms before the watch began) waits for the method's next return;
+ * (3) threads that were inside the method at that moment (running code that cannot get the advice)
+ * have all left it; (4) the instrumentation could not be installed: the gate passes, with a
+ * warning, rather than hold readiness forever. A class that loads after the watch began always
+ * gets the advice ({@link ClassWatch}). Otherwise it waits, and its reason says
+ * whether the class has been loaded yet. A framework gate may add a condition checked after the
+ * return ({@link AfterReturn}: its connectors listening).
+ */
+final class MethodGate implements HealthCheck {
+    /** A condition checked once the method has returned, on the instance it returned on (or null). */
+    interface AfterReturn {
+        /** Null when met; otherwise what is still awaited. */
+        String pending(Object self, Map<String, Object> details);
+    }
+
+    final String name;
+    /** {@code binary.ClassName.method}, as the advice reports it. */
+    final String key;
+    final String className;
+    final String methodName;
+    private final String waitingFor;
+    private final AfterReturn afterReturn;
+
+    private volatile boolean classLoaded;
+    private volatile Runnable onChange;
+    private volatile String passedBecause;
+    private volatile String instrumentationError;
+    private volatile boolean instrumented;
+    private final List<Thread> insideAtInstall = new ArrayList<Thread>();
+
+    MethodGate(String name, String className, String methodName, String waitingFor, AfterReturn afterReturn) {
+        this.name = name;
+        this.className = className;
+        this.methodName = methodName;
+        this.key = className + "." + methodName;
+        this.waitingFor = waitingFor;
+        this.afterReturn = afterReturn;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Role role() {
+        return Role.STARTUP;
+    }
+
+    /** Called (from any thread, cheap) when what the gate reports changes: the evaluator publishes at once. */
+    void onChange(Runnable r) {
+        onChange = r;
+    }
+
+    /** Called by the installer when the class was transformed (loaded now, or retransformed). */
+    void classSeen() {
+        if (!classLoaded) {
+            classLoaded = true;
+            Runnable r = onChange;
+            if (r != null) {
+                r.run();
+            }
+        }
+    }
+
+    /** Called once the instrumentation is in place: what was seen of the class and threads at that moment. */
+    synchronized void installed(boolean loadedThen, List<Thread> inside, boolean attached) {
+        instrumented = true;
+        if (loadedThen) {
+            classLoaded = true;
+            if (inside.isEmpty() && attached) {
+                passedBecause = "class " + className + " was loaded before the agent was attached and no thread was inside "
+                        + methodName + ": counted as already returned";
+            } else {
+                insideAtInstall.addAll(inside);
+            }
+        }
+    }
+
+    void failed(String reason) {
+        instrumentationError = reason;
+    }
+
+    @Override
+    public CheckResult evaluate() {
+        Map<String, Object> details = new LinkedHashMap<String, Object>();
+        details.put("method", className + "#" + methodName);
+        String because = decided();
+        if (because != null) {
+            details.put("decidedBy", because);
+            if (afterReturn != null && instrumentationError == null) {
+                String pending = afterReturn.pending(GateSignal.returnedBy(key), details);
+                if (pending != null) {
+                    return CheckResult.of(Status.UNHEALTHY, waitingFor + ": " + pending, details);
+                }
+            }
+            return CheckResult.healthy(details);
+        }
+        if (!instrumented) {
+            return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + " (instrumentation being installed)", details);
+        }
+        details.put("classLoaded", classLoaded);
+        if (!classLoaded) {
+            return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": class " + className
+                    + " has not been loaded yet", details);
+        }
+        return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": class " + className
+                + " is loaded, " + methodName + " has not returned yet", details);
+    }
+
+    /** Why the method counts as returned, or null. */
+    private String decided() {
+        if (instrumentationError != null) {
+            return "instrumentation failed (" + instrumentationError + "): passed rather than hold readiness";
+        }
+        if (!instrumented) {
+            return null; // GateSignal may not be in the bootstrap loader yet: the agent must not load its own copy
+        }
+        if (GateSignal.returned(key)) {
+            return "returned normally";
+        }
+        String because = passedBecause;
+        if (because != null) {
+            return because;
+        }
+        synchronized (this) {
+            if (insideAtInstall.isEmpty()) {
+                return null;
+            }
+            for (Thread t : insideAtInstall) {
+                if (t.isAlive() && isInside(t.getStackTrace())) {
+                    return null;
+                }
+            }
+            insideAtInstall.clear();
+            passedBecause = "the threads that were inside " + methodName + " when the agent started have left it";
+            return passedBecause;
+        }
+    }
+
+    boolean isInside(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if (className.equals(e.getClassName()) && methodName.equals(e.getMethodName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,164 @@
+package io.jvmhealth.agent.gates;
+
+import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.Role;
+import io.jvmhealth.agent.health.Status;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code app:spring-boot}: passes once {@code SpringApplication.run} has returned, the moment Spring
+ * publishes {@code ApplicationReadyEvent} (its last step before returning). Without instrumentation:
+ * {@code run} lasts from the start of {@code main} until the application is ready (seconds), so the
+ * gate watches the thread that is inside it and passes when that thread has left it. Byte Buddy and
+ * a class-load hook cost a Spring Boot application about 700 ms of its start and 30 MB (measured
+ * with scripts/bench/SpringWindow.java); reading one thread's stack each 25 ms costs about a
+ * hundred microseconds.
+ *
+ * <p>How it decides: each poll reads the {@code main} thread's stack; every {@link #SCAN_MILLIS} all
+ * threads' stacks (Spring started from another thread, e.g. devtools' {@code restartedMain}). A
+ * thread seen inside {@code run} (its outermost frame: nested runs of a Spring Cloud bootstrap
+ * context do not count) is watched until it has left it. When no thread was ever seen inside:
+ * attached to a running JVM, the class loaded and no thread inside means {@code run} returned before
+ * the agent came; at JVM start the same must be seen in two scans {@link #SCAN_MILLIS} apart (the
+ * class loads a moment before {@code run} is called). A thread that left {@code run} by an exception
+ * also counts (the application then ends, as Spring Boot applications do when {@code run} fails).
+ */
+final class SpringBootGate implements HealthCheck {
+    static final String CLASS_NAME = "org.springframework.boot.SpringApplication";
+    static final String METHOD = "run";
+    static final long SCAN_MILLIS = 500;
+
+    private final Instrumentation instrumentation;
+    private final boolean attached;
+    private final List<Thread> inside = new ArrayList<Thread>();
+    private Thread main;
+    private boolean mainLooked;
+    private boolean everInside;
+    private boolean loaded;
+    private int idleLoadedScans;
+    private long lastScan;
+    private String passedBecause;
+
+    SpringBootGate(Instrumentation instrumentation, boolean attached) {
+        this.instrumentation = instrumentation;
+        this.attached = attached;
+    }
+
+    @Override
+    public String name() {
+        return CheckNames.frameworkGate("spring-boot");
+    }
+
+    @Override
+    public Role role() {
+        return Role.STARTUP;
+    }
+
+    @Override
+    public CheckResult evaluate() {
+        Map<String, Object> details = new LinkedHashMap<String, Object>();
+        details.put("method", CLASS_NAME + "#" + METHOD);
+        if (passedBecause == null) {
+            observe();
+        }
+        if (passedBecause != null) {
+            details.put("decidedBy", passedBecause);
+            return CheckResult.healthy(details);
+        }
+        String waiting = "waiting for SpringApplication.run to return (Spring's ApplicationReadyEvent): ";
+        if (!inside.isEmpty()) {
+            return CheckResult.of(Status.UNHEALTHY, waiting + "thread '" + inside.get(0).getName() + "' is inside it", details);
+        }
+        if (!loaded) {
+            return CheckResult.of(Status.UNHEALTHY, waiting + "class " + CLASS_NAME + " has not been loaded yet", details);
+        }
+        return CheckResult.of(Status.UNHEALTHY, waiting + "class " + CLASS_NAME + " is loaded, no thread is inside run yet", details);
+    }
+
+    private void observe() {
+        // Threads already seen inside: still there?
+        for (Iterator<Thread> it = inside.iterator(); it.hasNext(); ) {
+            Thread t = it.next();
+            if (!t.isAlive() || !isInside(t.getStackTrace())) {
+                it.remove();
+            }
+        }
+        if (everInside && inside.isEmpty()) {
+            passedBecause = "the thread that was inside run has left it";
+            return;
+        }
+        if (!mainLooked) {
+            mainLooked = true;
+            main = findMain();
+        }
+        if (main != null && !inside.contains(main) && main.isAlive() && isInside(main.getStackTrace())) {
+            inside.add(main);
+            everInside = true;
+        }
+        long now = System.nanoTime();
+        if (lastScan != 0 && now - lastScan < SCAN_MILLIS * 1_000_000L) {
+            return;
+        }
+        lastScan = now;
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (!inside.contains(e.getKey()) && isInside(e.getValue())) {
+                inside.add(e.getKey());
+                everInside = true;
+            }
+        }
+        if (everInside) {
+            return;
+        }
+        if (!loaded) {
+            loaded = isLoaded();
+        }
+        if (loaded) {
+            idleLoadedScans++;
+            if (attached) {
+                passedBecause = "class " + CLASS_NAME + " was loaded before the agent was attached and no thread was inside "
+                        + METHOD + ": counted as already returned";
+            } else if (idleLoadedScans >= 2) {
+                passedBecause = "class " + CLASS_NAME + " was loaded and no thread was inside " + METHOD + " in two scans "
+                        + SCAN_MILLIS + " ms apart: counted as already returned";
+            }
+        }
+    }
+
+    private boolean isLoaded() {
+        if (instrumentation == null) {
+            return false;
+        }
+        for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+            if (CLASS_NAME.equals(c.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Thread findMain() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if ("main".equals(t.getName())) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    static boolean isInside(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if (CLASS_NAME.equals(e.getClassName()) && METHOD.equals(e.getMethodName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

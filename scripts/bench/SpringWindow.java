@@ -1,0 +1,167 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The startup-gate benchmark on a real Spring Boot web application (sample-target/frameworks' SpringHost: embedded
+ * Tomcat, one controller, no Actuator). RUNS rounds, each launching the application once without and
+ * once with the agent ({@code -javaagent:AGENT=port=P}, defaults: ready.auto recognizes Spring Boot).
+ * Per launch, polled every millisecond: the time from launch to the application's first 200 on its own
+ * port ("app first answer"); with the agent also the time to the agent's first /ready 200 (the agent is
+ * asked first, then the application, so an agent answering 200 while the application still refuses
+ * shows as a negative window). RSS is read from /proc/PID/status 3 s after the first answer.
+ *
+ * <pre>java SpringWindow JAVA AGENT_JAR CLASSPATH RUNS [MORE_AGENT_OPTIONS]</pre>
+ * Prints a Markdown section: per launch, and medians; and whether the issue's targets are met
+ * (window never negative, median window &lt;= 100 ms, agent adds &lt;= 3 % to the first answer).
+ */
+public final class SpringWindow {
+    private static String extraOptions = "";
+
+    public static void main(String[] args) throws Exception {
+        String java = args[0];
+        String agent = args[1];
+        String cp = args[2];
+        int runs = Integer.parseInt(args[3]);
+        extraOptions = args.length > 4 ? "," + args[4] : "";
+        List<Long> plainFirst = new ArrayList<>();
+        List<Long> agentFirst = new ArrayList<>();
+        List<Long> windows = new ArrayList<>();
+        List<Long> plainRss = new ArrayList<>();
+        List<Long> agentRss = new ArrayList<>();
+        StringBuilder rows = new StringBuilder();
+        for (int r = 1; r <= runs; r++) {
+            long[] plain = launch(java, null, cp);
+            long[] with = launch(java, agent, cp);
+            plainFirst.add(plain[0]);
+            plainRss.add(plain[2]);
+            agentFirst.add(with[0]);
+            windows.add(with[1] - with[0]);
+            agentRss.add(with[2]);
+            rows.append("| ").append(r).append(" | ").append(plain[0]).append(" | ").append(with[0]).append(" | ")
+                    .append(with[1]).append(" | ").append(with[1] - with[0]).append(" | ").append(plain[2] / 1024).append(" | ")
+                    .append(with[2] / 1024).append(" |\n");
+        }
+        long mPlain = median(plainFirst);
+        long mAgent = median(agentFirst);
+        long mWindow = median(windows);
+        long minWindow = Collections.min(windows);
+        long rssAdded = median(agentRss) - median(plainRss);
+        double added = 100.0 * (mAgent - mPlain) / mPlain;
+        System.out.println("## Startup gates on Spring Boot (issue 8)");
+        System.out.println();
+        System.out.println("Spring Boot web application (sample-target/frameworks SpringHost, embedded Tomcat, no Actuator), " + runs
+                + " launches each without and with the agent (defaults), alternating; polled every 1 ms. Times in ms from launch; RSS in MiB 3 s after the first answer.");
+        System.out.println();
+        System.out.println("| launch | app first answer, no agent | app first answer, agent | agent /ready 200 | window | RSS no agent | RSS agent |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        System.out.print(rows);
+        System.out.println();
+        System.out.printf("Medians: first answer %d ms without, %d ms with the agent (%+.1f %%); window %d ms (min %d, max %d); RSS added %d MiB.%n",
+                mPlain, mAgent, added, mWindow, minWindow, Collections.max(windows), rssAdded / 1024);
+        System.out.println();
+        System.out.println("| target | result | met |");
+        System.out.println("| --- | --- | --- |");
+        System.out.println("| window never negative (never ready before the application serves) | min " + minWindow + " ms | " + (minWindow >= 0 ? "yes" : "NO") + " |");
+        System.out.println("| median window <= 100 ms | " + mWindow + " ms | " + (mWindow <= 100 ? "yes" : "NO") + " |");
+        System.out.printf("| agent adds <= 3 %% to the first answer | %+.1f %% | %s |%n", added, added <= 3 ? "yes" : "NO");
+        System.out.println("| RSS added on the Spring host <= the floor agent's | " + rssAdded / 1024 + " MiB | compare with the floor agent's RSS above |");
+    }
+
+    /** Returns {app first 200 ms, agent /ready 200 ms (or 0), RSS KiB}. */
+    private static long[] launch(String java, String agent, String cp) throws Exception {
+        int appPort = freePort();
+        int agentPort = freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        if (agent != null) {
+            cmd.add("-javaagent:" + agent + "=port=" + agentPort + extraOptions);
+        }
+        cmd.add("-cp");
+        cmd.add(cp);
+        cmd.add("io.jvmhealth.hosts.spring.SpringHost");
+        cmd.add(String.valueOf(appPort));
+        cmd.add("0");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        long start = System.nanoTime();
+        Process p = pb.start();
+        try {
+            long deadline = start + TimeUnit.SECONDS.toNanos(120);
+            long appAt = 0;
+            long readyAt = agent == null ? -1 : 0;
+            while ((appAt == 0 || readyAt == 0) && System.nanoTime() < deadline) {
+                boolean ready = readyAt == 0 && status(agentPort, "/ready") == 200;
+                long now = System.nanoTime();
+                if (ready) {
+                    readyAt = now;
+                }
+                if (appAt == 0 && status(appPort, "/") == 200) {
+                    appAt = System.nanoTime();
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+            if (appAt == 0 || readyAt == 0) {
+                throw new IllegalStateException("no answer within 120 s: " + cmd);
+            }
+            long firstMs = (appAt - start) / 1_000_000;
+            long readyMs = readyAt < 0 ? 0 : (readyAt - start) / 1_000_000;
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
+            long rss = rssKb(p.pid());
+            return new long[] {firstMs, readyMs, rss};
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int status(int port, String path) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            byte[] head = in.readNBytes(12);
+            if (head.length < 12) {
+                return -1;
+            }
+            return Integer.parseInt(new String(head, 9, 3, StandardCharsets.ISO_8859_1));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
