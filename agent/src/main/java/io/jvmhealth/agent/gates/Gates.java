@@ -75,7 +75,7 @@ public final class Gates {
             } else if (f == Frameworks.Framework.TOMCAT) {
                 after = new Connectors("findConnectors", ports);
             }
-            methodGates.add(new MethodGate(name, f.className, f.methodName, f.waitingFor, after));
+            methodGates.add(new MethodGate(name, f.className, f.methodName, f.waitingFor, after, new NeverLoaded(f.word)));
             if (f.holdLoading) {
                 hold.add(f.className.replace('.', '/'));
             }

@@ -41,6 +41,8 @@ final class MethodGate implements HealthCheck {
     final String methodName;
     private final String waitingFor;
     private final AfterReturn afterReturn;
+    /** For a recognized framework's gate: its bound on a class that never loads; null for ready.after. */
+    private final NeverLoaded neverLoaded;
 
     private volatile boolean classLoaded;
     private volatile Runnable onChange;
@@ -50,6 +52,11 @@ final class MethodGate implements HealthCheck {
     private final List<Thread> insideAtInstall = new ArrayList<Thread>();
 
     MethodGate(String name, String className, String methodName, String waitingFor, AfterReturn afterReturn) {
+        this(name, className, methodName, waitingFor, afterReturn, null);
+    }
+
+    MethodGate(String name, String className, String methodName, String waitingFor, AfterReturn afterReturn, NeverLoaded neverLoaded) {
+        this.neverLoaded = neverLoaded;
         this.name = name;
         this.className = className;
         this.methodName = methodName;
@@ -121,6 +128,9 @@ final class MethodGate implements HealthCheck {
             return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + " (instrumentation being installed)", details);
         }
         details.put("classLoaded", classLoaded);
+        if (!classLoaded && neverLoaded != null && neverLoaded.givenUp(className, details) != null) {
+            return CheckResult.healthy(details);
+        }
         if (!classLoaded) {
             return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": class " + className
                     + " has not been loaded yet", details);

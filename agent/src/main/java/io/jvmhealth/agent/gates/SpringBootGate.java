@@ -46,6 +46,7 @@ final class SpringBootGate implements HealthCheck {
     private int idleLoadedScans;
     private long lastScan;
     private String passedBecause;
+    private final NeverLoaded neverLoaded = new NeverLoaded("spring-boot");
 
     SpringBootGate(Instrumentation instrumentation, boolean attached) {
         this.instrumentation = instrumentation;
@@ -76,6 +77,9 @@ final class SpringBootGate implements HealthCheck {
         String waiting = "waiting for SpringApplication.run to return (Spring's ApplicationReadyEvent): ";
         if (!inside.isEmpty()) {
             return CheckResult.of(Status.UNHEALTHY, waiting + "thread '" + inside.get(0).getName() + "' is inside it", details);
+        }
+        if (!loaded && !attached && neverLoaded.givenUp(CLASS_NAME, details) != null) {
+            return CheckResult.healthy(details);
         }
         if (!loaded) {
             return CheckResult.of(Status.UNHEALTHY, waiting + "class " + CLASS_NAME + " has not been loaded yet", details);
