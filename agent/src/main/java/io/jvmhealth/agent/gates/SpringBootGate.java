@@ -27,8 +27,9 @@ import java.util.Map;
  * thread seen inside {@code run} (its outermost frame: nested runs of a Spring Cloud bootstrap
  * context do not count) is watched until it has left it. When no thread was ever seen inside:
  * attached to a running JVM, the class loaded and no thread inside means {@code run} returned before
- * the agent came; at JVM start the same must be seen in two scans {@link #SCAN_MILLIS} apart (the
- * class loads a moment before {@code run} is called). A thread that left {@code run} by an exception
+ * the agent came; at JVM start the same must hold for {@link NeverLoaded#WAIT_MILLIS} (the class can
+ * load more than a second before {@code run} is entered: a bound of two scans 500 ms apart once
+ * passed the gate before a fat jar's application served). A thread that left {@code run} by an exception
  * also counts (the application then ends, as Spring Boot applications do when {@code run} fails).
  */
 final class SpringBootGate implements HealthCheck {
@@ -43,10 +44,12 @@ final class SpringBootGate implements HealthCheck {
     private boolean mainLooked;
     private boolean everInside;
     private boolean loaded;
-    private int idleLoadedScans;
     private long lastScan;
     private String passedBecause;
     private final NeverLoaded neverLoaded = new NeverLoaded("spring-boot");
+    private final long createdNanos = System.nanoTime();
+    /** At JVM start: how long the class may be loaded with no thread inside run before the gate stops waiting. */
+    static final long IDLE_AT_LAUNCH_NANOS = NeverLoaded.WAIT_MILLIS * 1_000_000L;
 
     SpringBootGate(Instrumentation instrumentation, boolean attached) {
         this.instrumentation = instrumentation;
@@ -125,13 +128,15 @@ final class SpringBootGate implements HealthCheck {
             loaded = isLoaded();
         }
         if (loaded) {
-            idleLoadedScans++;
             if (attached) {
                 passedBecause = "class " + CLASS_NAME + " was loaded before the agent was attached and no thread was inside "
                         + METHOD + ": counted as already returned";
-            } else if (idleLoadedScans >= 2) {
-                passedBecause = "class " + CLASS_NAME + " was loaded and no thread was inside " + METHOD + " in two scans "
-                        + SCAN_MILLIS + " ms apart: counted as already returned";
+            } else if (now - createdNanos >= IDLE_AT_LAUNCH_NANOS) {
+                // At JVM start the agent is there before main: a Spring application is seen inside run within
+                // a poll. The class can load well before run is entered (its static initializer starts logging:
+                // more than a second on a loaded machine), so only a long absence means run is not called.
+                passedBecause = "class " + CLASS_NAME + " was loaded and no thread was inside " + METHOD + " for "
+                        + IDLE_AT_LAUNCH_NANOS / 1_000_000_000L + " s since the agent started: this run does not start Spring";
             }
         }
     }
