@@ -358,7 +358,7 @@ public final class Settings {
     }
 
     /** Parses {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; null when it is not such a duration. */
-    static Long parseDurationMillis(String text) {
+    public static Long parseDurationMillis(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         long unit;
         String number;

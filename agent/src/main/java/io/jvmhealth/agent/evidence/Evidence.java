@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.evidence;
 
+import io.jvmhealth.agent.health.UtcTime;
 import io.jvmhealth.agent.AgentLog;
 import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;

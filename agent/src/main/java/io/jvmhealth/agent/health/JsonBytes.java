@@ -93,35 +93,7 @@ final class JsonBytes {
 
     /** {@code 2026-11-24T10:30:00Z}: the UTC time of {@code epochMillis}, to the second. */
     static String isoSeconds(long epochMillis) {
-        long seconds = Math.floorDiv(epochMillis, 1000L);
-        long days = Math.floorDiv(seconds, 86400L);
-        int secondOfDay = (int) Math.floorMod(seconds, 86400L);
-        // civil_from_days (H. Hinnant): proleptic Gregorian calendar, days since 1970-01-01
-        long z = days + 719468;
-        long era = Math.floorDiv(z, 146097L);
-        long doe = z - era * 146097;
-        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        long day = doy - (153 * mp + 2) / 5 + 1;
-        long month = mp < 10 ? mp + 3 : mp - 9;
-        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-        StringBuilder b = new StringBuilder(20);
-        pad(b, year, 4).append('-');
-        pad(b, month, 2).append('-');
-        pad(b, day, 2).append('T');
-        pad(b, secondOfDay / 3600, 2).append(':');
-        pad(b, secondOfDay / 60 % 60, 2).append(':');
-        pad(b, secondOfDay % 60, 2).append('Z');
-        return b.toString();
-    }
-
-    private static StringBuilder pad(StringBuilder b, long value, int width) {
-        String digits = Long.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            b.append('0');
-        }
-        return b.append(digits);
+        return UtcTime.iso(epochMillis);
     }
 
     private void push() {

@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.rules;
 
 import io.jvmhealth.agent.config.InvalidOptionException;
+import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
@@ -142,7 +143,7 @@ public final class RuleOptions {
         long forMillis = 0;
         Value forText = f.get("for");
         if (forText != null) {
-            Long parsed = durationMillis(forText.text);
+            Long parsed = Settings.parseDurationMillis(forText.text);
             if (parsed == null || parsed > MAX_FOR_MILLIS) {
                 throw bad(prefix + "for", forText, "a duration with a unit (ms, s, m, h) up to 24h, such as 0s, 30s or 2m");
             }
@@ -204,37 +205,5 @@ public final class RuleOptions {
     private static InvalidOptionException bad(String key, Value v, String expected) {
         return new InvalidOptionException("option '" + key + "' has bad value '" + v.text + "' (from " + v.origin
                 + "): expected " + expected);
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}; null otherwise. */
-    static Long durationMillis(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        long unit;
-        int cut;
-        if (t.endsWith("ms")) {
-            unit = 1;
-            cut = 2;
-        } else if (t.endsWith("s")) {
-            unit = 1000;
-            cut = 1;
-        } else if (t.endsWith("m")) {
-            unit = 60_000;
-            cut = 1;
-        } else if (t.endsWith("h")) {
-            unit = 3_600_000;
-            cut = 1;
-        } else {
-            return null;
-        }
-        String number = t.substring(0, t.length() - cut);
-        if (number.isEmpty() || number.length() > 9) {
-            return null;
-        }
-        for (int i = 0; i < number.length(); i++) {
-            if (number.charAt(i) < '0' || number.charAt(i) > '9') {
-                return null;
-            }
-        }
-        return Long.parseLong(number) * unit;
     }
 }

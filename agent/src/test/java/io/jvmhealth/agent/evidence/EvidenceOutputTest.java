@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.evidence;
 
+import io.jvmhealth.agent.health.UtcTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
