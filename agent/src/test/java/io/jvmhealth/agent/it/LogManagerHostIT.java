@@ -2,9 +2,11 @@ package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.it.lm.CustomLogManager;
 import io.jvmhealth.agent.it.lm.LogManagerHost;
+import io.jvmhealth.agent.testing.AgentLines;
 import io.jvmhealth.agent.testing.Artifacts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Json;
+import io.jvmhealth.agent.testing.OutputPump;
 import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same host touching JMX first ends up with the JDK's default LogManager.
  */
 class LogManagerHostIT {
-    private static final Pattern URL = Pattern.compile("serving /live /ready /started /health at (http://\\S+/)");
+    private static final Pattern URL = AgentLines.START_LINE;
 
     /** Host classes in one folder, the LogManager in another that is not on the class path. */
     private static Path[] folders() throws IOException {
@@ -54,8 +56,8 @@ class LogManagerHostIT {
 
     private static final class Host implements AutoCloseable {
         final Process process;
-        final List<String> out = new ArrayList<>();
-        final List<String> err = new ArrayList<>();
+        final OutputPump out;
+        final OutputPump err;
         final OutputStream stdin;
 
         Host(List<String> command) throws IOException {
@@ -63,31 +65,12 @@ class LogManagerHostIT {
             pb.environment().keySet().removeIf(k -> k.startsWith("JVMHEALTH_") || k.equals("JAVA_TOOL_OPTIONS"));
             process = pb.start();
             stdin = process.getOutputStream();
-            pump(process.getInputStream(), out);
-            pump(process.getErrorStream(), err);
+            out = OutputPump.start(process.getInputStream(), "host-stdout");
+            err = OutputPump.start(process.getErrorStream(), "host-stderr");
         }
 
-        private static void pump(java.io.InputStream in, List<String> sink) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        synchronized (sink) {
-                            sink.add(l);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // ended
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
-        List<String> lines(List<String> sink) {
-            synchronized (sink) {
-                return new ArrayList<>(sink);
-            }
+        List<String> lines(OutputPump pump) {
+            return pump.lines();
         }
 
         void send(String line) throws IOException {

@@ -1,9 +1,11 @@
 package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.it.libs.LibraryHost;
+import io.jvmhealth.agent.testing.AgentLines;
 import io.jvmhealth.agent.testing.Artifacts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Json;
+import io.jvmhealth.agent.testing.OutputPump;
 import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,12 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * all busy, a Jetty thread pool low on threads, a KafkaConsumer's metrics MBeans (no broker needed).
  */
 class RulesLibrariesIT {
-    private static final Pattern URL = Pattern.compile("serving /live /ready /started /health at (http://\\S+/)");
+    private static final Pattern URL = AgentLines.START_LINE;
 
     private static final class Host implements AutoCloseable {
         final Process process;
-        final List<String> out = new ArrayList<>();
-        final List<String> err = new ArrayList<>();
+        final OutputPump out;
+        final OutputPump err;
         final OutputStream stdin;
 
         Host(Java java, String mode) throws IOException {
@@ -54,38 +56,17 @@ class RulesLibrariesIT {
             pb.environment().keySet().removeIf(k -> k.startsWith("JVMHEALTH_") || k.equals("JAVA_TOOL_OPTIONS"));
             process = pb.start();
             stdin = process.getOutputStream();
-            pump(process.getInputStream(), out);
-            pump(process.getErrorStream(), err);
+            out = OutputPump.start(process.getInputStream(), "host-stdout");
+            err = OutputPump.start(process.getErrorStream(), "host-stderr");
             Poll.until("host started (" + err() + ")", Duration.ofSeconds(30), this::out, l -> l.contains("host started " + mode));
         }
 
-        private static void pump(InputStream in, List<String> sink) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        synchronized (sink) {
-                            sink.add(l);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // ended
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
         List<String> out() {
-            synchronized (out) {
-                return new ArrayList<>(out);
-            }
+            return out.lines();
         }
 
         List<String> err() {
-            synchronized (err) {
-                return new ArrayList<>(err);
-            }
+            return err.lines();
         }
 
         void run(String command) throws IOException {
