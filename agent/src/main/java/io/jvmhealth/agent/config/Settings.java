@@ -86,7 +86,7 @@ public final class Settings {
         fdsUnhealthy = r.ratio("fds.unhealthy");
         r.ordered("fds.degraded", fdsDegraded, "fds.unhealthy", fdsUnhealthy);
         cpuDegraded = r.ratio("cpu.degraded");
-        cpuUnhealthy = r.text("cpu.unhealthy").trim().equalsIgnoreCase("off") ? Double.POSITIVE_INFINITY : r.ratioOrOff("cpu.unhealthy");
+        cpuUnhealthy = r.ratioOrOff("cpu.unhealthy");
         if (cpuUnhealthy != Double.POSITIVE_INFINITY) {
             r.ordered("cpu.degraded", cpuDegraded, "cpu.unhealthy", cpuUnhealthy);
         }
@@ -201,17 +201,12 @@ public final class Settings {
             return v == null ? "" : v;
         }
 
+        /** A ratio, or {@code off} (never reached: positive infinity). */
         double ratioOrOff(String key) throws InvalidOptionException {
-            String expected = "off, or a fraction from 0 to 1, such as 0.5";
-            try {
-                double v = Double.parseDouble(text(key));
-                if (!(v >= 0 && v <= 1)) {
-                    throw bad(key, expected);
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw bad(key, expected);
+            if (text(key).trim().equalsIgnoreCase("off")) {
+                return Double.POSITIVE_INFINITY;
             }
+            return ratio(key, "off, or a fraction from 0 to 1, such as 0.5");
         }
 
         private InvalidOptionException bad(String key, String expected) {
@@ -233,7 +228,10 @@ public final class Settings {
         }
 
         double ratio(String key) throws InvalidOptionException {
-            String expected = "a fraction from 0 to 1, such as 0.85";
+            return ratio(key, "a fraction from 0 to 1, such as 0.85");
+        }
+
+        private double ratio(String key, String expected) throws InvalidOptionException {
             try {
                 double v = Double.parseDouble(text(key));
                 if (!(v >= 0 && v <= 1)) {

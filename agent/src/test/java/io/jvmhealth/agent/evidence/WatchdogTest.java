@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.evidence;
 
+import io.jvmhealth.agent.testing.BlockingCheck;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -33,26 +32,7 @@ class WatchdogTest {
 
     @Test
     void aBlockedCheckIsDumpedWithTheEvaluatorFirstAndTheThreadsEndOnClose() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean block = new AtomicBoolean();
-        HealthCheck blocking = new HealthCheck() {
-            @Override
-            public String name() {
-                return "threads";
-            }
-
-            @Override
-            public CheckResult evaluate() {
-                if (block.get()) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return CheckResult.healthy(null);
-            }
-        };
+        BlockingCheck blocking = new BlockingCheck("threads", io.jvmhealth.agent.health.Role.READINESS);
         Evaluator evaluator = new Evaluator(Collections.singletonList(blocking), 100);
         Evidence evidence = new Evidence(dir.toString(), 100, Evidence.MIN_GAP_MILLIS, 100, evaluator);
         evaluator.setListener(evidence);
@@ -60,7 +40,7 @@ class WatchdogTest {
             evaluator.start(null);
             evidence.startWatchdog();
             Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, s -> s != null && !s.checks().isEmpty());
-            block.set(true);
+            blocking.block();
             Path file = Poll.until("the stall's evidence file (5 s stall limit)", Duration.ofSeconds(20), () -> {
                 try (Stream<Path> s = Files.list(dir)) {
                     return s.findFirst().orElse(null);
@@ -72,11 +52,11 @@ class WatchdogTest {
             assertTrue(lines.get(0).startsWith("BEGIN evidence /live 503: health evaluation stalled"), lines.get(0));
             assertTrue(lines.get(3).startsWith("\"jvm-health-evaluator\" #"), String.join("\n", lines));
             String stack = String.join("\n", lines.subList(3, 20));
-            assertTrue(stack.contains("WatchdogTest$1.evaluate(WatchdogTest.java:") && stack.contains("CountDownLatch.await"), stack);
-            release.countDown();
+            assertTrue(stack.contains("BlockingCheck.evaluate(BlockingCheck.java:") && stack.contains("CountDownLatch.await"), stack);
+            blocking.release();
             Poll.until("fresh again", Duration.ofSeconds(5), evaluator::current, s -> !s.isStale(System.nanoTime()));
         } finally {
-            release.countDown();
+            blocking.release();
             evaluator.stop();
             evidence.close();
         }

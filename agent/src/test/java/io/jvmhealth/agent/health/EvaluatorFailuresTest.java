@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.health;
 
+import io.jvmhealth.agent.testing.BlockingCheck;
 import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.Test;
 
@@ -8,8 +9,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,26 +115,13 @@ class EvaluatorFailuresTest {
 
     @Test
     void liveReports503StalledWhileAnEvaluationBlocksAndRecoversAfterwards() {
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean block = new AtomicBoolean();
-        AtomicInteger evaluations = new AtomicInteger();
-        HealthCheck blocking = check("slow", false, () -> {
-            evaluations.incrementAndGet();
-            if (block.get()) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return CheckResult.healthy(null);
-        });
+        BlockingCheck blocking = new BlockingCheck("slow", Role.READINESS);
         Evaluator evaluator = new Evaluator(Collections.singletonList(blocking), 100);
         evaluator.start(null);
         try {
             Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, s -> s != null && s.isStarted());
             assertEquals(200, evaluator.current().live(System.nanoTime()).code());
-            block.set(true);
+            blocking.block();
             long blockedAt = System.nanoTime();
             Reply live = Poll.until("/live to report the stall", Duration.ofSeconds(15),
                     () -> evaluator.current().live(System.nanoTime()), r -> r.code() == 503);
@@ -150,11 +136,10 @@ class EvaluatorFailuresTest {
             assertEquals(503, evaluator.current().health(System.nanoTime()).code());
             assertEquals(200, evaluator.current().started().code(), "started stays 200");
 
-            block.set(false);
-            release.countDown();
+            blocking.release();
             Poll.until("/live to recover", Duration.ofSeconds(5), () -> evaluator.current().live(System.nanoTime()).code(), c -> c == 200);
         } finally {
-            release.countDown();
+            blocking.release();
             evaluator.stop();
         }
     }
