@@ -185,6 +185,8 @@ public final class AgentRuntime {
         final Gates gates;
         final String url;
         private volatile HealthServer server;
+        /** Set by {@link #stop}, read by {@link #serve}: a server that starts after a stop is stopped, not published. */
+        private boolean stopped;
         /** Evidence on liveness failure (its watchdog thread), or null with {@code evidence=off}. */
         private volatile Evidence evidence;
         private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
@@ -246,11 +248,23 @@ public final class AgentRuntime {
         private void serve(Settings settings, long began) {
             try {
                 System.clearProperty(ERROR_PROPERTY);
-                server = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
+                HealthServer started = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
+                synchronized (this) {
+                    if (stopped) { // the start gave up waiting (a starved machine): no URL, no "serving" line for a closed agent
+                        started.stop();
+                        return;
+                    }
+                    server = started;
+                }
                 System.setProperty(URL_PROPERTY, url);
                 AgentLog.info("serving /live /ready /started /health at " + url + " (" + settings
                         + "; " + gates.describe() + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
             } catch (Throwable e) {
+                synchronized (this) {
+                    if (stopped) {
+                        return; // the socket was closed under it by the stop; the start already said why
+                    }
+                }
                 fail("HTTP listener failed to start: " + AgentLog.describe(e));
             } finally {
                 served.countDown();
@@ -267,13 +281,17 @@ public final class AgentRuntime {
         }
 
         void stop() {
+            HealthServer s;
+            synchronized (this) {
+                stopped = true;
+                s = server;
+            }
             evaluator.stop();
             Evidence e = evidence;
             if (e != null) {
                 e.close();
             }
             gates.close();
-            HealthServer s = server;
             if (s != null) {
                 s.stop();
             }

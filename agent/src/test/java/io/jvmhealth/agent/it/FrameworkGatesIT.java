@@ -100,6 +100,7 @@ class FrameworkGatesIT {
             long agentReady = 0;
             boolean sawGateWaiting = false;
             while (System.nanoTime() < deadline && (appServing == 0 || agentReady == 0)) {
+                assertTrue(host.process().isAlive(), "the host exited while starting: " + host);
                 // The agent first, then the application: an agent 200 followed by a refusing application is an early answer.
                 Http.Response started = Http.get(url, "/started");
                 int ready = Http.get(url, "/ready").status;

@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.it;
 
+import io.jvmhealth.agent.testing.FreePort;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.Json;
@@ -248,9 +249,8 @@ class GatesIT {
         throw new AssertionError("/started and /ready did not turn 200 within 20 s");
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /** Below the ephemeral range ({@link FreePort}): no parallel test's client connection or {@code port=0} takes it meanwhile. */
+    static int freePort() {
+        return FreePort.find();
     }
 }

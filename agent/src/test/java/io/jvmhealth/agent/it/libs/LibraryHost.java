@@ -14,7 +14,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -100,10 +99,7 @@ public final class LibraryHost {
                 break;
             }
             case "kafka": {
-                int closed;
-                try (ServerSocket s = new ServerSocket(0)) {
-                    closed = s.getLocalPort();
-                }
+                int closed = io.jvmhealth.agent.testing.FreePort.find(); // nothing listens there
                 Properties p = new Properties();
                 p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closed);
                 p.put(ConsumerConfig.CLIENT_ID_CONFIG, "orders");
