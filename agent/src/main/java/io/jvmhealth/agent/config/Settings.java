@@ -266,7 +266,7 @@ public final class Settings {
 
         Set<String> names(String key) throws InvalidOptionException {
             Set<String> result = new LinkedHashSet<>();
-            for (String part : text(key).split("[,;+ ]")) {
+            for (String part : Words.split(text(key), ",;+ ")) {
                 String name = part.trim().toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) {
                     continue;

@@ -1,5 +1,7 @@
 package io.jvmhealth.agent.gates;
 
+import io.jvmhealth.agent.config.Words;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -64,9 +66,10 @@ final class Frameworks {
             // an unreadable main class: recognized by loaded classes only
         }
         if (instrumentation != null) {
+            Framework[] frameworks = Framework.values();
             for (Class<?> c : instrumentation.getAllLoadedClasses()) {
                 String n = c.getName();
-                for (Framework f : Framework.values()) {
+                for (Framework f : frameworks) {
                     if (f.className.equals(n)) {
                         found.add(f);
                     }
@@ -87,7 +90,7 @@ final class Frameworks {
         if (command == null || command.trim().isEmpty()) {
             return;
         }
-        String main = command.trim().split("\\s+")[0];
+        String main = Words.first(command);
         if (main.endsWith(".jar") || main.endsWith(".war")) {
             try (JarFile jar = new JarFile(main)) {
                 String mainClass = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Main-Class");

@@ -22,10 +22,12 @@ import java.util.Map;
  * with scripts/bench/SpringWindow.java); reading one thread's stack each 25 ms costs about a
  * hundred microseconds.
  *
- * <p>How it decides: each poll reads the {@code main} thread's stack; every {@link #SCAN_MILLIS} all
- * threads' stacks (Spring started from another thread, e.g. devtools' {@code restartedMain}). A
- * thread seen inside {@code run} (its outermost frame: nested runs of a Spring Cloud bootstrap
- * context do not count) is watched until it has left it. When no thread was ever seen inside:
+ * <p>How it decides: until a thread is seen inside {@code run}, each poll reads the {@code main}
+ * thread's stack and every {@link #SCAN_MILLIS} all threads' stacks (Spring started from another
+ * thread, e.g. devtools' {@code restartedMain}). A thread seen inside {@code run} is watched (its
+ * stack alone, each poll) until it has left it; then all threads are looked at once more, and the
+ * gate passes only if no other thread is inside (devtools restarts the application on a thread of
+ * its own while {@code main} leaves {@code run} by an exception). When no thread was ever seen inside:
  * attached to a running JVM, the class loaded and no thread inside means {@code run} returned before
  * the agent came; at JVM start the same must hold for {@link NeverLoaded#WAIT_MILLIS} (the class can
  * load more than a second before {@code run} is entered: a bound of two scans 500 ms apart once
@@ -99,28 +101,32 @@ final class SpringBootGate implements HealthCheck {
             }
         }
         if (everInside && inside.isEmpty()) {
-            passedBecause = "the thread that was inside run has left it";
+            // Before passing, one look at every thread: another may have entered run meanwhile (devtools' restart
+            // thread starts the application again while main leaves run by an exception).
+            scanAllThreads();
+            if (inside.isEmpty()) {
+                passedBecause = "the thread that was inside run has left it";
+            }
             return;
+        }
+        if (!inside.isEmpty()) {
+            return; // watched: one stack read per poll, no scans of every thread
         }
         if (!mainLooked) {
             mainLooked = true;
             main = findMain();
         }
-        if (main != null && !inside.contains(main) && main.isAlive() && isInside(main.getStackTrace())) {
+        if (main != null && main.isAlive() && isInside(main.getStackTrace())) {
             inside.add(main);
             everInside = true;
+            return;
         }
         long now = System.nanoTime();
         if (lastScan != 0 && now - lastScan < SCAN_MILLIS * 1_000_000L) {
             return;
         }
         lastScan = now;
-        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-            if (!inside.contains(e.getKey()) && isInside(e.getValue())) {
-                inside.add(e.getKey());
-                everInside = true;
-            }
-        }
+        scanAllThreads();
         if (everInside) {
             return;
         }
@@ -137,6 +143,15 @@ final class SpringBootGate implements HealthCheck {
                 // more than a second on a loaded machine), so only a long absence means run is not called.
                 passedBecause = "class " + CLASS_NAME + " was loaded and no thread was inside " + METHOD + " for "
                         + IDLE_AT_LAUNCH_NANOS / 1_000_000_000L + " s since the agent started: this run does not start Spring";
+            }
+        }
+    }
+
+    private void scanAllThreads() {
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (!inside.contains(e.getKey()) && isInside(e.getValue())) {
+                inside.add(e.getKey());
+                everInside = true;
             }
         }
     }

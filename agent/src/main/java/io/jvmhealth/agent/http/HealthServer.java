@@ -1,14 +1,12 @@
 package io.jvmhealth.agent.http;
 
 import io.jvmhealth.agent.config.Details;
+import io.jvmhealth.agent.config.Words;
 import io.jvmhealth.agent.health.Evaluator;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -128,8 +126,8 @@ public final class HealthServer {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.startsWith("Max open files")) {
-                    String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
-                    return fields[0].equals("unlimited") ? -1 : Long.parseLong(fields[0]);
+                    String soft = Words.first(line.substring("Max open files".length()));
+                    return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
                 }
             }
         } catch (Throwable ignored) {
@@ -508,26 +506,55 @@ public final class HealthServer {
      * path (accept, non-blocking read and write, close, key cancellation) is loaded and initialized
      * now, while the host still has file descriptors to spare: some of them need one the first time
      * (see ListeningSocket#bind), and a host that runs out later must not find them broken.
-     * Bounded by 1 s; any failure is ignored.
+     * Through a socket channel (already loaded for the server), not {@code java.net.Socket}, whose
+     * implementation, proxy selector and socket-options classes would cost the host about 40 more
+     * classes. Bounded by {@link #WARM_UP_MILLIS}; any failure is ignored.
      */
     private void warmUp() {
         InetAddress bound = socket.getInetAddress();
         InetAddress target = bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(target, port()), 1000);
-            s.setSoTimeout(1000);
-            OutputStream out = s.getOutputStream();
-            out.write(WARM_UP_REQUEST);
-            out.flush();
-            InputStream in = s.getInputStream();
-            byte[] sink = new byte[1024];
-            while (in.read(sink) >= 0) {
-                // until the server closes
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MILLIS);
+        SocketChannel s = null;
+        try {
+            s = SocketChannel.open();
+            s.configureBlocking(false);
+            boolean connected = s.connect(new InetSocketAddress(target, port()));
+            while (!connected && !expired(deadline)) {
+                LockSupport.parkNanos(WARM_UP_POLL_NANOS);
+                connected = s.finishConnect();
+            }
+            ByteBuffer request = ByteBuffer.wrap(WARM_UP_REQUEST);
+            while (connected && request.hasRemaining() && !expired(deadline)) {
+                if (s.write(request) == 0) {
+                    LockSupport.parkNanos(WARM_UP_POLL_NANOS);
+                }
+            }
+            ByteBuffer sink = ByteBuffer.allocate(1024);
+            while (connected && !expired(deadline)) { // until the server closes
+                sink.clear();
+                int n = s.read(sink);
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    LockSupport.parkNanos(WARM_UP_POLL_NANOS);
+                }
             }
         } catch (Throwable ignored) {
             // the server works without it; only the first connection may cost more
+        } finally {
+            if (s != null) {
+                closeQuietly(s);
+            }
         }
     }
+
+    private static boolean expired(long deadline) {
+        return System.nanoTime() - deadline >= 0;
+    }
+
+    private static final long WARM_UP_MILLIS = 1000;
+    private static final long WARM_UP_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private static final byte[] WARM_UP_REQUEST =
             "GET /live HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

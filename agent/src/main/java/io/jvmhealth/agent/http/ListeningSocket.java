@@ -3,6 +3,7 @@ package io.jvmhealth.agent.http;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -20,7 +21,7 @@ public final class ListeningSocket {
     private ListeningSocket(ServerSocketChannel channel, InetAddress requested) {
         this.channel = channel;
         this.address = requested;
-        this.port = channel.socket().getLocalPort();
+        this.port = port(channel);
     }
 
     /** Binds {@code host:port} now, on the caller's thread, so a taken port fails here (BindException). */
@@ -28,8 +29,9 @@ public final class ListeningSocket {
         InetSocketAddress requested = new InetSocketAddress(host, port);
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            channel.socket().setReuseAddress(true);
-            channel.socket().bind(requested, HealthServer.BACKLOG);
+            // The channel's own methods, not channel.socket(): its adaptor would load a dozen more classes and spin a lambda.
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, Boolean.TRUE);
+            channel.bind(requested, HealthServer.BACKLOG);
             channel.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -51,6 +53,14 @@ public final class ListeningSocket {
             SocketChannel.open().close();
         } catch (Throwable ignored) {
             // nothing to warm on this JVM
+        }
+    }
+
+    private static int port(ServerSocketChannel channel) {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return -1; // closed under us: nothing listens
         }
     }
 

@@ -2,6 +2,7 @@ package io.jvmhealth.agent.rules;
 
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.config.Words;
 import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
@@ -58,7 +59,7 @@ public final class RuleOptions {
         if (text.equals("none") || text.isEmpty()) {
             return chosen;
         }
-        for (String part : text.split("[,;+ ]")) {
+        for (String part : Words.split(text, ",;+ ")) {
             String name = part.trim();
             if (name.isEmpty()) {
                 continue;
