@@ -13,14 +13,16 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The startup gates of one agent start: {@code ready.port}, {@code ready.after} and the frameworks
  * {@code ready.auto} recognized. {@link #plan} runs on the start thread: it decides the gates (so the
  * start line can say what was recognized) and, when there is a method or framework gate, registers
- * the {@link ClassWatch} at once and loads Byte Buddy ({@link Instrumenter}) on a thread of its own
+ * the {@link ClassWatch} at once and loads Byte Buddy ({@link AdviceInstaller}, from its nested jar) on a thread of its own
  * ({@code jvm-health-gates}); {@link #create} hands the checks to the evaluator. On a host with no
  * such gate no transformer is registered and no Byte Buddy class is loaded.
  */
@@ -40,7 +42,7 @@ public final class Gates {
     private boolean closed;
     private final List<Class<?>> retransformed = new ArrayList<Class<?>>();
     private final List<Class<?>> loadedBeforeWatch = new ArrayList<Class<?>>();
-    private final java.util.Set<String> hold = new java.util.HashSet<String>();
+    private final Set<String> hold = new HashSet<String>();
     private final boolean atLaunch;
 
     private Gates(Settings settings, Instrumentation instrumentation, List<Frameworks.Framework> frameworks, boolean atLaunch) {
@@ -215,7 +217,20 @@ public final class Gates {
                     publish();
                 }
             });
-            transformer = Instrumenter.transformer(byClass);
+            Map<String, Set<String>> methods = new HashMap<String, Set<String>>();
+            for (Map.Entry<String, List<MethodGate>> e : byClass.entrySet()) {
+                Set<String> names = new HashSet<String>();
+                for (MethodGate g : e.getValue()) {
+                    names.add(g.methodName);
+                }
+                methods.put(e.getKey(), names);
+            }
+            transformer = NestedJarLoader.load().transformer(methods, new AdviceInstaller.Failures() {
+                @Override
+                public void failed(String className, Throwable cause) {
+                    instrumentFailed(className, cause);
+                }
+            });
         } catch (Throwable e) {
             fail(e);
         }
@@ -238,7 +253,7 @@ public final class Gates {
             synchronized (this) {
                 loaded = new ArrayList<Class<?>>(loadedBeforeWatch);
             }
-            java.util.Set<String> missed = w.missed();
+            Set<String> missed = w.missed();
             if (!missed.isEmpty()) {
                 for (Class<?> c : instrumentation.getAllLoadedClasses()) {
                     if (missed.contains(c.getName()) && !loaded.contains(c) && instrumentation.isModifiableClass(c)) {
@@ -289,6 +304,18 @@ public final class Gates {
             instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
         } finally {
             instrumentation.removeTransformer(once);
+        }
+    }
+
+    /** A gated class the advice could not be put on: it loads unchanged, and its gates pass without waiting. */
+    private void instrumentFailed(String className, Throwable e) {
+        AgentLog.warn("could not instrument " + className + " for a startup gate, its gates pass without waiting: "
+                + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        List<MethodGate> gates = byClass.get(className);
+        if (gates != null) {
+            for (MethodGate g : gates) {
+                g.failed(e.getClass().getSimpleName());
+            }
         }
     }
 

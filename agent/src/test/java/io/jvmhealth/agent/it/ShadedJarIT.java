@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads the built jar: everything is ours or relocated under our package, and the manifest makes it an agent and a tool. */
@@ -21,31 +23,64 @@ class ShadedJarIT {
 
     @Test
     void everyEntryIsUnderTheAgentsPackageOrMetaInf() throws IOException {
-        List<String> foreign = new ArrayList<>();
-        int classes = 0;
-        int relocated = 0;
         try (JarFile jar = new JarFile(Artifacts.agentJar().toFile())) {
-            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-                String name = e.nextElement().getName();
-                if (name.endsWith(".class")) {
-                    classes++;
+            Counted agent = count(jar.entries(), jar);
+            assertTrue(agent.relocated > 10, "byte-buddy-agent (the tool's attach) is inside, relocated: " + agent.relocated + " entries");
+            assertNotNull(jar.getEntry("io/jvmhealth/agent/shaded/bytebuddy/agent/ByteBuddyAgent.class"));
+            assertNull(jar.getEntry("io/jvmhealth/agent/shaded/bytebuddy/ByteBuddy.class"), "Byte Buddy itself is only in the nested jar");
+            assertNull(jar.getEntry("io/jvmhealth/agent/instrument/ByteBuddyAdvice.class"), "the class that uses Byte Buddy is only in the nested jar");
+            // The JVM indexes every entry of a jar on its class path when it opens it: the agent's own jar stays small.
+            assertTrue(agent.entries < 400, "entries in the agent's jar: " + agent.entries);
+
+            JarEntry nestedEntry = jar.getJarEntry("META-INF/jvmhealth/instrument.jar");
+            assertNotNull(nestedEntry, "Byte Buddy, nested");
+            try (JarInputStream nested = new JarInputStream(jar.getInputStream(nestedEntry))) {
+                List<String> names = new ArrayList<>();
+                for (JarEntry e; (e = nested.getNextJarEntry()) != null; ) {
+                    names.add(e.getName());
                 }
-                if (name.startsWith("io/jvmhealth/agent/shaded/")) {
-                    relocated++;
-                }
-                boolean ours = name.startsWith("io/jvmhealth/agent/") || name.equals("io/") || name.equals("io/jvmhealth/");
-                boolean meta = name.startsWith("META-INF/") && !name.startsWith("META-INF/versions/") && !name.startsWith("META-INF/services/");
-                if (!ours && !meta || name.endsWith("module-info.class")) {
-                    foreign.add(name);
-                }
+                Counted inner = count(java.util.Collections.enumeration(names), null);
+                assertTrue(names.contains("io/jvmhealth/agent/shaded/bytebuddy/ByteBuddy.class"), "Byte Buddy, relocated");
+                assertTrue(names.contains("io/jvmhealth/agent/instrument/ByteBuddyAdvice.class"));
+                assertTrue(names.contains("io/jvmhealth/agent/instrument/GateAdvice.class"));
+                assertTrue(names.stream().noneMatch(n -> n.startsWith("io/jvmhealth/agent/") && n.endsWith(".class")
+                        && !n.startsWith("io/jvmhealth/agent/instrument/") && !n.startsWith("io/jvmhealth/agent/shaded/")),
+                        "nothing else of the agent is nested (it would be defined twice)");
+                System.out.println("[ShadedJarIT] agent jar: " + agent.entries + " entries, " + agent.classes + " classes, "
+                        + agent.relocated + " relocated; nested instrument.jar: " + inner.entries + " entries, " + inner.relocated
+                        + " relocated; none outside io/jvmhealth/agent/ and META-INF/");
             }
-            assertEquals(new ArrayList<String>(), foreign, "entries outside io/jvmhealth/agent/ and META-INF/");
-            assertTrue(relocated > 10, "the libraries are inside, relocated: " + relocated + " entries");
-            for (String lib : new String[] {"bytebuddy/agent/ByteBuddyAgent.class"}) {
-                assertNotNull(jar.getEntry("io/jvmhealth/agent/shaded/" + lib), lib);
-            }
-            System.out.println("[ShadedJarIT] " + classes + " classes, " + relocated + " relocated entries, none outside io/jvmhealth/agent/ and META-INF/");
         }
+    }
+
+    private static final class Counted {
+        int entries;
+        int classes;
+        int relocated;
+    }
+
+    /** Counts entries, and fails on any outside io/jvmhealth/agent/ and META-INF/. */
+    private static Counted count(Enumeration<?> names, JarFile jar) {
+        Counted c = new Counted();
+        List<String> foreign = new ArrayList<>();
+        while (names.hasMoreElements()) {
+            Object o = names.nextElement();
+            String name = o instanceof JarEntry ? ((JarEntry) o).getName() : (String) o;
+            c.entries++;
+            if (name.endsWith(".class")) {
+                c.classes++;
+            }
+            if (name.startsWith("io/jvmhealth/agent/shaded/")) {
+                c.relocated++;
+            }
+            boolean ours = name.startsWith("io/jvmhealth/agent/") || name.equals("io/") || name.equals("io/jvmhealth/");
+            boolean meta = name.startsWith("META-INF/") && !name.startsWith("META-INF/versions/") && !name.startsWith("META-INF/services/");
+            if (!ours && !meta || name.endsWith("module-info.class")) {
+                foreign.add(name);
+            }
+        }
+        assertEquals(new ArrayList<String>(), foreign, "entries outside io/jvmhealth/agent/ and META-INF/" + (jar == null ? " (nested)" : ""));
+        return c;
     }
 
     /**
@@ -54,21 +89,35 @@ class ShadedJarIT {
      */
     @Test
     void noNanoHttpdAndNoClassReferencesJavaUtilLogging() throws IOException {
+        int checked = 0;
         try (JarFile jar = new JarFile(Artifacts.agentJar().toFile())) {
             for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
                 JarEntry entry = e.nextElement();
-                assertFalse(entry.getName().toLowerCase(java.util.Locale.ROOT).contains("nanohttpd"), entry.getName());
-                if (!entry.getName().endsWith(".class")) {
-                    continue;
-                }
-                String bytes;
                 try (java.io.InputStream in = jar.getInputStream(entry)) {
-                    bytes = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    checked += noJulNoNanoHttpd(entry.getName(), in.readAllBytes());
                 }
-                assertFalse(bytes.contains("java/util/logging"), entry.getName() + " references java.util.logging");
-                assertFalse(bytes.contains("fi/iki/elonen"), entry.getName() + " references NanoHTTPD");
+                if (entry.getName().equals("META-INF/jvmhealth/instrument.jar")) {
+                    try (JarInputStream nested = new JarInputStream(jar.getInputStream(entry))) {
+                        for (JarEntry n; (n = nested.getNextJarEntry()) != null; ) {
+                            checked += noJulNoNanoHttpd("instrument.jar!/" + n.getName(), nested.readAllBytes());
+                        }
+                    }
+                }
             }
         }
+        assertTrue(checked > 3000, "classes of the jar and of the nested jar read: " + checked);
+    }
+
+    /** Returns 1 for a class file (checked), 0 for anything else. */
+    private static int noJulNoNanoHttpd(String name, byte[] content) {
+        assertFalse(name.toLowerCase(java.util.Locale.ROOT).contains("nanohttpd"), name);
+        if (!name.endsWith(".class")) {
+            return 0;
+        }
+        String bytes = new String(content, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(bytes.contains("java/util/logging"), name + " references java.util.logging");
+        assertFalse(bytes.contains("fi/iki/elonen"), name + " references NanoHTTPD");
+        return 1;
     }
 
     @Test

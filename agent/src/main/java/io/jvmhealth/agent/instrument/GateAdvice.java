@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.gates;
+package io.jvmhealth.agent.instrument;
 
 import net.bytebuddy.asm.Advice;
 
@@ -8,7 +8,7 @@ import net.bytebuddy.asm.Advice;
  * a bootstrap class every loader sees; {@code suppress} wraps each piece in a catch-all, so the
  * method's behaviour, return value and exceptions are untouched even if that call failed.
  */
-final class GateAdvice {
+public final class GateAdvice {
     private GateAdvice() {
     }
 

@@ -1,6 +1,6 @@
-package io.jvmhealth.agent.gates;
+package io.jvmhealth.agent.instrument;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.gates.AdviceInstaller;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -14,25 +14,27 @@ import net.bytebuddy.pool.TypePool;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The only class that uses Byte Buddy: loaded only when a method gate or a recognized framework
- * needs it, so a plain host never loads a Byte Buddy class. Puts {@link GateAdvice} on the gated
- * methods of the classes {@link ClassWatch} hands it (matched by name there, so deciding loads
- * nothing). Plain {@code ByteBuddy.redefine} with the class's own bytes and a type pool over its
- * loader's resources, no {@code AgentBuilder}: the AgentBuilder alone allocated 13 MB when created
- * (measured with the thread's allocated bytes), for features the gates do not use. No member is
- * added to a class (the implementation context is disabled), so loaded classes can be
- * retransformed. A failure is one warning line, the class loads unchanged and its gates pass.
+ * The only class that uses Byte Buddy, in the jar nested inside the agent's (see
+ * {@link AdviceInstaller}): loaded only when a method gate or a recognized framework needs it, so a
+ * plain host never loads a Byte Buddy class. Puts {@link GateAdvice} on the gated methods of the
+ * classes {@code ClassWatch} hands it (matched by name there, so deciding loads nothing). Plain
+ * {@code ByteBuddy.redefine} with the class's own bytes and a type pool over its loader's resources,
+ * no {@code AgentBuilder}: the AgentBuilder alone allocated 13 MB when created (measured with the
+ * thread's allocated bytes), for features the gates do not use. No member is added to a class (the
+ * implementation context is disabled), so loaded classes can be retransformed. A failure is reported
+ * to the caller and the class loads unchanged.
  */
-final class Instrumenter {
-    private Instrumenter() {
+public final class ByteBuddyAdvice implements AdviceInstaller {
+    /** Public, no arguments: created by name through the nested jar's class loader. */
+    public ByteBuddyAdvice() {
     }
 
-    /** Byte Buddy's transformer for the gated classes (binary name -&gt; gates). */
-    static ClassFileTransformer transformer(final Map<String, List<MethodGate>> byClass) {
+    @Override
+    public ClassFileTransformer transformer(final Map<String, Set<String>> methodsByClass, final Failures failures) {
         final ByteBuddy byteBuddy = new ByteBuddy()
                 .with(TypeValidation.DISABLED)
                 .with(Implementation.Context.Disabled.Factory.INSTANCE);
@@ -42,8 +44,8 @@ final class Instrumenter {
             public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
                                     byte[] bytes) {
                 String name = internalName.replace('/', '.');
-                List<MethodGate> gates = byClass.get(name);
-                if (gates == null) {
+                Set<String> gated = methodsByClass.get(name);
+                if (gated == null) {
                     return null;
                 }
                 try {
@@ -51,8 +53,8 @@ final class Instrumenter {
                             loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
                     TypeDescription type = TypePool.Default.WithLazyResolution.of(locator).describe(name).resolve();
                     ElementMatcher.Junction<MethodDescription> methods = ElementMatchers.none();
-                    for (MethodGate g : gates) {
-                        methods = methods.or(ElementMatchers.<MethodDescription>named(g.methodName));
+                    for (String method : gated) {
+                        methods = methods.or(ElementMatchers.<MethodDescription>named(method));
                     }
                     return byteBuddy.redefine(type, locator)
                             .visit(advice.on(ElementMatchers.isMethod()
@@ -62,10 +64,10 @@ final class Instrumenter {
                             .make()
                             .getBytes();
                 } catch (Throwable e) {
-                    AgentLog.warn("could not instrument " + name + " for a startup gate, its gates pass without waiting: "
-                            + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-                    for (MethodGate g : gates) {
-                        g.failed(e.getClass().getSimpleName());
+                    try {
+                        failures.failed(name, e);
+                    } catch (Throwable ignored) {
+                        // the class loads unchanged all the same
                     }
                     return null;
                 }
