@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -76,6 +77,11 @@ class StandaloneServersIT {
         jetty(Jdks.current());
     }
 
+    @Test
+    void jettyFromItsDryRunCommandLineOnJdk17() throws Exception {
+        jettyFromItsDryRunCommandLine(Jdks.current());
+    }
+
     /** {@code catalina.sh run}, as one java command: its logging options, JAVA_OPTS and class path. */
     private void tomcat(Path java) throws Exception {
         Path home = server("tomcat.home");
@@ -127,14 +133,10 @@ class StandaloneServersIT {
         }
     }
 
-    /** {@code cd $JETTY_BASE; java -jar $JETTY_HOME/start.jar}, the base prepared by start.jar itself. */
+    /** {@code cd $JETTY_BASE; java -jar $JETTY_HOME/start.jar}: Jetty runs in start.jar's own JVM. */
     private void jetty(Path java) throws Exception {
         Path home = server("jetty.home");
-        Path base = Files.createDirectories(temp.resolve("jetty-base"));
-        run(base, java.toString(), "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base,
-                "--add-modules=http,ee10-deploy,jmx");
-        assertTrue(Files.isRegularFile(base.resolve("start.d/http.ini")), "start.jar prepared the base: " + base);
-        webapp(base.resolve("webapps/ROOT"), "jetty distribution");
+        Path base = jettyBase(java, home);
         int port = FreePort.find();
         TargetJvm.Builder builder = TargetJvm.builder().java(java).directory(base)
                 .jvmArgs("-Dstandalone.start.delay.millis=" + DELAY_MILLIS)
@@ -144,13 +146,52 @@ class StandaloneServersIT {
             gatesUntilTheServerServes(host, base, java, port, "app:jetty", "Jetty distribution " + home.getFileName());
             // start.jar ran Jetty in its own JVM (no --exec: no second JVM), the one with the agent.
             assertEquals(0, host.process().descendants().count(), "start.jar forked no JVM");
-            List<String> output = output(host);
-            assertTrue(output.stream().anyMatch(l -> l.contains(":oejs.Server:main: Started oejs.Server@")),
-                    "Jetty logged its start: " + output);
-            // The jetty preset judges the distribution's thread pool (its MBeans exist with the jmx module).
-            presetJudges(host, "jetty", "org.eclipse.jetty.util.thread:context=");
-            assertEquals(0, agentWarnings(host).size(), "no agent warning: " + agentWarnings(host));
+            jettyLogsAndPreset(host);
         }
+    }
+
+    /**
+     * The command line {@code start.jar --dry-run} prints, run as it is (how Jetty's documentation avoids a second JVM,
+     * and what the JVM that {@code --exec} forks runs): its main class is {@code org.eclipse.jetty.xml.XmlConfiguration}.
+     */
+    private void jettyFromItsDryRunCommandLine(Path java) throws Exception {
+        Path home = server("jetty.home");
+        Path base = jettyBase(java, home);
+        int port = FreePort.find();
+        List<String> words = Arrays.asList(run(base, java.toString(), "-jar", home.resolve("start.jar").toString(),
+                "jetty.home=" + home, "jetty.base=" + base, "--dry-run", "jetty.http.host=127.0.0.1", "jetty.http.port=" + port)
+                .trim().split("\\s+"));
+        int cp = words.indexOf("--class-path");
+        assertTrue(cp > 0 && words.size() > cp + 2, "a java command line with --class-path: " + words);
+        assertEquals("org.eclipse.jetty.xml.XmlConfiguration", words.get(cp + 2), String.valueOf(words));
+        List<String> jvmArgs = new ArrayList<>(words.subList(1, cp));
+        jvmArgs.add("-Dstandalone.start.delay.millis=" + DELAY_MILLIS);
+        TargetJvm.Builder builder = TargetJvm.builder().java(java).directory(base).jvmArgs(jvmArgs.toArray(new String[0]))
+                .main(words.get(cp + 1), words.get(cp + 2), words.subList(cp + 3, words.size()).toArray(new String[0]));
+        try (TargetJvm host = builder.agent("port=0,interval=5s").start()) {
+            gatesUntilTheServerServes(host, base, java, port, "app:jetty", "Jetty distribution " + home.getFileName()
+                    + " from start.jar --dry-run's command line");
+            jettyLogsAndPreset(host);
+        }
+    }
+
+    /** A fresh JETTY_BASE, prepared by start.jar itself, with the ROOT webapp. */
+    private Path jettyBase(Path java, Path home) throws Exception {
+        Path base = Files.createDirectories(temp.resolve("jetty-base"));
+        run(base, java.toString(), "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base,
+                "--add-modules=http,ee10-deploy,jmx");
+        assertTrue(Files.isRegularFile(base.resolve("start.d/http.ini")), "start.jar prepared the base: " + base);
+        webapp(base.resolve("webapps/ROOT"), "jetty distribution");
+        return base;
+    }
+
+    private static void jettyLogsAndPreset(TargetJvm host) {
+        List<String> output = output(host);
+        assertTrue(output.stream().anyMatch(l -> l.contains(":oejs.Server:main: Started oejs.Server@")),
+                "Jetty logged its start: " + output);
+        // The jetty preset judges the distribution's thread pool (its MBeans exist with the jmx module).
+        presetJudges(host, "jetty", "org.eclipse.jetty.util.thread:context=");
+        assertEquals(0, agentWarnings(host).size(), "no agent warning: " + agentWarnings(host));
     }
 
     /**
@@ -259,16 +300,19 @@ class StandaloneServersIT {
         }
     }
 
-    /** Runs a command in {@code dir} to its end (60 s at most) and asserts exit 0. */
-    private static void run(Path dir, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        OutputPump out = OutputPump.start(p.getInputStream(), "jetty-base-pump");
+    /** Runs a command in {@code dir} to its end (60 s at most), asserts exit 0 and returns its stdout. */
+    private static String run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+        OutputPump out = OutputPump.start(p.getInputStream(), "command-stdout-pump");
+        OutputPump err = OutputPump.start(p.getErrorStream(), "command-stderr-pump");
         p.getOutputStream().close();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("did not end within 60 s: " + String.join(" ", command) + ": " + out.lines());
+            throw new AssertionError("did not end within 60 s: " + String.join(" ", command) + ": " + out.lines() + err.lines());
         }
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out.linesAfterEnd(Duration.ofSeconds(5)));
+        List<String> lines = out.linesAfterEnd(Duration.ofSeconds(5));
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + lines + err.linesAfterEnd(Duration.ofSeconds(5)));
+        return String.join("\n", lines);
     }
 
     private static List<String> output(TargetJvm host) {
