@@ -119,11 +119,10 @@ class StandaloneServersIT {
                         "org.apache.catalina.startup.Bootstrap", "start");
         try (TargetJvm host = builder.agent("port=0,interval=5s").start()) {
             gatesUntilTheServerServes(host, base, java, port, "app:tomcat", "standalone Tomcat " + home.getFileName());
-            List<String> output = output(host);
             // JULI's ClassLoaderLogManager read the base's logging.properties (its numbered handler prefixes and
             // ${catalina.base} are JULI's own): Tomcat logs to its console and its files as without the agent.
-            assertTrue(output.stream().anyMatch(l -> l.contains("org.apache.catalina.startup.Catalina.start Server startup in")),
-                    "Tomcat logged its start-up: " + output);
+            List<String> output = Poll.until("Tomcat's 'Server startup in' on its console", Duration.ofSeconds(10), () -> output(host),
+                    lines -> lines.stream().anyMatch(l -> l.contains("org.apache.catalina.startup.Catalina.start Server startup in")));
             Poll.until("'Server startup in' in " + base.resolve("logs") + "/catalina.*.log", Duration.ofSeconds(10),
                     () -> logFiles(base, "catalina\\..*\\.log"), log -> log.contains("Server startup in"));
             assertTrue(output.stream().noneMatch(l -> l.contains("SEVERE")), "no SEVERE line from Tomcat: " + output);
@@ -186,9 +185,8 @@ class StandaloneServersIT {
     }
 
     private static void jettyLogsAndPreset(TargetJvm host) {
-        List<String> output = output(host);
-        assertTrue(output.stream().anyMatch(l -> l.contains(":oejs.Server:main: Started oejs.Server@")),
-                "Jetty logged its start: " + output);
+        Poll.until("Jetty's 'Started oejs.Server@' on its console", Duration.ofSeconds(10), () -> output(host),
+                lines -> lines.stream().anyMatch(l -> l.contains(":oejs.Server:main: Started oejs.Server@")));
         // The jetty preset judges the distribution's thread pool (its MBeans exist with the jmx module).
         presetJudges(host, "jetty", "org.eclipse.jetty.util.thread:context=");
         assertEquals(0, agentWarnings(host).size(), "no agent warning: " + agentWarnings(host));
