@@ -137,7 +137,10 @@ final class Frameworks {
             found.add(Framework.KAFKA_BROKER);
             return true;
         }
-        if (mainClass.equals("org.eclipse.jetty.start.Main")) {
+        // The distribution's start.jar, and the command line it runs: what --dry-run prints (Jetty's way to avoid a second
+        // JVM, used by its container image) and the JVM --exec forks start with XmlConfiguration, which refers to no
+        // Server class itself (it builds the server from etc/jetty*.xml).
+        if (mainClass.equals("org.eclipse.jetty.start.Main") || mainClass.equals("org.eclipse.jetty.xml.XmlConfiguration")) {
             found.add(Framework.JETTY);
             return true;
         }

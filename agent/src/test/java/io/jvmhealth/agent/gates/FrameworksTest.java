@@ -33,6 +33,14 @@ class FrameworksTest {
         assertEquals(EnumSet.of(Frameworks.Framework.TOMCAT, Frameworks.Framework.KAFKA_BROKER, Frameworks.Framework.JETTY), found);
     }
 
+    /** {@code start.jar --dry-run}'s command line and the JVM {@code --exec} forks: XmlConfiguration names no Server class. */
+    @Test
+    void jettysXmlConfigurationAsTheMainClassIsJetty() throws Exception {
+        Set<Frameworks.Framework> found = EnumSet.noneOf(Frameworks.Framework.class);
+        Frameworks.fromMainClass("org.eclipse.jetty.xml.XmlConfiguration java.version=17.0.15 jetty.base=/srv/jetty /opt/jetty/etc/jetty.xml", found);
+        assertEquals(EnumSet.of(Frameworks.Framework.JETTY), found);
+    }
+
     @Test
     void aClassThatCannotBeFoundRecognizesNothing() throws Exception {
         Set<Frameworks.Framework> found = EnumSet.noneOf(Frameworks.Framework.class);

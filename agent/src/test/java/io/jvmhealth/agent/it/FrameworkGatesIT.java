@@ -2,6 +2,7 @@ package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.AgentCli;
 import io.jvmhealth.agent.testing.Artifacts;
+import io.jvmhealth.agent.testing.GateWindow;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.Json;
@@ -9,13 +10,8 @@ import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,41 +91,8 @@ class FrameworkGatesIT {
             String url = host.agentUrl(Duration.ofSeconds(30));
             assertTrue(host.stderrLines().stream().anyMatch(l -> l.contains("ready.auto recognized " + gate.substring(4))),
                     "the start line names the framework: " + host.stderrLines());
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long appServing = 0;
-            long agentReady = 0;
-            boolean sawGateWaiting = false;
-            while (System.nanoTime() < deadline && (appServing == 0 || agentReady == 0)) {
-                assertTrue(host.process().isAlive(), "the host exited while starting: " + host);
-                // The agent first, then the application: an agent 200 followed by a refusing application is an early answer.
-                Http.Response started = Http.get(url, "/started");
-                int ready = Http.get(url, "/ready").status;
-                assertEquals(200, Http.get(url, "/live").status, "/live while starting");
-                boolean serving = appAnswers(appPort);
-                if (!serving) {
-                    assertEquals(503, started.status, "/started before the application serves: " + started);
-                    assertEquals(503, ready, "/ready before the application serves");
-                    sawGateWaiting |= "unhealthy".equals(Json.at(started.json(), "checks", gate, "status"));
-                }
-                long now = System.nanoTime();
-                if (serving && appServing == 0) {
-                    appServing = now;
-                }
-                if (started.status == 200 && ready == 200 && agentReady == 0) {
-                    agentReady = now;
-                }
-                LockSupport.parkNanos(5_000_000);
-            }
-            assertTrue(appServing != 0 && agentReady != 0, "application and agent both ready within 60 s: " + host);
-            assertTrue(sawGateWaiting, "the /started body listed " + gate + " as waiting");
-            long window = (agentReady - appServing) / 1_000_000;
-            Http.Response first = Http.get(url, "/started");
-            System.err.println("MEASURED " + gate + " (" + java + ", " + Json.at(first.json(), "checks", gate, "details", "decidedBy") + "): agent /ready 200 " + window + " ms after the application first answered (interval 5 s)");
-            assertTrue(window >= 0, "never ready before the application serves: " + window + " ms");
-            assertTrue(window <= WINDOW_LIMIT_MILLIS, "agent ready " + window + " ms after the application served");
-            Http.Response r = Http.get(url, "/started");
-            assertEquals("healthy", Json.at(r.json(), "checks", gate, "status"), r.body);
-            assertEquals(200, Http.get(url, "/live").status);
+            GateWindow.watch(host, url, gate, () -> appAnswers(appPort), Duration.ofSeconds(60))
+                    .report(gate, java, "", WINDOW_LIMIT_MILLIS);
         }
     }
 
@@ -155,17 +118,8 @@ class FrameworkGatesIT {
         }
     }
 
-    /** True when the application answers GET / with 200 on its own port. */
+    /** True when the application answers GET / with 200 on its own port (within 2 s). */
     static boolean appAnswers(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            s.setSoTimeout(2000);
-            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            byte[] head = new byte[12];
-            int n = s.getInputStream().readNBytes(head, 0, 12);
-            return n == 12 && new String(head, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200");
-        } catch (IOException e) {
-            return false;
-        }
+        return GateWindow.probe(port, Duration.ofSeconds(2)) == GateWindow.Answer.OK;
     }
 }

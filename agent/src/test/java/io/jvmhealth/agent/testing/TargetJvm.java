@@ -23,9 +23,12 @@ public final class TargetJvm implements AutoCloseable {
     private final OutputStream stdin;
     private final List<String> command;
 
-    private TargetJvm(List<String> command, Map<String, String> env) throws IOException {
+    private TargetJvm(List<String> command, Map<String, String> env, Path directory) throws IOException {
         this.command = command;
         ProcessBuilder pb = new ProcessBuilder(command);
+        if (directory != null) {
+            pb.directory(directory.toFile());
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("JVMHEALTH_") || k.equals("JAVA_TOOL_OPTIONS"));
         pb.environment().putAll(env);
         process = pb.start();
@@ -49,6 +52,7 @@ public final class TargetJvm implements AutoCloseable {
         private final Map<String, String> env = new java.util.LinkedHashMap<>();
         private final List<String> prefix = new ArrayList<>();
         private List<String> mainClass;
+        private Path directory;
 
         public Builder java(Path launcher) {
             this.java = launcher;
@@ -98,6 +102,12 @@ public final class TargetJvm implements AutoCloseable {
             return this;
         }
 
+        /** The target's working directory (default: the tests' own). */
+        public Builder directory(Path dir) {
+            this.directory = dir;
+            return this;
+        }
+
         public Builder env(String name, String value) {
             env.put(name, value);
             return this;
@@ -122,7 +132,7 @@ public final class TargetJvm implements AutoCloseable {
                 cmd.add(Artifacts.sampleJar().toString());
             }
             cmd.addAll(commands);
-            return new TargetJvm(cmd, env);
+            return new TargetJvm(cmd, env, directory);
         }
     }
 
