@@ -40,6 +40,9 @@ public final class SpringWindow {
         List<Long> windows = new ArrayList<>();
         List<Long> plainRss = new ArrayList<>();
         List<Long> agentRss = new ArrayList<>();
+        List<Long> plainCpu = new ArrayList<>();
+        List<Long> agentCpu = new ArrayList<>();
+        List<Long> agentThreadsCpu = new ArrayList<>();
         StringBuilder rows = new StringBuilder();
         for (int r = 1; r <= runs; r++) {
             long[] plain = launch(java, null, cp);
@@ -49,9 +52,13 @@ public final class SpringWindow {
             agentFirst.add(with[0]);
             windows.add(with[1] - with[0]);
             agentRss.add(with[2]);
+            plainCpu.add(plain[3]);
+            agentCpu.add(with[3]);
+            agentThreadsCpu.add(with[4]);
             rows.append("| ").append(r).append(" | ").append(plain[0]).append(" | ").append(with[0]).append(" | ")
                     .append(with[1]).append(" | ").append(with[1] - with[0]).append(" | ").append(plain[2] / 1024).append(" | ")
-                    .append(with[2] / 1024).append(" |\n");
+                    .append(with[2] / 1024).append(" | ").append(plain[3]).append(" | ").append(with[3]).append(" | ")
+                    .append(with[4]).append(" |\n");
         }
         long mPlain = median(plainFirst);
         long mAgent = median(agentFirst);
@@ -64,12 +71,17 @@ public final class SpringWindow {
         System.out.println("Spring Boot web application (sample-target/frameworks SpringHost, embedded Tomcat, no Actuator), " + runs
                 + " launches each without and with the agent (defaults), alternating; polled every 1 ms. Times in ms from launch; RSS in MiB 3 s after the first answer.");
         System.out.println();
-        System.out.println("| launch | app first answer, no agent | app first answer, agent | agent /ready 200 | window | RSS no agent | RSS agent |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("| launch | app first answer, no agent | app first answer, agent | agent /ready 200 | window | RSS no agent | RSS agent"
+                + " | process CPU to first answer, no agent | process CPU, agent | agent threads' CPU |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         System.out.print(rows);
         System.out.println();
         System.out.printf("Medians: first answer %d ms without, %d ms with the agent (%+.1f %%); window %d ms (min %d, max %d); RSS added %d MiB.%n",
                 mPlain, mAgent, added, mWindow, minWindow, Collections.max(windows), rssAdded / 1024);
+        System.out.printf("First answer without the agent ranged %d-%d ms over these launches (the noise any difference of medians sits in). "
+                        + "CPU to the first answer: %d ms without, %d ms with the agent (%+d ms), of which the agent's own threads %d ms (median).%n",
+                Collections.min(plainFirst), Collections.max(plainFirst), median(plainCpu), median(agentCpu),
+                median(agentCpu) - median(plainCpu), median(agentThreadsCpu));
         System.out.println();
         System.out.println("| target | result | met |");
         System.out.println("| --- | --- | --- |");
@@ -79,7 +91,7 @@ public final class SpringWindow {
         System.out.println("| RSS added on the Spring host <= the floor agent's | " + rssAdded / 1024 + " MiB | compare with the floor agent's RSS above |");
     }
 
-    /** Returns {app first 200 ms, agent /ready 200 ms (or 0), RSS KiB}. */
+    /** Returns {app first 200 ms, agent /ready 200 ms (or 0), RSS KiB, process CPU ms and agent threads' CPU ms at the first answer}. */
     private static long[] launch(String java, String agent, String cp) throws Exception {
         int appPort = freePort();
         int agentPort = freePort();
@@ -115,11 +127,12 @@ public final class SpringWindow {
             if (appAt == 0 || readyAt == 0) {
                 throw new IllegalStateException("no answer within 120 s: " + cmd);
             }
+            long[] cpu = cpuMs(p.pid()); // right at the first answer: the process's CPU, and the agent's threads' share
             long firstMs = (appAt - start) / 1_000_000;
             long readyMs = readyAt < 0 ? 0 : (readyAt - start) / 1_000_000;
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
             long rss = rssKb(p.pid());
-            return new long[] {firstMs, readyMs, rss};
+            return new long[] {firstMs, readyMs, rss, cpu[0], cpu[1]};
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -140,6 +153,40 @@ public final class SpringWindow {
             return Integer.parseInt(new String(head, 9, 3, StandardCharsets.ISO_8859_1));
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * {process CPU ms, CPU ms of its jvm-health-* threads} from /proc (utime + stime, in clock ticks of 10 ms: USER_HZ
+     * is 100 on Linux). The agent's own threads' CPU is what the agent adds directly; the rest of its cost (class
+     * loading, JIT compilation and GC work it causes on other threads) shows only in the process total.
+     */
+    private static long[] cpuMs(long pid) {
+        long total = ticks(Paths.get("/proc/" + pid + "/stat"));
+        long agent = 0;
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> tasks = Files.newDirectoryStream(Paths.get("/proc/" + pid + "/task"))) {
+            for (java.nio.file.Path t : tasks) {
+                try {
+                    if (new String(Files.readAllBytes(t.resolve("comm")), StandardCharsets.UTF_8).startsWith("jvm-health")) {
+                        agent += ticks(t.resolve("stat"));
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return new long[] {-1, -1};
+        }
+        return new long[] {total * 10, agent * 10};
+    }
+
+    private static long ticks(java.nio.file.Path stat) {
+        try {
+            String text = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
+            String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
