@@ -4,19 +4,20 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * Loads the Byte Buddy part of the agent ({@link AdviceInstaller}) from the jar nested in the agent's
  * jar at {@value #RESOURCE}, in memory: no file is extracted (a pod's root file system is often
  * read-only, and a file in a shared temporary directory could be swapped by another user). Its parent
  * is the agent's own class loader, so the nested classes see the agent's public types; classes and
- * resources of the nested jar are found first in it, then in the parent. Entries are kept as bytes
- * for as long as the loader lives: Byte Buddy loads its classes lazily, from whichever application
- * thread loads a gated class.
+ * resources of the nested jar are found first in it, then in the parent. The jar is kept, compressed,
+ * for as long as the loader lives (Byte Buddy loads its classes lazily, from whichever application
+ * thread loads a gated class), and each entry is inflated when it is asked for.
  *
  * <p>Run from the agent's classes instead of its jar (the unit tests), there is no nested jar; the
  * implementation is then loaded from the agent's own class path, where Byte Buddy is a dependency.
@@ -24,17 +25,20 @@ import java.util.zip.ZipInputStream;
 final class NestedJarLoader extends ClassLoader {
     static final String RESOURCE = "META-INF/jvmhealth/instrument.jar";
     static final String IMPLEMENTATION = "io.jvmhealth.agent.instrument.ByteBuddyAdvice";
-    /** More than the nested jar will ever hold (about 9 MB uncompressed for Byte Buddy 1.17): a corrupt entry cannot fill the heap. */
+    /** More than the nested jar will ever hold (4.8 MB, 13 MB inflated, with Byte Buddy 1.18): a corrupt one cannot fill the heap. */
     private static final long MAX_BYTES = 64L * 1024 * 1024;
 
     static {
         registerAsParallelCapable();
     }
 
-    private final Map<String, byte[]> entries;
+    /** The nested jar as it is stored (compressed), and where each entry's data starts in it. */
+    private final byte[] jar;
+    private final Map<String, Entry> entries;
 
-    private NestedJarLoader(ClassLoader parent, Map<String, byte[]> entries) {
+    private NestedJarLoader(ClassLoader parent, byte[] jar, Map<String, Entry> entries) {
         super(parent);
+        this.jar = jar;
         this.entries = entries;
     }
 
@@ -44,34 +48,127 @@ final class NestedJarLoader extends ClassLoader {
         ClassLoader loader = agent;
         InputStream nested = agent == null ? ClassLoader.getSystemResourceAsStream(RESOURCE) : agent.getResourceAsStream(RESOURCE);
         if (nested != null) {
-            try (ZipInputStream in = new ZipInputStream(nested)) {
-                loader = new NestedJarLoader(agent, read(in));
+            byte[] jar;
+            try (InputStream in = nested) {
+                jar = readAll(in);
             }
+            loader = new NestedJarLoader(agent, jar, index(jar));
         }
         return (AdviceInstaller) Class.forName(IMPLEMENTATION, true, loader).getConstructor().newInstance();
     }
 
-    private static Map<String, byte[]> read(ZipInputStream in) throws IOException {
-        Map<String, byte[]> entries = new HashMap<String, byte[]>(4096);
-        byte[] buf = new byte[16 * 1024];
-        long total = 0;
-        ZipEntry e;
-        while ((e = in.getNextEntry()) != null) {
-            if (e.isDirectory()) {
-                continue;
+    /** One entry: compression method (0 stored, 8 deflated), where its data starts, and its sizes. */
+    static final class Entry {
+        final int method;
+        final int offset;
+        final int compressedSize;
+        final int size;
+
+        Entry(int method, int offset, int compressedSize, int size) {
+            this.method = method;
+            this.offset = offset;
+            this.compressedSize = compressedSize;
+            this.size = size;
+        }
+    }
+
+    /**
+     * Reads the zip's central directory (no zip64: the nested jar is a few MB with a few thousand
+     * entries). Entries stay compressed in memory (about 4.8 MB for Byte Buddy 1.18, against 13 MB
+     * inflated) and are inflated one by one when a class or resource is asked for.
+     */
+    static Map<String, Entry> index(byte[] jar) throws IOException {
+        int eocd = -1;
+        for (int i = jar.length - 22; i >= Math.max(0, jar.length - 22 - 65535); i--) {
+            if (u32(jar, i) == 0x06054b50L) {
+                eocd = i;
+                break;
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(e.getSize() > 0 ? (int) e.getSize() : 4096);
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > MAX_BYTES) {
-                    throw new IOException(RESOURCE + " holds more than " + MAX_BYTES + " bytes");
-                }
-                out.write(buf, 0, n);
+        }
+        if (eocd < 0) {
+            throw new IOException(RESOURCE + " is not a zip file (no end of central directory)");
+        }
+        int count = u16(jar, eocd + 10);
+        int at = (int) u32(jar, eocd + 16);
+        Map<String, Entry> entries = new HashMap<String, Entry>(count * 2);
+        for (int i = 0; i < count; i++) {
+            if (at < 0 || at + 46 > jar.length || u32(jar, at) != 0x02014b50L) {
+                throw new IOException(RESOURCE + ": bad central directory entry " + i);
             }
-            entries.put(e.getName(), out.toByteArray());
+            int method = u16(jar, at + 10);
+            long compressed = u32(jar, at + 20);
+            long size = u32(jar, at + 24);
+            int nameLength = u16(jar, at + 28);
+            int next = at + 46 + nameLength + u16(jar, at + 30) + u16(jar, at + 32);
+            String name = new String(jar, at + 46, nameLength, StandardCharsets.UTF_8);
+            int local = (int) u32(jar, at + 42);
+            if (local < 0 || local + 30 > jar.length || u32(jar, local) != 0x04034b50L || size > MAX_BYTES
+                    || method != 0 && method != 8) {
+                throw new IOException(RESOURCE + ": unreadable entry " + name);
+            }
+            int data = local + 30 + u16(jar, local + 26) + u16(jar, local + 28);
+            if (data + compressed > jar.length) {
+                throw new IOException(RESOURCE + ": entry " + name + " runs past the end");
+            }
+            if (!name.endsWith("/")) {
+                entries.put(name, new Entry(method, data, (int) compressed, (int) size));
+            }
+            at = next;
         }
         return entries;
+    }
+
+    /** The entry's bytes, inflated; null when there is no such entry. */
+    private byte[] bytes(String name) {
+        Entry e = entries.get(name);
+        return e == null ? null : inflate(jar, e);
+    }
+
+    /** One entry's bytes from the jar, inflated; null when its data is corrupt. */
+    static byte[] inflate(byte[] jar, Entry e) {
+        byte[] out = new byte[e.size];
+        if (e.method == 0) {
+            System.arraycopy(jar, e.offset, out, 0, e.size);
+            return out;
+        }
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(jar, e.offset, e.compressedSize);
+            int n = 0;
+            while (n < out.length) {
+                int k = inflater.inflate(out, n, out.length - n);
+                if (k == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                n += k;
+            }
+            return n == out.length ? out : null;
+        } catch (DataFormatException corrupt) {
+            return null;
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static int u16(byte[] b, int i) {
+        return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8;
+    }
+
+    private static long u32(byte[] b, int i) {
+        return (u16(b, i) | (long) u16(b, i + 2) << 16) & 0xffffffffL;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024 * 1024);
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            if (out.size() + n > MAX_BYTES) {
+                throw new IOException(RESOURCE + " holds more than " + MAX_BYTES + " bytes");
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
     }
 
     @Override
@@ -79,7 +176,7 @@ final class NestedJarLoader extends ClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> c = findLoadedClass(name);
             if (c == null) {
-                byte[] bytes = entries.get(name.replace('.', '/') + ".class");
+                byte[] bytes = bytes(name.replace('.', '/') + ".class");
                 // Nested first: the implementation's package also exists in the agent's jar (io.jvmhealth.agent),
                 // and its classes must be defined here, beside the Byte Buddy they use.
                 c = bytes != null ? defineClass(name, bytes, 0, bytes.length, NestedJarLoader.class.getProtectionDomain())
@@ -100,7 +197,7 @@ final class NestedJarLoader extends ClassLoader {
     /** Byte Buddy reads class files as resources (the advice, its warm-up class): served from the nested jar first. */
     @Override
     public InputStream getResourceAsStream(String name) {
-        byte[] bytes = entries.get(name);
+        byte[] bytes = bytes(name);
         return bytes != null ? new ByteArrayInputStream(bytes) : super.getResourceAsStream(name);
     }
 }
