@@ -93,6 +93,9 @@ import java.util.concurrent.CountDownLatch;
  *   return-after MS    call Startup.returnAfter(MS): returns normally after MS milliseconds (a startup-gate target)
  *   fail-after MS      call Startup.failAfter(MS): throws IllegalStateException after MS milliseconds (caught;
  *                      "error fail-after failed: ..." on stderr, no ok line)
+ *   internal-access    call the JDK's internal sun.management.ManagementFactoryHelper.getThreadMXBean() by reflection
+ *                      and print "internal-access allowed" or "internal-access refused EXCEPTION" (what a library
+ *                      probing the JDK's internals sees: an agent must not change it)
  * </pre>
  *
  * <p>The main thread is the only non-daemon thread and runs all commands. Every other thread this
@@ -138,6 +141,7 @@ public final class SampleTarget {
         ARITY.put("unlisten", 1);
         ARITY.put("return-after", 1);
         ARITY.put("fail-after", 1);
+        ARITY.put("internal-access", 0);
     }
 
     private SampleTarget() {
@@ -364,10 +368,22 @@ public final class SampleTarget {
             case "fail-after":
                 Startup.failAfter(parseCount(command, arg, 0));
                 break;
+            case "internal-access":
+                out(internalAccess());
+                break;
             default:
                 throw new IllegalArgumentException("unknown command: " + command);
         }
         out(okLine);
+    }
+
+    private static String internalAccess() {
+        try {
+            Class.forName("sun.management.ManagementFactoryHelper").getMethod("getThreadMXBean").invoke(null);
+            return "internal-access allowed";
+        } catch (Exception e) {
+            return "internal-access refused " + e.getClass().getName();
+        }
     }
 
     private static double parseFraction(String arg) {

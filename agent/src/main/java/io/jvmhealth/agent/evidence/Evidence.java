@@ -9,6 +9,8 @@ import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.Snapshot;
 import io.jvmhealth.agent.health.Status;
 
+import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
+
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -165,10 +167,10 @@ public final class Evidence implements Evaluator.Listener {
         String title = " (jvm-health agent, pid " + output.pid() + ", " + UtcTime.iso(epoch) + ")";
         List<String> lines;
         if (job.kind.equals("heap")) {
-            lines = HeapSummary.of("Heap summary" + title, job.heapReason, ManagementFactory.getMemoryMXBean(),
-                    ManagementFactory.getMemoryPoolMXBeans(), ManagementFactory.getGarbageCollectorMXBeans());
+            lines = HeapSummary.of("Heap summary" + title, job.heapReason, PlatformBeans.memory(),
+                    PlatformBeans.memoryPools(), PlatformBeans.garbageCollectors());
         } else {
-            lines = ThreadDump.of(ManagementFactory.getThreadMXBean(), "Full thread dump" + title, job.featured);
+            lines = ThreadDump.of(PlatformBeans.threads(), "Full thread dump" + title, job.featured);
         }
         output.write(job.kind, job.reason, lines, epoch);
     }

@@ -68,6 +68,9 @@ final class Frameworks {
         if (instrumentation != null) {
             Framework[] frameworks = Framework.values();
             for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+                if (c.getClassLoader() == null) {
+                    continue; // the JDK's own: never a framework; Class.getName would build and keep a name for each
+                }
                 String n = c.getName();
                 for (Framework f : frameworks) {
                     if (f.className.equals(n)) {

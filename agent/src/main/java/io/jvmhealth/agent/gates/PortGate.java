@@ -47,7 +47,7 @@ final class PortGate implements HealthCheck {
      * return the last result, so the gate never takes more than about a quarter of a core.
      */
     static final int COST_FACTOR = 4;
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean THREADS = io.jvmhealth.agent.health.checks.platform.PlatformBeans.threads();
     private long lastReadNanos;
     private long lastReadCost;
     private CheckResult last;

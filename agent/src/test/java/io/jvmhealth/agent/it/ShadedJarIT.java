@@ -132,4 +132,25 @@ class ShadedJarIT {
             assertNotNull(jar.getEntry("io/jvmhealth/agent/JvmHealthAgent.class"));
         }
     }
+
+    @Test
+    void everyEntryIsStoredAndTheManifestComesFirst() throws IOException {
+        // Stored, not deflated: each class a host loads from a deflated entry costs an Inflater and its buffer on the
+        // host's heap (agent/pom.xml, store-agent-jar). The manifest first, for readers that stream the jar.
+        try (JarFile jar = new JarFile(Artifacts.agentJar().toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            List<String> firstTwo = new ArrayList<>();
+            int classes = 0;
+            while (entries.hasMoreElements()) {
+                JarEntry e = entries.nextElement();
+                if (firstTwo.size() < 2) {
+                    firstTwo.add(e.getName());
+                }
+                assertEquals(java.util.zip.ZipEntry.STORED, e.getMethod(), e.getName() + " is deflated");
+                classes += e.getName().endsWith(".class") ? 1 : 0;
+            }
+            assertTrue(firstTwo.contains("META-INF/MANIFEST.MF"), "manifest among the first entries: " + firstTwo);
+            assertTrue(classes > 50, classes + " classes");
+        }
+    }
 }

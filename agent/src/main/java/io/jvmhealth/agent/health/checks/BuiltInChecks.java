@@ -7,6 +7,7 @@ import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 
 import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
+import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -40,19 +41,19 @@ public final class BuiltInChecks {
     private static HealthCheck create(String name, Settings s, Cgroup cgroup) {
         switch (name) {
             case CheckNames.DEADLOCK:
-                return new DeadlockCheck(ManagementFactory.getThreadMXBean());
+                return new DeadlockCheck(PlatformBeans.threads());
             case CheckNames.HEAP:
-                return new HeapCheck(ManagementFactory.getMemoryPoolMXBeans(), ManagementFactory.getGarbageCollectorMXBeans(), s.heapDegraded, s.heapUnhealthy);
+                return new HeapCheck(PlatformBeans.memoryPools(), PlatformBeans.garbageCollectors(), s.heapDegraded, s.heapUnhealthy);
             case CheckNames.GC:
-                return new GcCheck(ManagementFactory.getGarbageCollectorMXBeans(), s.gcDegraded, s.gcUnhealthy, s.gcWindowMillis);
+                return new GcCheck(PlatformBeans.garbageCollectors(), s.gcDegraded, s.gcUnhealthy, s.gcWindowMillis);
             case CheckNames.THREADS:
-                return new ThreadsCheck(ManagementFactory.getThreadMXBean(), s.threadsDegraded, s.threadsUnhealthy);
+                return new ThreadsCheck(PlatformBeans.threads(), s.threadsDegraded, s.threadsUnhealthy);
             case CheckNames.MEMORY:
-                return new MemoryCheck(cgroup, ManagementFactory.getMemoryMXBean(), ManagementFactory.getMemoryPoolMXBeans(),
+                return new MemoryCheck(cgroup, PlatformBeans.memory(), PlatformBeans.memoryPools(),
                         new java.util.concurrent.Callable<List<BufferPoolMXBean>>() {
                             @Override
                             public List<BufferPoolMXBean> call() {
-                                return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
+                                return PlatformBeans.bufferPools();
                             }
                         }, s.memoryDegraded, s.memoryUnhealthy);
             case CheckNames.FDS:

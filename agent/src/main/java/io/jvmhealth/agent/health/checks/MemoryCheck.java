@@ -51,9 +51,10 @@ public final class MemoryCheck implements HealthCheck {
 
     /**
      * @param bufferPools asked for only once the working set first reaches {@code degradedAt}: getting
-     *        the platform's BufferPoolMXBeans spins method handles and lambdas in the JDK
-     *        ({@code ManagementFactory.getPlatformMXBeans}), about 0.5 MB of resident memory in a host
-     *        that has none of its own (measured with sample-target), which a healthy pod should not pay
+     *        the platform's BufferPoolMXBeans ({@code ManagementFactory.getPlatformMXBeans}) spins method
+     *        handles and lambdas in the JDK, about 0.5 MB of resident memory in a host that has none of
+     *        its own (measured with sample-target), which a healthy pod should not pay; the agent asks
+     *        {@code PlatformBeans}, which avoids most of it where it can
      */
     public MemoryCheck(Cgroup cgroup, MemoryMXBean memory, List<MemoryPoolMXBean> pools,
                        java.util.concurrent.Callable<List<BufferPoolMXBean>> bufferPools, double degradedAt, double unhealthyAt) {

@@ -1,0 +1,244 @@
+package io.jvmhealth.agent.health.checks.platform;
+
+import io.jvmhealth.agent.JvmHealthAgent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The platform's thread, memory, collector, memory pool and buffer pool MXBeans, the objects
+ * {@link ManagementFactory} hands out, fetched without its platform-provider machinery and without
+ * building their {@code ObjectName}s.
+ *
+ * <p>Why: {@code ManagementFactory.getGarbageCollectorMXBeans()} (and the pool lists) index the beans
+ * by {@code ObjectName}, and java.management builds those names with invokedynamic string
+ * concatenation; the first such concatenation in a JVM bootstraps {@code StringConcatFactory} and
+ * spins method-handle classes: 1.0-1.8 MB of resident memory in a host that never pays that itself
+ * (any Java 8 bytecode application). java.management's own {@code ManagementFactoryHelper} returns
+ * the very same bean objects without naming them (0.5 MB with everything else those calls load).
+ *
+ * <p>How, without changing the host: the helper's package is not exported. The agent exports it,
+ * through {@link Instrumentation#redefineModule}, to one module only: the unnamed module of a class
+ * loader of its own ({@link HelperLoader}) that defines a single class ({@link HelperCall}) and
+ * nothing else. The application's class path (where the agent's jar is) gains no access: a host
+ * that tried {@code sun.management} before still gets the same {@code IllegalAccessException}
+ * ({@code PlatformBeansIT}). Anything missing (no instrumentation, a JVM without modules or without
+ * that helper, a module that cannot be modified) falls back to {@link ManagementFactory}: the
+ * answers are the same, only the cost differs.
+ */
+public final class PlatformBeans {
+    private static final String HELPER_PACKAGE = "sun.management";
+    /** By name, never as a class literal: the agent's own loader must not load it. */
+    private static final String EXTENSIONS_CLASS = "com.sun.management.internal.PlatformMBeanProviderImpl";
+    private static final String CALL_CLASS = "io.jvmhealth.agent.health.checks.platform.HelperCall";
+
+    private static volatile Source source;
+
+    private PlatformBeans() {
+    }
+
+    /**
+     * The thread bean. Through the helper it is java.management's own implementation (every method of
+     * {@link ThreadMXBean}, none of {@code com.sun.management.ThreadMXBean}'s extensions, which the
+     * agent does not use); {@code ManagementFactory.getThreadMXBean()} would first load every
+     * platform MBean provider through a ServiceLoader (about 1.4 MB in a host that never did).
+     */
+    public static ThreadMXBean threads() {
+        return source().threads;
+    }
+
+    /** The memory bean: the same object {@code ManagementFactory.getMemoryMXBean()} returns. */
+    public static MemoryMXBean memory() {
+        return source().memory;
+    }
+
+    public static List<GarbageCollectorMXBean> garbageCollectors() {
+        return source().garbageCollectors;
+    }
+
+    public static List<MemoryPoolMXBean> memoryPools() {
+        return source().memoryPools;
+    }
+
+    public static List<BufferPoolMXBean> bufferPools() {
+        Source s = source();
+        List<BufferPoolMXBean> pools = s.bufferPools;
+        if (pools == null) {
+            pools = Collections.unmodifiableList(s.direct != null
+                    ? PlatformBeans.<BufferPoolMXBean>list(s.direct, "getBufferPoolMXBeans")
+                    : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class));
+            s.bufferPools = pools;
+        }
+        return pools;
+    }
+
+    /** True when the beans came through java.management's helper, not ManagementFactory (for tests and logs). */
+    public static boolean direct() {
+        return source().direct != null;
+    }
+
+    private static Source source() {
+        Source s = source;
+        if (s == null) {
+            synchronized (PlatformBeans.class) {
+                s = source;
+                if (s == null) {
+                    s = load();
+                    source = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    private static Source load() {
+        java.util.function.Function<String, Object> direct = null;
+        try {
+            direct = directCalls(JvmHealthAgent.instrumentation());
+        } catch (Throwable e) {
+            direct = null; // any JVM where the direct way does not work: the public way gives the same beans
+        }
+        if (direct != null) {
+            try {
+                loadManagementExtensions();
+                return new Source(direct, (ThreadMXBean) direct.apply("getThreadMXBean"),
+                        (MemoryMXBean) direct.apply("getMemoryMXBean"),
+                        PlatformBeans.<GarbageCollectorMXBean>list(direct, "getGarbageCollectorMXBeans"),
+                        PlatformBeans.<MemoryPoolMXBean>list(direct, "getMemoryPoolMXBeans"));
+            } catch (Throwable e) {
+                // fall through to the public way
+            }
+        }
+        return new Source(null, ManagementFactory.getThreadMXBean(), ManagementFactory.getMemoryMXBean(),
+                Collections.unmodifiableList(ManagementFactory.getGarbageCollectorMXBeans()),
+                Collections.unmodifiableList(ManagementFactory.getMemoryPoolMXBeans()));
+    }
+
+    /**
+     * The collector beans are jdk.management's extended ones, whose native methods (the GC notifications
+     * the gc and heap checks subscribe to) live in libmanagement_ext. ManagementFactory's provider lookup
+     * loads that library as a side effect of initializing jdk.management's provider class; without that
+     * lookup the agent initializes the class itself (it only loads the library). A JVM without
+     * jdk.management has plain collector beans that need no library.
+     */
+    private static void loadManagementExtensions() {
+        try {
+            Class.forName(EXTENSIONS_CLASS, true, null);
+        } catch (ClassNotFoundException e) {
+            // no jdk.management module: the beans are java.management's own
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> list(java.util.function.Function<String, Object> direct, String method) {
+        Object value = direct.apply(method);
+        if (!(value instanceof List)) {
+            throw new IllegalStateException(method + " returned " + value);
+        }
+        return Collections.unmodifiableList((List<T>) value);
+    }
+
+    /**
+     * The helper's calls, or null where they cannot be had. Everything through reflection: the agent
+     * is Java 8 bytecode, and {@code java.lang.Module} does not exist there.
+     */
+    @SuppressWarnings("unchecked")
+    static java.util.function.Function<String, Object> directCalls(Instrumentation instrumentation) throws Exception {
+        if (instrumentation == null) {
+            return null;
+        }
+        Method getModule;
+        try {
+            getModule = Class.class.getMethod("getModule");
+        } catch (NoSuchMethodException e) {
+            return null; // Java 8: no modules; the public way costs nothing extra there (no invokedynamic in the JDK)
+        }
+        Class<?> moduleClass = getModule.getReturnType();
+        Object management = getModule.invoke(ManagementFactory.class);
+        Method modifiable = Instrumentation.class.getMethod("isModifiableModule", moduleClass);
+        if (!Boolean.TRUE.equals(modifiable.invoke(instrumentation, management))) {
+            return null;
+        }
+        byte[] bytes = classBytes(CALL_CLASS);
+        if (bytes == null) {
+            return null;
+        }
+        HelperLoader loader = new HelperLoader(PlatformBeans.class.getClassLoader());
+        Class<?> call = loader.define(CALL_CLASS, bytes);
+        Object ours = getModule.invoke(call);
+        Method redefine = Instrumentation.class.getMethod("redefineModule", moduleClass, Set.class, Map.class, Map.class,
+                Set.class, Map.class);
+        redefine.invoke(instrumentation, management, Collections.emptySet(),
+                Collections.singletonMap(HELPER_PACKAGE, Collections.singleton(ours)),
+                Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+        return (java.util.function.Function<String, Object>) call.getDeclaredConstructor().newInstance();
+    }
+
+    private static byte[] classBytes(String className) throws Exception {
+        String resource = className.replace('.', '/') + ".class";
+        ClassLoader loader = PlatformBeans.class.getClassLoader();
+        InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
+        if (in == null) {
+            return null;
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+            byte[] buffer = new byte[2048];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            in.close();
+        }
+    }
+
+    private static final class Source {
+        final java.util.function.Function<String, Object> direct;
+        final ThreadMXBean threads;
+        final MemoryMXBean memory;
+        final List<GarbageCollectorMXBean> garbageCollectors;
+        final List<MemoryPoolMXBean> memoryPools;
+        volatile List<BufferPoolMXBean> bufferPools;
+
+        Source(java.util.function.Function<String, Object> direct, ThreadMXBean threads, MemoryMXBean memory,
+               List<GarbageCollectorMXBean> garbageCollectors, List<MemoryPoolMXBean> memoryPools) {
+            if (threads == null || memory == null) {
+                throw new IllegalStateException("no thread or memory bean");
+            }
+            this.direct = direct;
+            this.threads = threads;
+            this.memory = memory;
+            this.garbageCollectors = garbageCollectors;
+            this.memoryPools = memoryPools;
+        }
+    }
+
+    /**
+     * Defines {@link HelperCall} itself (never asking its parent, which would find the agent's copy)
+     * and delegates everything else. Its unnamed module is the only one the helper's package is
+     * exported to; nothing else is ever defined in it.
+     */
+    static final class HelperLoader extends ClassLoader {
+        HelperLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        Class<?> define(String name, byte[] bytes) {
+            return defineClass(name, bytes, 0, bytes.length);
+        }
+    }
+}
