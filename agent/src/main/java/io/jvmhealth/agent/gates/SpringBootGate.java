@@ -19,13 +19,14 @@ import java.util.Map;
  * {@code run} lasts from the start of {@code main} until the application is ready (seconds), so the
  * gate watches the thread that is inside it and passes when that thread has left it. Byte Buddy and
  * a class-load hook cost a Spring Boot application about 700 ms of its start and 30 MB (measured
- * with scripts/bench/SpringWindow.java); reading one thread's stack each 25 ms costs about a
- * hundred microseconds.
+ * with scripts/bench/SpringWindow.java); reading one thread's stack costs a hundred microseconds on a
+ * quiet machine and about half a millisecond with Spring's deep start-up stack on a loaded one.
  *
  * <p>How it decides: until a thread is seen inside {@code run}, each poll reads the {@code main}
  * thread's stack and every {@link #SCAN_MILLIS} all threads' stacks (Spring started from another
- * thread, e.g. devtools' {@code restartedMain}). A thread seen inside {@code run} is watched (its
- * stack alone, each poll) until it has left it; then all threads are looked at once more, and the
+ * thread, e.g. devtools' {@code restartedMain}). A thread seen inside {@code run} is watched (whether
+ * it is alive each poll, its stack alone every {@link #WATCH_READ_MILLIS}) until it has left it;
+ * then all threads are looked at once more, and the
  * gate passes only if no other thread is inside (devtools restarts the application on a thread of
  * its own while {@code main} leaves {@code run} by an exception). When no thread was ever seen inside:
  * attached to a running JVM, the class loaded and no thread inside means {@code run} returned before
@@ -38,6 +39,12 @@ final class SpringBootGate implements HealthCheck {
     static final String CLASS_NAME = "org.springframework.boot.SpringApplication";
     static final String METHOD = "run";
     static final long SCAN_MILLIS = 500;
+    /**
+     * How often the stack of a live thread inside {@code run} is read. With the 25 ms gate poll, {@code /ready}
+     * turns 200 at most about 100 ms after {@code run} returned when that thread lives on, within a poll when it
+     * ends (a typical {@code main}).
+     */
+    static final long WATCH_READ_MILLIS = 75;
 
     private final Instrumentation instrumentation;
     private final boolean attached;
@@ -47,6 +54,7 @@ final class SpringBootGate implements HealthCheck {
     private boolean everInside;
     private boolean loaded;
     private long lastScan;
+    private long lastWatchRead;
     private String passedBecause;
     private final NeverLoaded neverLoaded = new NeverLoaded("spring-boot");
     private final long createdNanos = System.nanoTime();
@@ -93,12 +101,19 @@ final class SpringBootGate implements HealthCheck {
     }
 
     private void observe() {
-        // Threads already seen inside: still there?
+        // Threads already seen inside: still there? A thread that ended has left (a typical main ends right after run
+        // returns: seen within a poll); a live one's stack is read every WATCH_READ_MILLIS only, since Spring's start-up
+        // stack is deep and a read of it costs about half a millisecond on a loaded machine.
+        long readAt = System.nanoTime();
+        boolean read = readAt - lastWatchRead >= WATCH_READ_MILLIS * 1_000_000L;
         for (Iterator<Thread> it = inside.iterator(); it.hasNext(); ) {
             Thread t = it.next();
-            if (!t.isAlive() || !isInside(t.getStackTrace())) {
+            if (!t.isAlive() || read && !isInside(t.getStackTrace())) {
                 it.remove();
             }
+        }
+        if (read) {
+            lastWatchRead = readAt;
         }
         if (everInside && inside.isEmpty()) {
             // Before passing, one look at every thread: another may have entered run meanwhile (devtools' restart
@@ -117,6 +132,7 @@ final class SpringBootGate implements HealthCheck {
             main = findMain();
         }
         if (main != null && main.isAlive() && isInside(main.getStackTrace())) {
+            lastWatchRead = System.nanoTime();
             inside.add(main);
             everInside = true;
             return;
@@ -150,6 +166,7 @@ final class SpringBootGate implements HealthCheck {
     private void scanAllThreads() {
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
             if (!inside.contains(e.getKey()) && isInside(e.getValue())) {
+                lastWatchRead = System.nanoTime();
                 inside.add(e.getKey());
                 everInside = true;
             }
@@ -161,7 +178,7 @@ final class SpringBootGate implements HealthCheck {
             return false;
         }
         for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-            if (CLASS_NAME.equals(c.getName())) {
+            if (c.getClassLoader() != null && CLASS_NAME.equals(c.getName())) { // never one of the JDK's: those go unnamed
                 return true;
             }
         }

@@ -69,6 +69,44 @@ class SpringBootGateTest {
         assertEquals(Status.HEALTHY, gate.evaluate().status(), "latched");
     }
 
+    /** A main that lives on after run returned: its stack is read every WATCH_READ_MILLIS, so the gate passes soon after. */
+    @Test
+    void aThreadThatLivesOnAfterRunPassesWithinAFewStackReads() throws Exception {
+        SpringBootGate gate = new SpringBootGate(null, false);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch end = new CountDownLatch(1);
+        CountDownLatch returned = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                SpringApplication.run(entered, release, false);
+                returned.countDown();
+                end.await(); // the application's main goes on after run
+            } catch (InterruptedException ignored) {
+                // test over
+            }
+        }, "lives-on");
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+        releases.add(release);
+        releases.add(end);
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        assertEquals(Status.UNHEALTHY, gate.evaluate().status());
+        release.countDown();
+        assertTrue(returned.await(5, TimeUnit.SECONDS));
+        long left = System.nanoTime();
+        CheckResult r = gate.evaluate();
+        while (r.status() != Status.HEALTHY && System.nanoTime() - left < TimeUnit.SECONDS.toNanos(5)) {
+            Thread.sleep(5); // the evaluator polls gates every 25 ms; here faster, to time the stack reads' spacing
+            r = gate.evaluate();
+        }
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left);
+        assertEquals(Status.HEALTHY, r.status(), r.toString());
+        assertTrue(t.isAlive(), "still alive: decided by its stack, not by its end");
+        assertTrue(tookMillis <= SpringBootGate.WATCH_READ_MILLIS + 500, "passed " + tookMillis + " ms after run returned");
+    }
+
     /** devtools: main leaves run by an exception while restartedMain has entered it: the gate keeps waiting. */
     @Test
     void anotherThreadInsideRunWhenTheWatchedOneLeavesKeepsTheGateWaiting() throws Exception {
