@@ -159,8 +159,9 @@ class EvidenceIT {
             String url = target.agentUrl(Duration.ofSeconds(20));
             Poll.until("/started 200", Duration.ofSeconds(10), () -> Http.get(url, "/started"), r -> r.status == 200);
             target.run("leak 0.96", Duration.ofSeconds(30));
-            List<String> block = Poll.until("a heap summary on stderr", Duration.ofSeconds(15),
-                    () -> blocks(target.stderrLines()), b -> !b.isEmpty()).get(0);
+            // Polled on the stderr lines themselves, so that a timeout shows what the host wrote instead.
+            List<String> block = blocks(Poll.until("a heap summary on stderr", Duration.ofSeconds(15),
+                    target::stderrLines, l -> !blocks(l).isEmpty())).get(0);
             String text = String.join("\n", block);
             assertTrue(block.get(0).startsWith(BEGIN + "heap unhealthy: heap after GC is "), text);
             assertTrue(block.get(1).startsWith("[jvm-health] Heap summary (jvm-health agent, pid " + target.pid()), text);
