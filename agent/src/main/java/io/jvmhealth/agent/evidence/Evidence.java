@@ -44,6 +44,9 @@ public final class Evidence implements Evaluator.Listener {
     private boolean closed;
     private final Watchdog watchdog;
 
+    static final int OOM_ATTEMPTS = 5;
+    static final long OOM_RETRY_MILLIS = 1000;
+
     private static final class Job {
         final String kind;
         final String reason;
@@ -152,9 +155,31 @@ public final class Evidence implements Evaluator.Listener {
                 }
             }
             try {
-                write(job);
+                writeRetryingOnFullHeap(job);
             } catch (Throwable e) {
                 AgentLog.warn("evidence for " + job.reason + " not written: " + e);
+            }
+        }
+    }
+
+    /**
+     * A heap summary is wanted exactly when the heap is full, and building it allocates: an
+     * OutOfMemoryError here is usually over a moment later (the application drops what it was
+     * building, a collection runs). So the job is tried again, {@link #OOM_ATTEMPTS} times in all,
+     * {@link #OOM_RETRY_MILLIS} apart, on this writer thread; nothing is printed before the whole
+     * block is built, so a failed attempt leaves no partial block on stderr (with {@code evidence.dir},
+     * a file written before the failure is written again under the next free name).
+     */
+    private void writeRetryingOnFullHeap(Job job) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write(job);
+                return;
+            } catch (OutOfMemoryError e) {
+                if (attempt >= OOM_ATTEMPTS || closed) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(OOM_RETRY_MILLIS));
             }
         }
     }
