@@ -1,7 +1,6 @@
 package io.jvmhealth.agent.gates;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import java.util.jar.JarOutputStream;
  * {@code stop}, or a second attach) finds the class already there.
  */
 final class BootSignal {
+    private static final long MAX_CLASS_BYTES = 64 * 1024;
     static final String CLASS_NAME = "io.jvmhealth.agent.boot.GateSignal";
     private static final String RESOURCE = CLASS_NAME.replace('.', '/') + ".class";
 
@@ -33,12 +33,9 @@ final class BootSignal {
         if (inBootLoader()) {
             return;
         }
-        byte[] bytes;
-        try (InputStream in = BootSignal.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IOException(RESOURCE + " is missing from the agent's jar");
-            }
-            bytes = readAll(in);
+        byte[] bytes = io.jvmhealth.agent.AgentResources.read(RESOURCE, 4096, MAX_CLASS_BYTES);
+        if (bytes == null) {
+            throw new IOException(RESOURCE + " is missing from the agent's jar");
         }
         // Appending to the boot class path is the JDK's own API for this. Byte Buddy's Unsafe injector was tried
         // first: it allocated 18 MB on the agent's thread (about 40 MB more RSS on an idle host), and from JDK 24 on
@@ -86,13 +83,4 @@ final class BootSignal {
         }
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
 }

@@ -1,7 +1,6 @@
 package io.jvmhealth.agent.gates;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +45,8 @@ final class NestedJarLoader extends ClassLoader {
     static AdviceInstaller load() throws Exception {
         ClassLoader agent = NestedJarLoader.class.getClassLoader();
         ClassLoader loader = agent;
-        InputStream nested = agent == null ? ClassLoader.getSystemResourceAsStream(RESOURCE) : agent.getResourceAsStream(RESOURCE);
-        if (nested != null) {
-            byte[] jar;
-            try (InputStream in = nested) {
-                jar = readAll(in);
-            }
+        byte[] jar = io.jvmhealth.agent.AgentResources.read(RESOURCE, 8 * 1024 * 1024, MAX_BYTES);
+        if (jar != null) {
             loader = new NestedJarLoader(agent, jar, index(jar));
         }
         return (AdviceInstaller) Class.forName(IMPLEMENTATION, true, loader).getConstructor().newInstance();
@@ -156,19 +151,6 @@ final class NestedJarLoader extends ClassLoader {
 
     private static long u32(byte[] b, int i) {
         return (u16(b, i) | (long) u16(b, i + 2) << 16) & 0xffffffffL;
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024 * 1024);
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            if (out.size() + n > MAX_BYTES) {
-                throw new IOException(RESOURCE + " holds more than " + MAX_BYTES + " bytes");
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 
     @Override

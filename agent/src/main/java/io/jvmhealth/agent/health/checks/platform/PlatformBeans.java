@@ -1,9 +1,8 @@
 package io.jvmhealth.agent.health.checks.platform;
 
+import io.jvmhealth.agent.AgentResources;
 import io.jvmhealth.agent.JvmHealthAgent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
@@ -43,6 +42,7 @@ public final class PlatformBeans {
     private static final String HELPER_PACKAGE = "sun.management";
     private static final String EXTENSIONS_CLASS = "com.sun.management.internal.PlatformMBeanProviderImpl";
     /** By name, never as a class literal: the agent's own loader must not load it. */
+    private static final long MAX_CLASS_BYTES = 64 * 1024;
     private static final String CALL_CLASS = "io.jvmhealth.agent.health.checks.platform.HelperCall";
 
     private static volatile Source source;
@@ -172,7 +172,7 @@ public final class PlatformBeans {
         if (!Boolean.TRUE.equals(modifiable.invoke(instrumentation, management))) {
             return null;
         }
-        byte[] bytes = classBytes(CALL_CLASS);
+        byte[] bytes = AgentResources.read(CALL_CLASS.replace('.', '/') + ".class", 4096, MAX_CLASS_BYTES);
         if (bytes == null) {
             return null;
         }
@@ -185,26 +185,6 @@ public final class PlatformBeans {
                 Collections.singletonMap(HELPER_PACKAGE, Collections.singleton(ours)),
                 Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
         return (java.util.function.Function<String, Object>) call.getDeclaredConstructor().newInstance();
-    }
-
-    private static byte[] classBytes(String className) throws Exception {
-        String resource = className.replace('.', '/') + ".class";
-        ClassLoader loader = PlatformBeans.class.getClassLoader();
-        InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
-        if (in == null) {
-            return null;
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-            byte[] buffer = new byte[2048];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
-        } finally {
-            in.close();
-        }
     }
 
     private static final class Source {
