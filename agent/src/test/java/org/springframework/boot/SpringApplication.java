@@ -1,6 +1,7 @@
 package org.springframework.boot;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A stand-in with the name of Spring Boot's entry class, for SpringBootGateTest only (Spring Boot is
@@ -17,6 +18,18 @@ public final class SpringApplication {
         release.await();
         if (fail) {
             throw new IllegalStateException("application failed to start");
+        }
+    }
+
+    /** Stays inside {@code run} running (RUNNABLE, as Spring's start is) until {@code release} is set; then returns. */
+    public static void run(CountDownLatch entered, AtomicBoolean release) {
+        entered.countDown();
+        long spins = 0;
+        while (!release.get()) {
+            spins++;
+        }
+        if (spins < 0) {
+            throw new IllegalStateException(); // keeps the loop from being optimized away
         }
     }
 }

@@ -31,6 +31,11 @@ final class NeverLoaded {
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
     }
 
+    /** Whether the wait is over (what {@link #givenUp} would pass with), without logging or building anything. */
+    boolean expired() {
+        return System.nanoTime() - since >= waitNanos;
+    }
+
     /**
      * Called while the framework's class has not loaded: the reason the gate passes now, or null
      * while it still waits. The reason also goes into {@code details}.

@@ -236,8 +236,7 @@ public final class Evaluator {
                 continue;
             }
             try {
-                CheckResult r = check.evaluate();
-                if (r != null && r.status() == Status.HEALTHY) {
+                if (check.passesNow()) {
                     return true;
                 }
             } catch (Throwable ignored) {
@@ -291,8 +290,10 @@ public final class Evaluator {
                 logChange(name, result);
             }
         }
+        boolean startedNow = false;
         if (!started && pending == null) {
             started = true;
+            startedNow = true;
             if (!passedGates.isEmpty()) {
                 AgentLog.info("started: every startup gate passed " + passedGates.keySet() + ", "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdNanos) + " ms after the agent started");
@@ -307,6 +308,15 @@ public final class Evaluator {
                 l.published(snapshot);
             } catch (Throwable e) {
                 AgentLog.warn("snapshot listener failed: " + AgentLog.describe(e));
+            }
+        }
+        if (startedNow) {
+            for (HealthCheck check : checks) {
+                try {
+                    check.started();
+                } catch (Throwable e) {
+                    AgentLog.warn("check '" + check.name() + "' failed on start: " + AgentLog.describe(e));
+                }
             }
         }
         return snapshot;

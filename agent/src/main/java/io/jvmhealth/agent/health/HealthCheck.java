@@ -27,8 +27,27 @@ public interface HealthCheck {
         return false;
     }
 
+    /**
+     * For a pending {@link Role#STARTUP} gate, polled every {@link Evaluator#GATE_POLL_MILLIS} between evaluations:
+     * whether it passes now (a full evaluation follows at once). The default evaluates; a gate whose result
+     * is costly to build observes without building it. May throw: the poll then counts it as not passed.
+     */
+    default boolean passesNow() {
+        CheckResult r = evaluate();
+        return r != null && r.status() == Status.HEALTHY;
+    }
+
     /** Observes now. May throw: the evaluator turns that into an unhealthy result. */
     CheckResult evaluate();
+
+    /**
+     * Called once, on the evaluator thread, right after the snapshot that first says "started" (the first
+     * evaluation done and every startup gate passed) is published. Until then {@code /ready} is 503 whatever
+     * a readiness check says, so a check may leave work that costs the application's start until here
+     * (GC notifications). Never called for an agent whose gates never pass.
+     */
+    default void started() {
+    }
 
     /** Releases listeners or other resources; the check is not used afterwards. */
     default void close() {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,91 @@ class SpringBootGateTest {
         assertEquals(Status.HEALTHY, r.status(), r.toString());
         assertTrue(t.isAlive(), "still alive: decided by its stack, not by its end");
         assertTrue(tookMillis <= SpringBootGate.WATCH_READ_MILLIS + 500, "passed " + tookMillis + " ms after run returned");
+    }
+
+    /**
+     * Spring's start keeps main running inside run: its deep stack is read every RUNNABLE_READ_MILLIS, not at every
+     * poll; a thread waiting inside run is read every WATCH_READ_MILLIS. Polled every 5 ms for 1.5 s each.
+     */
+    @Test
+    void aRunningThreadInsideRunIsReadRarelyAWaitingOneOften() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch entered = new CountDownLatch(1);
+        Thread busy = new Thread(() -> SpringApplication.run(entered, stop), "busy-starter");
+        busy.setDaemon(true);
+        busy.start();
+        threads.add(busy);
+        try {
+            assertTrue(entered.await(5, TimeUnit.SECONDS));
+            SpringBootGate gate = new SpringBootGate(null, false);
+            int running = pollFor(gate, 1500);
+            assertTrue(running >= 1 && running <= 1500 / SpringBootGate.RUNNABLE_READ_MILLIS + 1,
+                    running + " reads of a running thread's stack in 1.5 s");
+        } finally {
+            stop.set(true);
+        }
+        awaitGone(busy);
+
+        threadInsideRun("waiting-starter", false);
+        SpringBootGate gate = new SpringBootGate(null, false);
+        int waiting = pollFor(gate, 1500);
+        assertTrue(waiting >= 6 && waiting <= 1500 / SpringBootGate.WATCH_READ_MILLIS + 1,
+                waiting + " reads of a waiting thread's stack in 1.5 s");
+    }
+
+    /** Polls the gate as the evaluator does for {@code millis}; returns how often it read the watched thread's stack. */
+    private static int pollFor(SpringBootGate gate, long millis) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < end) {
+            assertTrue(!gate.passesNow(), "a thread is inside run");
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return gate.stackReads();
+    }
+
+    /** A main that goes on running after run returned is seen by its stack within RUNNABLE_READ_MILLIS of the poll. */
+    @Test
+    void aThreadThatRunsOnAfterRunPassesWithinTheRunningReadBound() throws Exception {
+        SpringBootGate gate = new SpringBootGate(null, false);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch returned = new CountDownLatch(1);
+        AtomicBoolean end = new AtomicBoolean();
+        Thread t = new Thread(() -> {
+            try {
+                SpringApplication.run(entered, release, false);
+                returned.countDown();
+                long n = 0;
+                while (!end.get()) {
+                    n++; // the application's main goes on computing after run
+                }
+                if (n < 0) {
+                    throw new IllegalStateException();
+                }
+            } catch (InterruptedException ignored) {
+                // test over
+            }
+        }, "runs-on");
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+        releases.add(release);
+        try {
+            assertTrue(entered.await(5, TimeUnit.SECONDS));
+            assertTrue(!gate.passesNow());
+            release.countDown();
+            assertTrue(returned.await(5, TimeUnit.SECONDS));
+            long left = System.nanoTime();
+            Poll.until("the gate to pass", java.time.Duration.ofSeconds(5), gate::passesNow, x -> x);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left);
+            assertTrue(t.isAlive(), "still alive: decided by its stack, not by its end");
+            assertTrue(tookMillis <= SpringBootGate.RUNNABLE_READ_MILLIS + 1000, "passed " + tookMillis + " ms after run returned");
+            CheckResult r = gate.evaluate();
+            assertEquals(Status.HEALTHY, r.status(), r.toString());
+            assertEquals("the thread that was inside run has left it", r.details().get("decidedBy"));
+        } finally {
+            end.set(true);
+        }
     }
 
     /** devtools: main leaves run by an exception while restartedMain has entered it: the gate keeps waiting. */

@@ -85,6 +85,53 @@ class StartupGatesTest {
         assertNull(Json.at(json(s.live(now)), "checks", "port:8080"));
     }
 
+    /** A check told of the start: how many times, and whether the published snapshot said started by then. */
+    static final class StartWatcher implements HealthCheck {
+        final AtomicInteger calls = new AtomicInteger();
+        volatile Evaluator evaluator;
+        volatile Boolean publishedStarted;
+
+        @Override
+        public String name() {
+            return "heap";
+        }
+
+        @Override
+        public CheckResult evaluate() {
+            return CheckResult.healthy(null);
+        }
+
+        @Override
+        public void started() {
+            calls.incrementAndGet();
+            publishedStarted = evaluator.current().isStarted();
+        }
+    }
+
+    @Test
+    void checksAreToldOfTheStartOnceAfterTheStartedSnapshotIsPublished() {
+        StartWatcher watcher = new StartWatcher();
+        Gate gate = new Gate("app:spring-boot", false);
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(watcher, gate), 1000);
+        watcher.evaluator = evaluator;
+        evaluator.evaluateOnce();
+        evaluator.evaluateOnce();
+        assertEquals(0, watcher.calls.get(), "not while a gate is pending");
+        gate.pass();
+        Snapshot s = evaluator.evaluateOnce();
+        assertTrue(s.isStarted());
+        assertEquals(1, watcher.calls.get());
+        assertEquals(Boolean.TRUE, watcher.publishedStarted, "told after /started and /ready could answer 200");
+        evaluator.evaluateOnce();
+        assertEquals(1, watcher.calls.get(), "once");
+
+        StartWatcher noGates = new StartWatcher();
+        Evaluator plain = new Evaluator(Arrays.<HealthCheck>asList(noGates), 1000);
+        noGates.evaluator = plain;
+        plain.evaluateOnce();
+        assertEquals(1, noGates.calls.get(), "without gates: after the first evaluation");
+    }
+
     @Test
     void aPassedGateIsLatchedAndNoLongerEvaluated() {
         Gate gate = new Gate("after:com.acme.App.start", false);

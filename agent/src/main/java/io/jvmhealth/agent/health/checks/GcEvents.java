@@ -12,7 +12,8 @@ import java.util.List;
  * Subscribes to the JVM's GC notifications and hands each one, read straight from its
  * {@link CompositeData} (no {@code com.sun.management} classes, no per-pool objects built), to a
  * {@link Sink}. Runs on the JVM's notification thread, so sinks must be cheap; nothing a sink
- * throws reaches that thread. {@link #close()} removes every listener.
+ * throws reaches that thread. Nothing is subscribed until {@link #subscribe()}: while no listener is
+ * added the JVM builds no notification at all. {@link #close()} removes every listener.
  */
 final class GcEvents implements AutoCloseable {
     private static final String GC_NOTIFICATION = "com.sun.management.gc.notification";
@@ -25,9 +26,12 @@ final class GcEvents implements AutoCloseable {
 
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final List<String> silentBeans = new ArrayList<>();
+    private final List<GarbageCollectorMXBean> collectors;
     private final NotificationListener listener;
+    private boolean subscribed;
 
     GcEvents(List<GarbageCollectorMXBean> collectors, Sink sink) {
+        this.collectors = collectors;
         // Anonymous classes rather than lambdas throughout the agent: each lambda is a class spun at
         // run time, and the first ones bootstrap invokedynamic (measured with scripts/bench.sh).
         this.listener = new NotificationListener() {
@@ -36,6 +40,14 @@ final class GcEvents implements AutoCloseable {
                 dispatch(notification, sink);
             }
         };
+    }
+
+    /** Adds the listener to every collector bean that notifies (once; later calls do nothing). */
+    synchronized void subscribe() {
+        if (subscribed) {
+            return;
+        }
+        subscribed = true;
         for (GarbageCollectorMXBean bean : collectors) {
             if (bean instanceof NotificationEmitter) {
                 try {
@@ -50,8 +62,8 @@ final class GcEvents implements AutoCloseable {
         }
     }
 
-    /** Beans that do not notify (callers fall back to polling them). */
-    List<String> silentBeans() {
+    /** After {@link #subscribe()}: the beans that do not notify (callers fall back to polling them). */
+    synchronized List<String> silentBeans() {
         return silentBeans;
     }
 
@@ -69,7 +81,8 @@ final class GcEvents implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        subscribed = true; // a close before the subscription: nothing is added afterwards
         for (NotificationEmitter emitter : emitters) {
             try {
                 emitter.removeNotificationListener(listener);

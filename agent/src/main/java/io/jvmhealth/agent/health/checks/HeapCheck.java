@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * young collections promote a leak into it (measured), but every young collection's notification
  * carries the old generation's usage after it. Before any notification, or on a JVM without them,
  * the pool's collection usage is used.
+ *
+ * <p>The notifications are subscribed once the agent has {@link #started()} (every startup gate
+ * passed; {@code /ready} is 503 before, whatever this check says): building a {@code GcInfo} for each
+ * collection cost a Spring Boot start about 20 ms of CPU on the JVM's notification thread. At that
+ * moment the latest collection's {@code GcInfo} ({@code getLastGcInfo}) seeds the after-GC figures,
+ * so the first answers after the start judge what that collection left, as a notification would have.
  */
 public final class HeapCheck implements HealthCheck {
     private final List<MemoryPoolMXBean> pools;
@@ -39,6 +45,7 @@ public final class HeapCheck implements HealthCheck {
     /** Latest after-GC used bytes per pool from notifications; -1 until one arrives. */
     private final AtomicLongArray notifiedUsed;
     private final GcEvents events;
+    private final List<GarbageCollectorMXBean> collectors;
     private final double degradedAt;
     private final double unhealthyAt;
 
@@ -55,6 +62,7 @@ public final class HeapCheck implements HealthCheck {
         }
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
+        this.collectors = collectors;
         this.events = poolNames.length == 0 ? null : new GcEvents(collectors, new GcEvents.Sink() {
             @Override
             public void onGc(String bean, String action, String cause, CompositeData gcInfo) {
@@ -73,6 +81,47 @@ public final class HeapCheck implements HealthCheck {
             if (row != null) {
                 notifiedUsed.set(i, ((Number) ((CompositeData) row.get("value")).get("used")).longValue());
             }
+        }
+    }
+
+    /** Subscribes to the GC notifications and seeds the after-GC figures from the latest collection before. */
+    @Override
+    public void started() {
+        if (events == null) {
+            return;
+        }
+        events.subscribe();
+        seedFromLastCollection();
+    }
+
+    /**
+     * The after-GC usage of each measured pool from the {@code GcInfo} of the collection that ended last (of the
+     * beans that report usage after a collection), where no notification has set one yet.
+     */
+    private void seedFromLastCollection() {
+        com.sun.management.GcInfo latest = null;
+        try {
+            for (GarbageCollectorMXBean bean : collectors) {
+                if (!GcPauses.reportsUsageAfterCollection(bean.getName()) || !(bean instanceof com.sun.management.GarbageCollectorMXBean)) {
+                    continue;
+                }
+                com.sun.management.GcInfo info = ((com.sun.management.GarbageCollectorMXBean) bean).getLastGcInfo();
+                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+                    latest = info;
+                }
+            }
+            if (latest == null) {
+                return;
+            }
+            Map<String, MemoryUsage> after = latest.getMemoryUsageAfterGc();
+            for (int i = 0; i < poolNames.length; i++) {
+                MemoryUsage usage = after.get(poolNames[i]);
+                if (usage != null) {
+                    notifiedUsed.compareAndSet(i, -1, usage.getUsed()); // a notification that came meanwhile is newer
+                }
+            }
+        } catch (Throwable e) {
+            // no com.sun.management on this JVM, or a bean that failed: the pools' collection usage until the next notification
         }
     }
 
