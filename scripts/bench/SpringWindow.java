@@ -97,10 +97,14 @@ public final class SpringWindow {
         System.out.println("Spring Boot web application (sample-target/frameworks SpringHost, embedded Tomcat, no Actuator), " + runs
                 + " rounds of one launch without and one with the agent (defaults), the order alternating; the application polled every 1 ms, the agent every 50 ms until the application answers and every 1 ms after. Times in ms from launch; RSS in MiB 3 s after the first answer (first " + Math.min(runs, RSS_ROUNDS) + " rounds).");
         System.out.println();
+        System.out.println("<details><summary>Each round</summary>");
+        System.out.println();
         System.out.println("| round | app first answer, no agent | app first answer, agent | agent's cost this round | agent /ready 200 | window | RSS no agent | RSS agent"
                 + " | process CPU to first answer, no agent | process CPU, agent | agent threads' CPU |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         System.out.print(rows);
+        System.out.println();
+        System.out.println("</details>");
         System.out.println();
         System.out.printf("The agent's cost to the first answer: %+.1f %% (median of the %d rounds' ratios; 90 %% bootstrap interval %+.1f to %+.1f %%); "
                         + "by the medians of all launches %d ms without, %d ms with the agent (%+.1f %%). Window %d ms (min %d, max %d); RSS added %d MiB.%n",

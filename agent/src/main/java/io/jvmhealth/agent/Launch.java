@@ -34,6 +34,9 @@ public final class Launch {
             if (command.equals(CLI_CLASS) || command.startsWith(CLI_CLASS + " ")) {
                 return true;
             }
+            if (command.indexOf(".jar") < 0) {
+                return false; // a main class, not a jar: only the class name above can be the tool (and no file is looked at)
+            }
             File ownJar = ownJar();
             if (ownJar == null) {
                 return false;

@@ -102,8 +102,9 @@ public final class HeapCheck implements HealthCheck {
         com.sun.management.GcInfo latest = null;
         try {
             for (GarbageCollectorMXBean bean : collectors) {
-                if (!GcPauses.reportsUsageAfterCollection(bean.getName()) || !(bean instanceof com.sun.management.GarbageCollectorMXBean)) {
-                    continue;
+                if (!GcPauses.reportsUsageAfterCollection(bean.getName()) || bean.getCollectionCount() <= 0
+                        || !(bean instanceof com.sun.management.GarbageCollectorMXBean)) {
+                    continue; // no collection yet (an idle host): nothing to seed, and no GcInfo machinery loaded for it
                 }
                 com.sun.management.GcInfo info = ((com.sun.management.GarbageCollectorMXBean) bean).getLastGcInfo();
                 if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
