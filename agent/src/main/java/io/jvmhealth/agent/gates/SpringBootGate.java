@@ -94,7 +94,12 @@ final class SpringBootGate implements HealthCheck {
         if (passedBecause == null) {
             observe();
         }
-        return passedBecause != null || !loaded && !attached && inside.isEmpty() && neverLoaded.expired();
+        return passedBecause != null || notLoadedInTime();
+    }
+
+    /** At JVM start: the class has not loaded within {@link NeverLoaded#WAIT_MILLIS} (and no thread is inside run). */
+    private boolean notLoadedInTime() {
+        return !loaded && !attached && inside.isEmpty() && neverLoaded.expired();
     }
 
     @Override
@@ -112,7 +117,8 @@ final class SpringBootGate implements HealthCheck {
         if (!inside.isEmpty()) {
             return CheckResult.of(Status.UNHEALTHY, waiting + "thread '" + inside.get(0).getName() + "' is inside it", details);
         }
-        if (!loaded && !attached && neverLoaded.givenUp(CLASS_NAME, details) != null) {
+        if (notLoadedInTime()) {
+            neverLoaded.givenUp(CLASS_NAME, details); // the reason into the details, and the warning once
             return CheckResult.healthy(details);
         }
         if (!loaded) {

@@ -50,6 +50,30 @@ class SpringBootGateTest {
         return release;
     }
 
+    /** What a thread does after it returned from run. */
+    private interface Afterwards {
+        void run() throws InterruptedException;
+    }
+
+    /** Starts a thread that enters run, leaves it normally once {@code release} counts down, says so, then does {@code then}. */
+    private Thread leavesRunThen(String name, CountDownLatch entered, CountDownLatch release, CountDownLatch returned,
+                                 Afterwards then) {
+        Thread t = new Thread(() -> {
+            try {
+                SpringApplication.run(entered, release, false);
+                returned.countDown();
+                then.run(); // the application's main goes on after run
+            } catch (InterruptedException ignored) {
+                // test over
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+        releases.add(release);
+        return t;
+    }
+
     private static void awaitGone(Thread t) throws InterruptedException {
         t.join(5000);
         assertTrue(!t.isAlive(), t + " ended");
@@ -79,19 +103,7 @@ class SpringBootGateTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch end = new CountDownLatch(1);
         CountDownLatch returned = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                SpringApplication.run(entered, release, false);
-                returned.countDown();
-                end.await(); // the application's main goes on after run
-            } catch (InterruptedException ignored) {
-                // test over
-            }
-        }, "lives-on");
-        t.setDaemon(true);
-        t.start();
-        threads.add(t);
-        releases.add(release);
+        Thread t = leavesRunThen("lives-on", entered, release, returned, end::await); // main goes on, waiting
         releases.add(end);
         assertTrue(entered.await(5, TimeUnit.SECONDS));
         assertEquals(Status.UNHEALTHY, gate.evaluate().status());
@@ -154,25 +166,15 @@ class SpringBootGateTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch returned = new CountDownLatch(1);
         AtomicBoolean end = new AtomicBoolean();
-        Thread t = new Thread(() -> {
-            try {
-                SpringApplication.run(entered, release, false);
-                returned.countDown();
-                long n = 0;
-                while (!end.get()) {
-                    n++; // the application's main goes on computing after run
-                }
-                if (n < 0) {
-                    throw new IllegalStateException();
-                }
-            } catch (InterruptedException ignored) {
-                // test over
+        Thread t = leavesRunThen("runs-on", entered, release, returned, () -> {
+            long n = 0;
+            while (!end.get()) {
+                n++; // main goes on computing
             }
-        }, "runs-on");
-        t.setDaemon(true);
-        t.start();
-        threads.add(t);
-        releases.add(release);
+            if (n < 0) {
+                throw new IllegalStateException();
+            }
+        });
         try {
             assertTrue(entered.await(5, TimeUnit.SECONDS));
             assertTrue(!gate.passesNow());

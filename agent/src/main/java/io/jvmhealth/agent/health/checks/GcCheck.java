@@ -34,8 +34,8 @@ public final class GcCheck implements HealthCheck {
     private final GcEvents events;
     private final List<GarbageCollectorMXBean> pauseCollectors = new ArrayList<>();
     /** The beans whose collection time is polled: every pause bean until {@link #started()}, the silent ones after. */
-    private List<GarbageCollectorMXBean> polled = new ArrayList<>();
-    private final List<Object> pauseBeans = new ArrayList<>();
+    private List<GarbageCollectorMXBean> polled;
+    private final List<Object> pauseBeans;
     private final List<Object> concurrentBeans = new ArrayList<>();
     private long polledTotalMillis = -1;
 
@@ -51,12 +51,13 @@ public final class GcCheck implements HealthCheck {
             }
         });
         for (GarbageCollectorMXBean bean : collectors) {
-            boolean pause = GcPauses.isPauseBean(bean.getName());
-            (pause ? pauseBeans : concurrentBeans).add(bean.getName());
-            if (pause) {
+            if (GcPauses.isPauseBean(bean.getName())) {
                 pauseCollectors.add(bean);
+            } else {
+                concurrentBeans.add(bean.getName());
             }
         }
+        pauseBeans = names(pauseCollectors);
         polled = pauseCollectors;
     }
 
