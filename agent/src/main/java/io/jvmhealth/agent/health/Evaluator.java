@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * "Started" is the first evaluation done and every gate passed; it is latched too. While a gate is
  * pending, the pending gates are polled every {@link #GATE_POLL_MILLIS}, and a gate that sees its
  * condition met at any other moment (an instrumented method returning) calls {@link #publishNow()}:
- * either way a full evaluation is published at once, not at the next interval.
+ * either way a full evaluation is published at once, not at the next interval. The checks are told of the start
+ * ({@link HealthCheck#started()}) as the next scheduled evaluation begins, not in that prompt one.
  */
 public final class Evaluator {
     /** Intervals without a completed evaluation before {@code /live} reports a stall. */
@@ -51,6 +52,12 @@ public final class Evaluator {
     /** Gates that have passed, with the result they passed with (evaluator thread only). */
     private final Map<String, CheckResult> passedGates = new HashMap<>();
     private boolean started;
+    /**
+     * The checks are still to be told of the start ({@link HealthCheck#started()}): at the beginning of the first
+     * scheduled evaluation after the one that said "started" (evaluator thread only).
+     */
+    private boolean startToTell;
+    private long startedAtNanos;
     private final long createdNanos = System.nanoTime();
     private volatile boolean publishRequested;
     private volatile Snapshot current;
@@ -179,9 +186,10 @@ public final class Evaluator {
         }
         prepare();
         long next = System.nanoTime();
+        boolean prompt = false;
         while (supervisor.isRunning()) {
             try {
-                evaluateOnce();
+                evaluate(!prompt);
             } catch (Throwable e) {
                 // Anything here is our own bug (checks are already guarded), or an OutOfMemoryError of
                 // a host that filled its heap; keep evaluating. Building the log line allocates too: if
@@ -198,6 +206,7 @@ public final class Evaluator {
             if (next - now < 0) {
                 next = now; // we fell behind (a slow evaluation or a paused JVM): do not try to catch up
             }
+            prompt = false;
             while (supervisor.isRunning() && (now = System.nanoTime()) - next < 0) {
                 long wait = next - now;
                 boolean gatesPending = !started;
@@ -211,6 +220,7 @@ public final class Evaluator {
                     return;
                 }
                 if (supervisor.isRunning() && (publishRequested || gatesPending && pendingGatePassed())) {
+                    prompt = true;
                     break; // evaluate and publish now
                 }
             }
@@ -251,9 +261,23 @@ public final class Evaluator {
         return Math.max(MIN_STALL_MILLIS, intervalMillis * STALL_INTERVALS);
     }
 
-    /** Runs every check once and publishes the snapshot. Public for tests and benchmarks. */
+    /** Runs every check once and publishes the snapshot, as a scheduled evaluation does. Public for tests and benchmarks. */
     public Snapshot evaluateOnce() {
+        return evaluate(true);
+    }
+
+    /**
+     * @param scheduled at its interval, not at once for a gate that passed or a {@link #publishNow()}: the checks are
+     *                  told of the start in a scheduled evaluation (or any one an interval after the start), so that
+     *                  what they left for then (GC notifications) does not run while the application takes its
+     *                  first requests, right after its start
+     */
+    private Snapshot evaluate(boolean scheduled) {
         prepare();
+        if (startToTell && (scheduled || System.nanoTime() - startedAtNanos >= intervalNanos)) {
+            startToTell = false;
+            tellStarted();
+        }
         long began = System.nanoTime();
         publishRequested = false;
         List<Checked> evaluated = new ArrayList<>(checks.size());
@@ -311,15 +335,21 @@ public final class Evaluator {
             }
         }
         if (startedNow) {
-            for (HealthCheck check : checks) {
-                try {
-                    check.started();
-                } catch (Throwable e) {
-                    AgentLog.warn("check '" + check.name() + "' failed on start: " + AgentLog.describe(e));
-                }
-            }
+            startToTell = true;
+            startedAtNanos = now;
         }
         return snapshot;
+    }
+
+    /** Tells every check of the start, before the evaluation that follows, so that it already judges as they now can. */
+    private void tellStarted() {
+        for (HealthCheck check : checks) {
+            try {
+                check.started();
+            } catch (Throwable e) {
+                AgentLog.warn("check '" + check.name() + "' failed on start: " + AgentLog.describe(e));
+            }
+        }
     }
 
     private static CheckResult run(HealthCheck check) {

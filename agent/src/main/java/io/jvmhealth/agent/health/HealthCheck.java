@@ -41,10 +41,12 @@ public interface HealthCheck {
     CheckResult evaluate();
 
     /**
-     * Called once, on the evaluator thread, right after the snapshot that first says "started" (the first
-     * evaluation done and every startup gate passed) is published. Until then {@code /ready} is 503 whatever
-     * a readiness check says, so a check may leave work that costs the application's start until here
-     * (GC notifications). Never called for an agent whose gates never pass.
+     * Called once, on the evaluator thread, as the first scheduled evaluation (one {@code interval} on) after the
+     * snapshot that first said "started" (the first evaluation done and every startup gate passed) begins.
+     * A check may leave work that would cost the application's start until here (GC notifications): not in
+     * the moments right after the gates pass either, when the application takes its first requests (a Spring
+     * MVC application initializes its DispatcherServlet in the first one). Never called for an agent whose
+     * gates never pass.
      */
     default void started() {
     }

@@ -109,7 +109,7 @@ class StartupGatesTest {
     }
 
     @Test
-    void checksAreToldOfTheStartOnceAfterTheStartedSnapshotIsPublished() {
+    void checksAreToldOfTheStartOnceAsTheScheduledEvaluationAfterTheStartedOneBegins() {
         StartWatcher watcher = new StartWatcher();
         Gate gate = new Gate("app:spring-boot", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(watcher, gate), 1000);
@@ -120,8 +120,11 @@ class StartupGatesTest {
         gate.pass();
         Snapshot s = evaluator.evaluateOnce();
         assertTrue(s.isStarted());
-        assertEquals(1, watcher.calls.get());
+        assertEquals(0, watcher.calls.get(), "not in the evaluation that says started");
+        Snapshot next = evaluator.evaluateOnce();
+        assertEquals(1, watcher.calls.get(), "as the next one begins");
         assertEquals(Boolean.TRUE, watcher.publishedStarted, "told after /started and /ready could answer 200");
+        assertTrue(next.isStarted());
         evaluator.evaluateOnce();
         assertEquals(1, watcher.calls.get(), "once");
 
@@ -129,7 +132,37 @@ class StartupGatesTest {
         Evaluator plain = new Evaluator(Arrays.<HealthCheck>asList(noGates), 1000);
         noGates.evaluator = plain;
         plain.evaluateOnce();
-        assertEquals(1, noGates.calls.get(), "without gates: after the first evaluation");
+        assertEquals(0, noGates.calls.get(), "without gates: not in the first evaluation");
+        plain.evaluateOnce();
+        assertEquals(1, noGates.calls.get(), "without gates: as the second begins");
+    }
+
+    /**
+     * A gate that passes is published by a prompt evaluation; the checks are told of the start only an interval later,
+     * not while the application takes its first requests.
+     */
+    @Test
+    void aPromptEvaluationDoesNotTellTheChecksOfTheStart() {
+        StartWatcher watcher = new StartWatcher();
+        Gate gate = new Gate("app:spring-boot", false);
+        long interval = 1500;
+        Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(watcher, gate), interval);
+        watcher.evaluator = evaluator;
+        evaluator.start(null);
+        try {
+            Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, x -> x != null && x.results().containsKey("heap"));
+            gate.pass();
+            long passedAt = System.nanoTime();
+            Poll.until("/started 200", Duration.ofSeconds(2), () -> evaluator.current().started().code(), c -> c == 200);
+            long startedMillis = (System.nanoTime() - passedAt) / 1_000_000;
+            assertEquals(0, watcher.calls.get(), "told in the prompt evaluation that said started (" + startedMillis + " ms after the pass)");
+            Poll.until("told of the start", Duration.ofSeconds(10), watcher.calls::get, c -> c == 1);
+            long toldMillis = (System.nanoTime() - passedAt) / 1_000_000;
+            assertTrue(toldMillis >= interval / 2, "told " + toldMillis + " ms after the gate passed, with a " + interval + " ms interval");
+        } finally {
+            evaluator.stop();
+        }
+        assertEquals(1, watcher.calls.get(), "once");
     }
 
     @Test

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Pause durations come from GC notifications ({@link GcEvents}); concurrent cycles are left
  * out as {@link GcPauses} decides. Where a collector bean does not emit notifications, its
  * collection-time delta between evaluations is used instead, and so it is for every pause bean until
- * the agent has {@link #started()}: until then {@code /ready} is 503 whatever this check says, and the
- * notifications would cost the application's start the JVM's building of every collection's
- * {@code GcInfo} (about 20 ms of CPU on the notification thread during a Spring Boot start). Listeners
+ * the agent has told it {@link #started()} (one interval after the start): the notifications would cost
+ * the application's start the JVM's building of every collection's {@code GcInfo} (about 20 ms of CPU on
+ * the notification thread during a Spring Boot start). Listeners
  * are removed by {@link #close()}.
  */
 public final class GcCheck implements HealthCheck {
