@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * of 20 rounds). The difference of the two medians is printed beside it.
  * Per launch, the application polled every millisecond: the time from launch to its first 200 on its own port
  * ("app first answer") and the time that request was sent ("serving": the application had accepted it and answered
- * it; Spring MVC's first request initializes the DispatcherServlet, 100 ms and more, during which Spring has already
+ * it; Spring MVC's first request runs cold and initializes the DispatcherServlet, 100 ms and more, during which Spring has already
  * published ApplicationReadyEvent). With the agent also the time to its first /ready 200, asked on threads of their
  * own (see {@link ReadyWatch}): window = /ready 200 - serving, negative when the agent said ready before the
  * application took a request it answered. /ready 200 minus the first answer is printed beside it. (Until 2026-12-03
@@ -104,7 +104,7 @@ public final class SpringWindow {
         System.out.println("Spring Boot web application (sample-target/frameworks SpringHost, embedded Tomcat, no Actuator), " + runs
                 + " rounds of one launch without and one with the agent (defaults), the order alternating. The application is asked for / every 1 ms:"
                 + " \"first answer\" is when its first 200 arrived, \"serving\" when the request that got it was sent (the application accepted it and"
-                + " answered it; Spring MVC's first request initializes the DispatcherServlet, so that answer takes 100 ms and more). The agent's /ready"
+                + " answered it; Spring MVC's first request runs cold and initializes the DispatcherServlet, so that answer takes 100 ms and more). The agent's /ready"
                 + " is asked on a thread of its own, every 1 ms from its \"started:\" log line and every 250 ms regardless. Times in ms from launch;"
                 + " RSS in MiB 3 s after the first answer (first " + Math.min(runs, RSS_ROUNDS) + " rounds).");
         System.out.println();
@@ -144,7 +144,7 @@ public final class SpringWindow {
      * Returns {app first answer ms, agent /ready 200 ms (or 0), RSS KiB (or 0), process CPU ms and agent threads' CPU ms
      * at the first answer, app serving ms}. "Serving" is when the first request that was answered 200 was sent: the
      * application accepted it and answered it, however long that answer took (the first request of a Spring MVC
-     * application initializes the DispatcherServlet: 100 ms and more).
+     * application runs cold and initializes the DispatcherServlet: 100 ms and more).
      */
     private static long[] launch(String java, String agent, String cp, boolean rss) throws Exception {
         int appPort = freePort();

@@ -45,7 +45,7 @@ public interface HealthCheck {
      * snapshot that first said "started" (the first evaluation done and every startup gate passed) begins.
      * A check may leave work that would cost the application's start until here (GC notifications): not in
      * the moments right after the gates pass either, when the application takes its first requests (a Spring
-     * MVC application initializes its DispatcherServlet in the first one). Never called for an agent whose
+     * Boot web application is serving its first, cold one then). Never called for an agent whose
      * gates never pass.
      */
     default void started() {
