@@ -31,9 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * own (see {@link ReadyWatch}): window = /ready 200 - serving, negative when the agent said ready before the
  * application took a request it answered. /ready 200 minus the first answer is printed beside it. (Until 2026-12-03
  * one loop asked the agent and then the application: while the application's first request was pending nobody asked
- * the agent, so that window came out at 1-6 ms whatever the truth; asked independently, /ready turns 200 about 40 ms
- * before the first answer arrives, some 60 ms after the application began serving.) RSS is read from /proc/PID/status 3 s after the first answer, in the first {@value #RSS_ROUNDS}
- * rounds (it varies far less than time; later launches end at the first answer).
+ * the agent, so that window came out at 1-6 ms whatever the truth; asked independently, /ready turns 200 about 35 ms
+ * before the first answer arrives, some 60 ms after the application began serving.) RSS is read from /proc/PID/status
+ * 3 s after the first answer, in the first {@value #RSS_ROUNDS} rounds (it varies far less than time; later launches end at the first answer).
  *
  * <pre>java SpringWindow JAVA AGENT_JAR CLASSPATH RUNS [MORE_AGENT_OPTIONS]</pre>
  * Prints a Markdown section: per launch, and medians; and whether the issue's targets are met
@@ -196,6 +196,9 @@ public final class SpringWindow {
             }
             return new long[] {firstMs, readyMs, rssKb, cpu[0], cpu[1], servingMs};
         } finally {
+            if (ready != null) {
+                ready.stop();
+            }
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }
@@ -212,6 +215,7 @@ public final class SpringWindow {
     private static final class ReadyWatch {
         private final java.util.concurrent.CountDownLatch cue = new java.util.concurrent.CountDownLatch(1);
         private volatile long readyAt;
+        private volatile boolean stopped;
 
         ReadyWatch(InputStream stderr, int agentPort) {
             Thread lines = new Thread(() -> {
@@ -229,7 +233,7 @@ public final class SpringWindow {
             lines.setDaemon(true);
             lines.start();
             Thread asker = new Thread(() -> {
-                while (readyAt == 0) {
+                while (readyAt == 0 && !stopped) {
                     try {
                         boolean cued = cue.await(250, TimeUnit.MILLISECONDS);
                         if (status(agentPort, "/ready") == 200) {
@@ -244,6 +248,11 @@ public final class SpringWindow {
             }, "ready");
             asker.setDaemon(true);
             asker.start();
+        }
+
+        /** Stops asking (the launch is over). */
+        void stop() {
+            stopped = true;
         }
 
         /** The time of the first /ready 200, or 0 when none came by the deadline. */
