@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * own (see {@link ReadyWatch}): window = /ready 200 - serving, negative when the agent said ready before the
  * application took a request it answered. /ready 200 minus the first answer is printed beside it. (Until 2026-12-03
  * one loop asked the agent and then the application: while the application's first request was pending nobody asked
- * the agent, so that window came out at 1-6 ms whatever the truth; asked independently, /ready turns 200 about 35 ms
+ * the agent, so that window came out at 1-6 ms whatever the truth; asked independently, /ready turns 200 about 30 ms
  * before the first answer arrives, some 60 ms after the application began serving.) RSS is read from /proc/PID/status
  * 3 s after the first answer, in the first {@value #RSS_ROUNDS} rounds (it varies far less than time; later launches end at the first answer).
  *
