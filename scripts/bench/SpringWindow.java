@@ -164,10 +164,9 @@ public final class SpringWindow {
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         long start = System.nanoTime();
         Process p = pb.start();
-        ReadyWatch ready = agent == null ? null : new ReadyWatch(p.getErrorStream(), agentPort);
-        if (ready == null) {
-            drain(p.getErrorStream());
-        }
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        readStderr(p.getErrorStream(), started);
+        ReadyWatch ready = agent == null ? null : new ReadyWatch(agentPort, started);
         try {
             long deadline = start + TimeUnit.SECONDS.toNanos(120);
             long servingAt = 0;
@@ -213,25 +212,11 @@ public final class SpringWindow {
      * few seconds.
      */
     private static final class ReadyWatch {
-        private final java.util.concurrent.CountDownLatch cue = new java.util.concurrent.CountDownLatch(1);
         private volatile long readyAt;
         private volatile boolean stopped;
 
-        ReadyWatch(InputStream stderr, int agentPort) {
-            Thread lines = new Thread(() -> {
-                try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(stderr, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.contains("[jvm-health] INFO started:")) {
-                            cue.countDown();
-                        }
-                    }
-                } catch (IOException ended) {
-                    // the process ended
-                }
-            }, "stderr");
-            lines.setDaemon(true);
-            lines.start();
+        /** @param cue counted down when the agent's stderr says "started:" ({@link #readStderr}) */
+        ReadyWatch(int agentPort, java.util.concurrent.CountDownLatch cue) {
             Thread asker = new Thread(() -> {
                 while (readyAt == 0 && !stopped) {
                     try {
@@ -264,17 +249,20 @@ public final class SpringWindow {
         }
     }
 
-    private static void drain(InputStream in) {
+    /** Reads the launch's stderr to its end (so that the host never blocks on it); the agent's "started:" line counts {@code started} down. */
+    private static void readStderr(InputStream stderr, java.util.concurrent.CountDownLatch started) {
         Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try {
-                while (in.read(buf) >= 0) {
-                    // discarded
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(stderr, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.contains("[jvm-health] INFO started:")) {
+                        started.countDown();
+                    }
                 }
             } catch (IOException ended) {
                 // the process ended
             }
-        }, "drain");
+        }, "stderr");
         t.setDaemon(true);
         t.start();
     }
