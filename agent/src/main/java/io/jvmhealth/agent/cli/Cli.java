@@ -1,11 +1,10 @@
 package io.jvmhealth.agent.cli;
 
-import io.jvmhealth.agent.AgentLog;
-import io.jvmhealth.agent.AgentRuntime;
-import io.jvmhealth.agent.JvmHealthAgent;
-import io.jvmhealth.agent.Launch;
+import io.jvmhealth.agent.base.AgentLog;
+import io.jvmhealth.agent.runtime.AgentRuntime;
+import io.jvmhealth.agent.runtime.Launch;
 import io.jvmhealth.agent.config.InvalidOptionException;
-import io.jvmhealth.agent.config.Options;
+import io.jvmhealth.agent.runtime.Catalog;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -111,7 +110,7 @@ public final class Cli {
 
     private int attach(long pid, String options) throws CliFailure {
         try {
-            Options.resolve(options, new Properties(), Collections.<String, String>emptyMap());
+            Catalog.resolve(options, new Properties(), Collections.<String, String>emptyMap());
         } catch (InvalidOptionException e) {
             throw new CliFailure(USAGE, "bad options, nothing was loaded: " + e.getMessage());
         }
@@ -171,7 +170,7 @@ public final class Cli {
             err.println(PREFIX + "the agent does not run in pid " + pid + "; nothing to stop");
             return OK;
         }
-        api.loadAgent(pid, jar, JvmHealthAgent.STOP);
+        api.loadAgent(pid, jar, AgentRuntime.STOP_ARGUMENT);
         String still = api.systemProperties(pid).getProperty(AgentRuntime.URL_PROPERTY);
         if (still != null) {
             throw new CliFailure(AGENT_FAILED, "the agent in pid " + pid + " did not stop: it still publishes " + still
@@ -291,7 +290,7 @@ public final class Cli {
                 + "  --help                 this text" + nl
                 + nl
                 + "OPTIONS: key=value pairs separated by commas, e.g. port=0,interval=2s,heap.degraded=0.8" + nl
-                + "  keys: " + String.join(", ", Options.keys()) + nl
+                + "  keys: " + String.join(", ", Catalog.options().keys()) + nl
                 + nl
                 + "Exit codes: 0 done (stop: also when nothing ran); 1 cannot attach (no such pid, not a JVM, refused," + nl
                 + "  no attach API in this Java); 2 usage or bad options; 3 status: the agent does not run there;" + nl

@@ -1,6 +1,6 @@
 package io.jvmhealth.agent.cli;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -22,8 +22,8 @@ import java.util.Set;
  *
  * <p>Precedence: agent options &gt; system properties ({@code -Djvmhealth.KEY}) &gt; environment
  * ({@code JVMHEALTH_KEY}) &gt; the properties file named by {@code config} &gt; defaults. Every key is
- * checked against the table below: an unknown key or a bad value is an {@link InvalidOptionException}
- * whose message names the key, where it came from, and what would be accepted.
+ * checked against the {@link OptionTable} of declarations: an unknown key or a bad value is an
+ * {@link InvalidOptionException} whose message names the key, where it came from, and what would be accepted.
  */
 public final class Options {
 
@@ -35,63 +35,9 @@ public final class Options {
     public static final Set<String> PUBLISHED_PROPERTIES =
             Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList("jvmhealth.url", "jvmhealth.error")));
 
-    /** The built-in checks, in report order. */
-    public static final Set<String> CHECK_NAMES = io.jvmhealth.agent.health.CheckNames.BUILT_IN;
-
-    /** Keys {@code rule.<name>.<field>}: JMX rules, validated by {@code rules.RuleOptions}. */
-    static final String RULE_PREFIX = "rule.";
-
-    /** Key -&gt; default value (null: none). Order is the order of {@code --help} and the README. */
-    static final Map<String, String> DEFAULTS;
-
-    static {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("port", "9555");
-        d.put("host", "0.0.0.0");
-        d.put("interval", "5s");
-        d.put("heap.degraded", "0.85");
-        d.put("heap.unhealthy", "0.95");
-        d.put("gc.degraded", "0.10");
-        d.put("gc.unhealthy", "0.30");
-        d.put("gc.window", "60s");
-        d.put("threads.degraded", "2000");
-        d.put("threads.unhealthy", "5000");
-        d.put("memory.degraded", "0.90");
-        d.put("memory.unhealthy", "0.97");
-        d.put("fds.degraded", "0.80");
-        d.put("fds.unhealthy", "0.95");
-        d.put("cpu.degraded", "0.25");
-        d.put("cpu.unhealthy", "off");
-        d.put("cpu.window", "60s");
-        d.put("checks", "deadlock,heap,gc,threads,memory,fds,cpu");
-        d.put("disable", "");
-        d.put("details", "always");
-        d.put("token", null);
-        d.put("token.file", null);
-        d.put("log", "info");
-        // Startup gates (issue 8), JMX rules and presets (issue 9), evidence (issue 10).
-        d.put("ready.port", "");
-        d.put("ready.after", "");
-        d.put("ready.auto", "true");
-        d.put("presets", "all");
-        d.put("rules.timeout", "1s");
-        d.put("evidence", "stderr");
-        d.put("evidence.dir", null);
-        d.put("config", null);
-        DEFAULTS = Collections.unmodifiableMap(d);
-    }
-
-    private Options() {
-    }
-
-    /** The known keys, in documentation order. */
-    public static Set<String> keys() {
-        return DEFAULTS.keySet();
-    }
-
     /** Resolves settings from this JVM's own sources. */
-    public static Settings fromEnvironment(String agentArgs) throws InvalidOptionException {
-        return resolve(agentArgs, System.getProperties(), System.getenv());
+    public static Settings fromEnvironment(String agentArgs, OptionTable table) throws InvalidOptionException {
+        return resolve(agentArgs, System.getProperties(), System.getenv(), table);
     }
 
     /**
@@ -100,12 +46,14 @@ public final class Options {
      * @param agentArgs the text after {@code =} in {@code -javaagent:jar=...}, or null
      * @param properties system properties (only {@code jvmhealth.*} are read)
      * @param env environment (only {@code JVMHEALTH_*} are read)
+     * @param table every key the agent knows, as its classes declare them
      */
-    public static Settings resolve(String agentArgs, Properties properties, Map<String, String> env)
+    public static Settings resolve(String agentArgs, Properties properties, Map<String, String> env, OptionTable table)
             throws InvalidOptionException {
-        Map<String, Source> fromArgs = parseAgentArgs(agentArgs);
-        Map<String, Source> fromProps = fromProperties(properties);
-        Map<String, Source> fromEnv = fromEnv(env);
+        Set<String> keys = table.keys();
+        Map<String, Source> fromArgs = parseAgentArgs(agentArgs, keys);
+        Map<String, Source> fromProps = fromProperties(properties, keys);
+        Map<String, Source> fromEnv = fromEnv(env, keys);
 
         Map<String, Source> merged = new LinkedHashMap<>();
         String configFile = null;
@@ -116,16 +64,16 @@ public final class Options {
             }
         }
         if (configFile != null && !configFile.isEmpty()) {
-            merged.putAll(fromFile(configFile));
+            merged.putAll(fromFile(configFile, keys));
         }
         merged.putAll(fromEnv);
         merged.putAll(fromProps);
         merged.putAll(fromArgs);
-        return Settings.from(merged);
+        return Settings.from(merged, table);
     }
 
     /** Parses {@code key=value,key=value}; a comma-separated word without '=' continues the previous value. */
-    static Map<String, Source> parseAgentArgs(String args) throws InvalidOptionException {
+    static Map<String, Source> parseAgentArgs(String args, Set<String> keys) throws InvalidOptionException {
         Map<String, Source> result = new LinkedHashMap<>();
         if (args == null || args.trim().isEmpty()) {
             return result;
@@ -137,36 +85,36 @@ public final class Options {
             if (eq < 0) {
                 if (lastKey == null || token.isEmpty()) {
                     throw new InvalidOptionException("agent option '" + token + "' is not key=value"
-                            + " (options look like port=9555,interval=5s; known keys: " + String.join(", ", keys()) + ")");
+                            + " (options look like port=9555,interval=5s; known keys: " + String.join(", ", keys) + ")");
                 }
                 Source previous = result.get(lastKey);
                 result.put(lastKey, new Source(previous.value + "," + token, previous.origin));
                 continue;
             }
             String key = token.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-            requireKnown(key, "agent options");
+            requireKnown(key, "agent options", keys);
             result.put(key, new Source(token.substring(eq + 1).trim(), "agent options"));
             lastKey = key;
         }
         return result;
     }
 
-    private static Map<String, Source> fromProperties(Properties properties) throws InvalidOptionException {
+    private static Map<String, Source> fromProperties(Properties properties, Set<String> keys) throws InvalidOptionException {
         Map<String, Source> result = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
             if (!name.startsWith(PROPERTY_PREFIX) || PUBLISHED_PROPERTIES.contains(name)) {
                 continue;
             }
             String key = name.substring(PROPERTY_PREFIX.length());
-            requireKnown(key, "system property -D" + name);
+            requireKnown(key, "system property -D" + name, keys);
             result.put(key, new Source(properties.getProperty(name).trim(), "system property -D" + name));
         }
         return result;
     }
 
-    private static Map<String, Source> fromEnv(Map<String, String> env) throws InvalidOptionException {
+    private static Map<String, Source> fromEnv(Map<String, String> env, Set<String> keys) throws InvalidOptionException {
         Map<String, String> byEnvName = new LinkedHashMap<>();
-        for (String key : keys()) {
+        for (String key : keys) {
             byEnvName.put(envName(key), key);
         }
         Map<String, Source> result = new LinkedHashMap<>();
@@ -190,7 +138,7 @@ public final class Options {
         return result;
     }
 
-    private static Map<String, Source> fromFile(String file) throws InvalidOptionException {
+    private static Map<String, Source> fromFile(String file, Set<String> keys) throws InvalidOptionException {
         Path path = Paths.get(file);
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(path);
@@ -204,7 +152,7 @@ public final class Options {
         for (String name : p.stringPropertyNames()) {
             String key = name.startsWith(PROPERTY_PREFIX) ? name.substring(PROPERTY_PREFIX.length()) : name;
             key = key.trim().toLowerCase(Locale.ROOT);
-            requireKnown(key, "config file " + file);
+            requireKnown(key, "config file " + file, keys);
             if ("config".equals(key)) {
                 throw new InvalidOptionException("option 'config' in config file " + file + ": a config file cannot name another");
             }
@@ -218,13 +166,13 @@ public final class Options {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private static void requireKnown(String key, String origin) throws InvalidOptionException {
-        if (key.startsWith(RULE_PREFIX)) {
-            return; // rule.<name>.<field>: Settings validates name and field
+    private static void requireKnown(String key, String origin, Set<String> keys) throws InvalidOptionException {
+        if (key.startsWith(Settings.RULE_PREFIX)) {
+            return; // rule.<name>.<field>: the rules validate name and field
         }
-        if (!DEFAULTS.containsKey(key)) {
+        if (!keys.contains(key)) {
             throw new InvalidOptionException("unknown option '" + key + "' (from " + origin + "); known keys: "
-                    + String.join(", ", keys()));
+                    + String.join(", ", keys));
         }
     }
 

@@ -1,13 +1,10 @@
 package io.jvmhealth.agent.config;
 
-import io.jvmhealth.agent.rules.Rule;
-import io.jvmhealth.agent.rules.RuleOptions;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,156 +15,235 @@ import java.util.Set;
 
 /**
  * The agent's validated, immutable configuration. Built only by {@link Options}; every value in it
- * has passed validation, so the rest of the agent never re-checks.
+ * has passed its declaration's parser, so the rest of the agent never re-checks.
+ *
+ * <p>The options of the whole agent ({@code port}, {@code host}, {@code interval}, {@code checks},
+ * {@code details}, the token, {@code log}, {@code config}) are declared here and kept as fields; every
+ * other key is declared by the class that uses it ({@link OptionSpec}) and read back with the typed
+ * accessors ({@link #ratio}, {@link #millis}, ...). Keys {@code rule.<name>.<field>} are kept raw for
+ * the rules to validate.
  */
 public final class Settings {
+    /** Keys {@code rule.<name>.<field>}: JMX rules, validated by the rules themselves. */
+    public static final String RULE_PREFIX = "rule.";
+
     public final int port;
     public final String host;
     public final long intervalMillis;
-    public final double heapDegraded;
-    public final double heapUnhealthy;
-    public final double gcDegraded;
-    public final double gcUnhealthy;
-    public final long gcWindowMillis;
-    public final int threadsDegraded;
-    public final int threadsUnhealthy;
-    public final double memoryDegraded;
-    public final double memoryUnhealthy;
-    public final double fdsDegraded;
-    public final double fdsUnhealthy;
-    public final double cpuDegraded;
-    /** A ratio, or {@link Double#POSITIVE_INFINITY} for {@code cpu.unhealthy=off} (never unhealthy). */
-    public final double cpuUnhealthy;
-    public final long cpuWindowMillis;
-    /** {@code evidence=stderr}: evidence is written when liveness fails; false for {@code evidence=off}. */
-    public final boolean evidence;
-    /** {@code evidence.dir}: where evidence is also written as files, or null. */
-    public final String evidenceDir;
     /** Enabled built-in checks, in report order. */
     public final Set<String> checks;
     public final Details details;
     /** Bearer token, or null. Never logged. */
-    final String token;
+    private final String token;
     public final LogLevel log;
-    /** JMX rules from {@code rule.<name>.<field>}, by name. */
-    public final List<Rule> rules;
-    /** Active presets, in report order. */
-    public final Set<String> presets;
-    /** Time budget of one MBean read ({@code rules.timeout}). */
-    public final long rulesTimeoutMillis;
-    /** {@code ready.port}: ports the host JVM itself must listen on (startup gates), in the order given. */
-    public final List<Integer> readyPorts;
-    /** {@code ready.after}: methods that must have returned normally once (startup gates). */
-    public final List<MethodSpec> readyAfter;
-    /** {@code ready.auto}: recognize well-known frameworks and gate on them. */
-    public final boolean readyAuto;
+    private final Map<String, Object> values;
+    private final Map<String, String> origins;
+    private final Map<String, String[]> ruleKeys;
 
-    private Settings(Reader r) throws InvalidOptionException {
-        port = r.integer("port", 0, 65535);
-        host = r.text("host");
-        if (host.isEmpty()) {
-            throw new InvalidOptionException("option 'host' (from " + r.origin("host") + ") is empty: expected an IP address such as 0.0.0.0 or 127.0.0.1");
+    private Settings(Map<String, Object> values, Map<String, String> origins, Map<String, String[]> ruleKeys,
+                     Set<String> checks, String token) {
+        this.values = values;
+        this.origins = origins;
+        this.ruleKeys = ruleKeys;
+        this.checks = checks;
+        this.token = token;
+        this.port = integer("port");
+        this.host = text("host");
+        this.intervalMillis = millis("interval");
+        this.details = Details.valueOf(text("details").toUpperCase(Locale.ROOT));
+        this.log = LogLevel.valueOf(text("log").toUpperCase(Locale.ROOT));
+    }
+
+    /** {@code port}, {@code host} and {@code interval}: the first rows of the option table. */
+    public static List<OptionSpec> leadingSpecs() {
+        return Arrays.asList(
+                OptionSpec.integer("port", "9555", 0, 65535, "TCP port; `0` picks a free one (logged and published as `jvmhealth.url`)"),
+                OptionSpec.of("host", "0.0.0.0", "bind address; `127.0.0.1` for loopback only", new OptionSpec.Parser() {
+                    @Override
+                    public Object parse(String key, String value, String origin) throws InvalidOptionException {
+                        if (value.isEmpty()) {
+                            throw new InvalidOptionException("option 'host' (from " + origin
+                                    + ") is empty: expected an IP address such as 0.0.0.0 or 127.0.0.1");
+                        }
+                        return value;
+                    }
+                }).shownDefault("`0.0.0.0` (probes come to the pod IP)"),
+                OptionSpec.duration("interval", "5s", 10, 3_600_000, "how often the checks run in the background (10 ms to 1 h)"));
+    }
+
+    /** Which checks run, who sees details, the token and logging: the general rows after the checks' own. */
+    public static List<OptionSpec> generalSpecs(List<String> checkNames) {
+        StringBuilder all = new StringBuilder();
+        for (String name : checkNames) {
+            all.append(all.length() == 0 ? "" : ",").append(name);
         }
-        intervalMillis = r.duration("interval", 10, 3_600_000);
-        heapDegraded = r.ratio("heap.degraded");
-        heapUnhealthy = r.ratio("heap.unhealthy");
-        gcDegraded = r.ratio("gc.degraded");
-        gcUnhealthy = r.ratio("gc.unhealthy");
-        gcWindowMillis = r.duration("gc.window", 1000, 24 * 3_600_000L);
-        threadsDegraded = r.integer("threads.degraded", 1, Integer.MAX_VALUE);
-        threadsUnhealthy = r.integer("threads.unhealthy", 1, Integer.MAX_VALUE);
-        r.ordered("heap.degraded", heapDegraded, "heap.unhealthy", heapUnhealthy);
-        r.ordered("gc.degraded", gcDegraded, "gc.unhealthy", gcUnhealthy);
-        r.ordered("threads.degraded", threadsDegraded, "threads.unhealthy", threadsUnhealthy);
-        memoryDegraded = r.ratio("memory.degraded");
-        memoryUnhealthy = r.ratio("memory.unhealthy");
-        r.ordered("memory.degraded", memoryDegraded, "memory.unhealthy", memoryUnhealthy);
-        fdsDegraded = r.ratio("fds.degraded");
-        fdsUnhealthy = r.ratio("fds.unhealthy");
-        r.ordered("fds.degraded", fdsDegraded, "fds.unhealthy", fdsUnhealthy);
-        cpuDegraded = r.ratio("cpu.degraded");
-        cpuUnhealthy = r.ratioOrOff("cpu.unhealthy");
-        if (cpuUnhealthy != Double.POSITIVE_INFINITY) {
-            r.ordered("cpu.degraded", cpuDegraded, "cpu.unhealthy", cpuUnhealthy);
-        }
-        cpuWindowMillis = r.duration("cpu.window", 1000, 24 * 3_600_000L);
-        String evidenceMode = r.text("evidence").trim().toLowerCase(Locale.ROOT);
-        if (!evidenceMode.equals("stderr") && !evidenceMode.equals("off")) {
-            throw r.bad("evidence", "stderr or off");
-        }
-        evidence = evidenceMode.equals("stderr");
-        String dir = r.optional("evidence.dir");
-        if (dir != null) {
-            dir = dir.trim();
-            java.io.File f = new java.io.File(dir);
-            if (dir.isEmpty() || f.exists() && !f.isDirectory()) {
-                throw r.bad("evidence.dir", "a folder (it is created when missing), such as /var/log/jvm-health");
+        return Arrays.asList(
+                OptionSpec.text("checks", all.toString(), "which built-in checks run"),
+                OptionSpec.text("disable", "", "checks to leave out (applied after `checks`)"),
+                OptionSpec.choice("details", "always", "`always`, `never`, or `authorized` (details only with a valid bearer token)",
+                        "always", "never", "authorized"),
+                OptionSpec.text("token", null, "bearer token for `details=authorized` (this or `token.file`)"),
+                OptionSpec.text("token.file", null, "a file holding the bearer token (read once, trimmed)"),
+                OptionSpec.choice("log", "info", "`info`, `warn` (failures and changes to unhealthy only) or `off`: stderr only",
+                        "info", "warn", "off"));
+    }
+
+    /** {@code config}: the last row. */
+    public static List<OptionSpec> configSpec() {
+        return Collections.singletonList(OptionSpec.text("config", null,
+                "a properties file with any of the keys above (plain or `jvmhealth.`-prefixed)"));
+    }
+
+    /** Parses every declared key of {@code table} from {@code raw} (values and origins), then the rules between keys. */
+    static Settings from(Map<String, Options.Source> raw, OptionTable table) throws InvalidOptionException {
+        Map<String, Object> values = new LinkedHashMap<String, Object>();
+        Map<String, String> origins = new LinkedHashMap<String, String>();
+        Map<String, String[]> rules = new LinkedHashMap<String, String[]>();
+        for (Map.Entry<String, Options.Source> e : raw.entrySet()) {
+            if (e.getKey().startsWith(RULE_PREFIX)) {
+                rules.put(e.getKey(), new String[] {e.getValue().value, e.getValue().origin});
             }
         }
-        evidenceDir = dir;
-
-        Set<String> enabled = r.names("checks");
-        enabled.removeAll(r.names("disable"));
-        Set<String> ordered = new LinkedHashSet<>();
-        for (String name : Options.CHECK_NAMES) {
+        for (OptionSpec spec : table.specs()) {
+            Options.Source given = raw.get(spec.key());
+            String origin = given == null ? "default" : given.origin;
+            String text = given == null ? spec.defaultValue() : given.value;
+            origins.put(spec.key(), origin);
+            values.put(spec.key(), text == null ? null : spec.parse(text.trim(), origin));
+        }
+        for (String[] pair : table.ordered()) {
+            Object low = values.get(pair[0]);
+            Object high = values.get(pair[1]);
+            if (low instanceof Number && high instanceof Number && !isOff((Number) low) && !isOff((Number) high)
+                    && ((Number) low).doubleValue() > ((Number) high).doubleValue()) {
+                throw new InvalidOptionException("option '" + pair[0] + "' (" + raw(raw, table, pair[0]) + ", from " + origins.get(pair[0])
+                        + ") is above '" + pair[1] + "' (" + raw(raw, table, pair[1]) + ", from " + origins.get(pair[1])
+                        + "): degraded must not exceed unhealthy");
+            }
+        }
+        Set<String> enabled = names(values, origins, "checks", table.checkNames());
+        enabled.removeAll(names(values, origins, "disable", table.checkNames()));
+        Set<String> checks = new LinkedHashSet<String>();
+        for (String name : table.checkNames()) {
             if (enabled.contains(name)) {
-                ordered.add(name);
+                checks.add(name);
             }
         }
-        checks = Collections.unmodifiableSet(ordered);
+        String token = token(values, origins);
+        if ("authorized".equals(values.get("details")) && token == null) {
+            throw new InvalidOptionException("option 'details=authorized' needs 'token' or 'token.file'");
+        }
+        return new Settings(Collections.unmodifiableMap(values), Collections.unmodifiableMap(origins),
+                Collections.unmodifiableMap(rules), Collections.unmodifiableSet(checks), token);
+    }
 
-        details = r.choice("details", Details.class);
-        log = r.choice("log", LogLevel.class);
-        String inline = r.optional("token");
-        String file = r.optional("token.file");
+    private static boolean isOff(Number n) {
+        return n.doubleValue() == Double.POSITIVE_INFINITY;
+    }
+
+    private static String raw(Map<String, Options.Source> raw, OptionTable table, String key) {
+        Options.Source s = raw.get(key);
+        return s != null ? s.value : table.spec(key).defaultValue();
+    }
+
+    private static Set<String> names(Map<String, Object> values, Map<String, String> origins, String key, List<String> known)
+            throws InvalidOptionException {
+        Set<String> result = new LinkedHashSet<String>();
+        String text = (String) values.get(key);
+        for (String part : Words.split(text == null ? "" : text, ",;+ ")) {
+            String name = part.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!known.contains(name)) {
+                StringBuilder all = new StringBuilder();
+                for (String k : known) {
+                    all.append(all.length() == 0 ? "" : ", ").append(k);
+                }
+                throw OptionSpec.bad(key, text, origins.get(key), "check names from " + all + ", separated by commas");
+            }
+            result.add(name);
+        }
+        return result;
+    }
+
+    private static String token(Map<String, Object> values, Map<String, String> origins) throws InvalidOptionException {
+        String inline = (String) values.get("token");
+        String file = (String) values.get("token.file");
         if (inline != null && file != null) {
-            throw new InvalidOptionException("options 'token' (from " + r.origin("token") + ") and 'token.file' (from "
-                    + r.origin("token.file") + ") are both set: give one of them");
+            throw new InvalidOptionException("options 'token' (from " + origins.get("token") + ") and 'token.file' (from "
+                    + origins.get("token.file") + ") are both set: give one of them");
         }
         if (file != null) {
             try {
                 inline = new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.UTF_8).trim();
             } catch (IOException | RuntimeException e) {
-                throw new InvalidOptionException("option 'token.file' (from " + r.origin("token.file")
+                throw new InvalidOptionException("option 'token.file' (from " + origins.get("token.file")
                         + "): cannot read '" + file + "' (" + e.getClass().getSimpleName() + ")");
             }
             if (inline.isEmpty()) {
-                throw new InvalidOptionException("option 'token.file' (from " + r.origin("token.file") + "): '" + file + "' is empty");
+                throw new InvalidOptionException("option 'token.file' (from " + origins.get("token.file") + "): '" + file + "' is empty");
             }
         }
         if (inline != null && inline.isEmpty()) {
-            throw new InvalidOptionException("option 'token' (from " + r.origin("token") + ") is empty");
+            throw new InvalidOptionException("option 'token' (from " + origins.get("token") + ") is empty");
         }
-        token = inline;
-        if (details == Details.AUTHORIZED && token == null) {
-            throw new InvalidOptionException("option 'details=authorized' needs 'token' or 'token.file'");
-        }
-        presets = RuleOptions.presets(new RuleOptions.Value(r.text("presets"), r.origin("presets")));
-        rulesTimeoutMillis = r.duration("rules.timeout", 10, 60_000);
-        Map<String, RuleOptions.Value> ruleKeys = new LinkedHashMap<>();
-        for (Map.Entry<String, Options.Source> e : r.values.entrySet()) {
-            if (e.getKey().startsWith(RuleOptions.PREFIX)) {
-                ruleKeys.put(e.getKey(), new RuleOptions.Value(e.getValue().value, e.getValue().origin));
-            }
-        }
-        rules = RuleOptions.parse(ruleKeys, presets);
-        readyPorts = r.ports("ready.port");
-        if (port != 0 && readyPorts.contains(port)) {
-            throw new InvalidOptionException("option 'ready.port' (from " + r.origin("ready.port") + ") names " + port
-                    + ", the agent's own port: expected the application's ports");
-        }
-        readyAfter = r.methods("ready.after");
-        readyAuto = r.bool("ready.auto");
+        return inline;
     }
 
-    static Settings from(Map<String, Options.Source> values) throws InvalidOptionException {
-        return new Settings(new Reader(values));
+    // ---- typed values of declared keys ----
+
+    private Object value(String key) {
+        if (!values.containsKey(key)) {
+            throw new IllegalArgumentException("option '" + key + "' is not declared");
+        }
+        return values.get(key);
     }
 
-    /** Defaults only: for tests and tools. */
-    public static Settings defaults() {
+    /** A ratio option's value ({@link Double#POSITIVE_INFINITY} for {@code off}). */
+    public double ratio(String key) {
+        return ((Number) value(key)).doubleValue();
+    }
+
+    /** A duration option's milliseconds (-1 for {@code off}). */
+    public long millis(String key) {
+        return ((Number) value(key)).longValue();
+    }
+
+    public int integer(String key) {
+        return ((Number) value(key)).intValue();
+    }
+
+    public boolean flag(String key) {
+        return (Boolean) value(key);
+    }
+
+    /** A text option's value, or null when it has none. */
+    public String text(String key) {
+        Object v = value(key);
+        return v == null ? null : v.toString();
+    }
+
+    /** An option's typed value as its declaration's parser made it (a list of ports, of methods, ...), or null. */
+    public <T> T get(String key, Class<T> type) {
+        return type.cast(value(key));
+    }
+
+    /** Where the value of {@code key} came from ({@code default}, {@code agent options}, ...), for messages. */
+    public String origin(String key) {
+        String o = origins.get(key);
+        return o == null ? "default" : o;
+    }
+
+    /** Every {@code rule.<name>.<field>} key given: key -&gt; {value, origin}, for the rules to validate. */
+    public Map<String, String[]> ruleKeys() {
+        return ruleKeys;
+    }
+
+    /** Defaults only, over a table of declarations: for tests and tools. */
+    public static Settings defaults(OptionTable table) {
         try {
-            return from(Collections.<String, Options.Source>emptyMap());
+            return from(Collections.<String, Options.Source>emptyMap(), table);
         } catch (InvalidOptionException e) {
             throw new IllegalStateException(e);
         }
@@ -178,228 +254,9 @@ public final class Settings {
         return token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reads raw values, falling back to defaults, and turns them into typed values or precise errors. */
-    private static final class Reader {
-        final Map<String, Options.Source> values;
-
-        Reader(Map<String, Options.Source> values) {
-            this.values = values;
-        }
-
-        String origin(String key) {
-            Options.Source s = values.get(key);
-            return s == null ? "default" : s.origin;
-        }
-
-        String optional(String key) {
-            Options.Source s = values.get(key);
-            return s == null ? Options.DEFAULTS.get(key) : s.value;
-        }
-
-        String text(String key) {
-            String v = optional(key);
-            return v == null ? "" : v;
-        }
-
-        /** A ratio, or {@code off} (never reached: positive infinity). */
-        double ratioOrOff(String key) throws InvalidOptionException {
-            if (text(key).trim().equalsIgnoreCase("off")) {
-                return Double.POSITIVE_INFINITY;
-            }
-            return ratio(key, "off, or a fraction from 0 to 1, such as 0.5");
-        }
-
-        private InvalidOptionException bad(String key, String expected) {
-            return new InvalidOptionException("option '" + key + "' has bad value '" + text(key) + "' (from "
-                    + origin(key) + "): expected " + expected);
-        }
-
-        int integer(String key, int min, int max) throws InvalidOptionException {
-            String expected = "a whole number from " + min + " to " + max;
-            try {
-                long v = Long.parseLong(text(key));
-                if (v < min || v > max) {
-                    throw bad(key, expected);
-                }
-                return (int) v;
-            } catch (NumberFormatException e) {
-                throw bad(key, expected);
-            }
-        }
-
-        double ratio(String key) throws InvalidOptionException {
-            return ratio(key, "a fraction from 0 to 1, such as 0.85");
-        }
-
-        private double ratio(String key, String expected) throws InvalidOptionException {
-            try {
-                double v = Double.parseDouble(text(key));
-                if (!(v >= 0 && v <= 1)) {
-                    throw bad(key, expected);
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw bad(key, expected);
-            }
-        }
-
-        long duration(String key, long minMillis, long maxMillis) throws InvalidOptionException {
-            String expected = "a duration with a unit (ms, s, m, h) from " + minMillis + "ms to " + (maxMillis / 1000) + "s, such as 500ms, 5s or 2m";
-            Long v = parseDurationMillis(text(key));
-            if (v == null || v < minMillis || v > maxMillis) {
-                throw bad(key, expected);
-            }
-            return v;
-        }
-
-        <E extends Enum<E>> E choice(String key, Class<E> type) throws InvalidOptionException {
-            StringBuilder accepted = new StringBuilder();
-            for (E e : type.getEnumConstants()) {
-                String name = e.name().toLowerCase(Locale.ROOT);
-                if (name.equals(text(key).toLowerCase(Locale.ROOT))) {
-                    return e;
-                }
-                accepted.append(accepted.length() == 0 ? "" : ", ").append(name);
-            }
-            throw bad(key, "one of " + accepted);
-        }
-
-        Set<String> names(String key) throws InvalidOptionException {
-            Set<String> result = new LinkedHashSet<>();
-            for (String part : Words.split(text(key), ",;+ ")) {
-                String name = part.trim().toLowerCase(Locale.ROOT);
-                if (name.isEmpty()) {
-                    continue;
-                }
-                if (!Options.CHECK_NAMES.contains(name)) {
-                    throw bad(key, "check names from " + String.join(", ", Options.CHECK_NAMES) + ", separated by commas");
-                }
-                result.add(name);
-            }
-            return result;
-        }
-
-        List<Integer> ports(String key) throws InvalidOptionException {
-            List<Integer> result = new ArrayList<>();
-            for (String part : text(key).split(",")) {
-                String p = part.trim();
-                if (p.isEmpty()) {
-                    continue;
-                }
-                int value = -1;
-                if (p.length() <= 5 && digits(p)) {
-                    value = Integer.parseInt(p);
-                }
-                if (value < 1 || value > 65535) {
-                    throw new InvalidOptionException("option '" + key + "' has bad port '" + p + "' in '" + text(key)
-                            + "' (from " + origin(key) + "): expected port numbers from 1 to 65535 separated by commas, such as 8080,8443");
-                }
-                if (!result.contains(value)) {
-                    result.add(value);
-                }
-            }
-            return Collections.unmodifiableList(result);
-        }
-
-        private boolean digits(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        List<MethodSpec> methods(String key) throws InvalidOptionException {
-            List<MethodSpec> result = new ArrayList<>();
-            for (String part : text(key).split(",")) {
-                String m = part.trim();
-                if (m.isEmpty()) {
-                    continue;
-                }
-                MethodSpec spec = MethodSpec.parse(m);
-                if (spec == null) {
-                    throw new InvalidOptionException("option '" + key + "' has bad method '" + m + "' (from " + origin(key)
-                            + "): expected fully.qualified.Class#method (Java identifiers, nested classes with $), comma-separated, such as com.acme.App#start");
-                }
-                for (String prefix : new String[] {"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.jvmhealth.agent."}) {
-                    if (spec.className.startsWith(prefix)) {
-                        throw new InvalidOptionException("option '" + key + "' names '" + m + "' (from " + origin(key)
-                                + "): classes of the JDK and of the agent are never instrumented; expected an application class");
-                    }
-                }
-                if (!result.contains(spec)) {
-                    result.add(spec);
-                }
-            }
-            return Collections.unmodifiableList(result);
-        }
-
-        boolean bool(String key) throws InvalidOptionException {
-            String v = text(key).toLowerCase(Locale.ROOT);
-            if (v.equals("true")) {
-                return true;
-            }
-            if (v.equals("false")) {
-                return false;
-            }
-            throw bad(key, "true or false");
-        }
-
-        void ordered(String lowKey, double low, String highKey, double high) throws InvalidOptionException {
-            if (low > high) {
-                throw new InvalidOptionException("option '" + lowKey + "' (" + text(lowKey) + ", from " + origin(lowKey)
-                        + ") is above '" + highKey + "' (" + text(highKey) + ", from " + origin(highKey)
-                        + "): degraded must not exceed unhealthy");
-            }
-        }
-    }
-
-    /** Parses {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; null when it is not such a duration. */
-    public static Long parseDurationMillis(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        long unit;
-        String number;
-        if (t.endsWith("ms")) {
-            unit = 1;
-            number = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("s")) {
-            unit = 1000;
-            number = t.substring(0, t.length() - 1);
-        } else if (t.endsWith("m")) {
-            unit = 60_000;
-            number = t.substring(0, t.length() - 1);
-        } else if (t.endsWith("h")) {
-            unit = 3_600_000;
-            number = t.substring(0, t.length() - 1);
-        } else {
-            return null;
-        }
-        if (number.isEmpty() || number.length() > 9) {
-            return null;
-        }
-        for (int i = 0; i < number.length(); i++) {
-            if (number.charAt(i) < '0' || number.charAt(i) > '9') {
-                return null;
-            }
-        }
-        return Long.parseLong(number) * unit;
-    }
-
     @Override
     public String toString() {
         return "port=" + port + ", host=" + host + ", interval=" + intervalMillis + "ms, checks=" + checks
-                + (rules.isEmpty() ? "" : ", rules=" + ruleNames()) + ", presets=" + (presets.isEmpty() ? "none" : presets)
-                + ", details=" + details.name().toLowerCase(Locale.ROOT)
-                + (readyPorts.isEmpty() ? "" : ", ready.port=" + readyPorts)
-                + (readyAfter.isEmpty() ? "" : ", ready.after=" + readyAfter);
-    }
-
-    private List<String> ruleNames() {
-        List<String> names = new java.util.ArrayList<>();
-        for (Rule rule : rules) {
-            names.add(rule.name());
-        }
-        return names;
+                + ", details=" + details.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,8 +1,11 @@
 package io.jvmhealth.agent.evidence;
 
+import io.jvmhealth.agent.base.AgentThreads;
 import io.jvmhealth.agent.health.UtcTime;
-import io.jvmhealth.agent.AgentLog;
-import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.base.AgentLog;
+import io.jvmhealth.agent.config.InvalidOptionException;
+import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.health.checks.HeapCheck;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Checked;
 import io.jvmhealth.agent.health.Evaluator;
@@ -13,6 +16,7 @@ import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +32,27 @@ import java.util.concurrent.TimeUnit;
  * A {@link Watchdog} notices a stall even when no request comes. {@link #close()} ends both threads.
  */
 public final class Evidence implements Evaluator.Listener {
+    /** {@code evidence}: {@code stderr} or {@code off}. */
+    public static final OptionSpec EVIDENCE = OptionSpec.choice("evidence", "stderr",
+            "`stderr` or `off`: thread dump / heap summary when liveness fails or heap turns unhealthy ([evidence.md](evidence.md))",
+            "stderr", "off");
+    /** {@code evidence.dir}: a folder, or none. */
+    public static final OptionSpec EVIDENCE_DIR = OptionSpec.of("evidence.dir", null,
+            "a folder where evidence is also written as files (owner-only, never overwritten, at most 20)", new OptionSpec.Parser() {
+                @Override
+                public Object parse(String key, String value, String origin) throws InvalidOptionException {
+                    java.io.File f = new java.io.File(value);
+                    if (value.isEmpty() || f.exists() && !f.isDirectory()) {
+                        throw OptionSpec.bad(key, value, origin, "a folder (it is created when missing), such as /var/log/jvm-health");
+                    }
+                    return value;
+                }
+            });
+    public static final List<OptionSpec> OPTIONS = Arrays.asList(EVIDENCE, EVIDENCE_DIR);
+
     public static final long MIN_GAP_MILLIS = 10 * 60 * 1000;
     static final int MAX_QUEUED = 4;
-    public static final String THREAD_NAME = "jvm-health-evidence";
+    public static final String THREAD_NAME = "evidence";
     private static final long JOIN_MILLIS = 2000;
 
     private final Incident live;
@@ -92,7 +114,7 @@ public final class Evidence implements Evaluator.Listener {
             if (c.decidesLiveness() && r.status() == Status.UNHEALTHY && !r.checkFailed()) {
                 failing = (failing == null ? new StringBuilder() : failing.append("; ")).append(c.name()).append(": ").append(r.reason());
             }
-            if (c.name().equals(CheckNames.HEAP)) {
+            if (c.name().equals(HeapCheck.TYPE.name())) {
                 heapResult = r;
             }
         }
@@ -126,13 +148,12 @@ public final class Evidence implements Evaluator.Listener {
         }
         queue.add(job);
         if (writer == null) {
-            Thread t = new Thread(new Runnable() {
+            Thread t = AgentThreads.create(THREAD_NAME, new Runnable() {
                 @Override
                 public void run() {
                     drain();
                 }
-            }, THREAD_NAME);
-            t.setDaemon(true);
+            }, null);
             writer = t;
             try {
                 t.start();

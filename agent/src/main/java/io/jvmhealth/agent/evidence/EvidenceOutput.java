@@ -1,7 +1,7 @@
 package io.jvmhealth.agent.evidence;
 
 import io.jvmhealth.agent.health.UtcTime;
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.jvmhealth.agent.evidence;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.MemoryMXBean;

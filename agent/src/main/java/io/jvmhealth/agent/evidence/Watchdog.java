@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.evidence;
 
+import io.jvmhealth.agent.base.AgentThreads;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.Snapshot;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Watchdog {
     static final long PERIOD_MILLIS = 1000;
-    static final String THREAD_NAME = "jvm-health-watchdog";
+    static final String THREAD_NAME = "watchdog";
 
     private final Evaluator evaluator;
     private final Evidence evidence;
@@ -30,13 +31,12 @@ final class Watchdog {
 
     synchronized void start() {
         running = true;
-        Thread t = new Thread(new Runnable() {
+        Thread t = AgentThreads.create(THREAD_NAME, new Runnable() {
             @Override
             public void run() {
                 loop();
             }
-        }, THREAD_NAME);
-        t.setDaemon(true);
+        }, null);
         thread = t;
         t.start();
     }

@@ -33,7 +33,7 @@ final class BootSignal {
         if (inBootLoader()) {
             return;
         }
-        byte[] bytes = io.jvmhealth.agent.AgentResources.read(RESOURCE, 4096, MAX_CLASS_BYTES);
+        byte[] bytes = io.jvmhealth.agent.base.AgentResources.read(RESOURCE, 4096, MAX_CLASS_BYTES);
         if (bytes == null) {
             throw new IOException(RESOURCE + " is missing from the agent's jar");
         }

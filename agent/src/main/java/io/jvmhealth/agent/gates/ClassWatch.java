@@ -1,6 +1,6 @@
 package io.jvmhealth.agent.gates;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;

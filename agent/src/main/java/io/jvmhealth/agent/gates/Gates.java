@@ -1,16 +1,19 @@
 package io.jvmhealth.agent.gates;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
+import io.jvmhealth.agent.base.AgentThreads;
 import io.jvmhealth.agent.boot.GateSignal;
-import io.jvmhealth.agent.config.MethodSpec;
+import io.jvmhealth.agent.config.InvalidOptionException;
+import io.jvmhealth.agent.config.OptionSpec;
 import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckNames;
-import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.Publisher;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,106 +22,107 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The startup gates of one agent start: {@code ready.port}, {@code ready.after} and the frameworks
- * {@code ready.auto} recognized. {@link #plan} runs on the start thread: it decides the gates (so the
- * start line can say what was recognized) and, when there is a method or framework gate, registers
- * the {@link ClassWatch} at once and loads Byte Buddy ({@link AdviceInstaller}, from its nested jar) on a thread of its own
- * ({@code jvm-health-gates}); {@link #create} hands the checks to the evaluator. On a host with no
- * such gate no transformer is registered and no Byte Buddy class is loaded.
+ * The startup gates that wait for ports and methods: {@code ready.port}, {@code ready.after}, and the
+ * method gates recognized applications ask for ({@link #methodGate}). Planned on the start thread:
+ * {@link #plan} makes the option's gates, recognizers add theirs, and {@link #startWatching} registers
+ * the {@link ClassWatch} at once and loads Byte Buddy ({@link AdviceInstaller}, from its nested jar) on
+ * a thread of its own ({@code jvm-health-gates}); {@link #checks} hands the checks to the evaluator. On
+ * a host with no method gate no transformer is registered and no Byte Buddy class is loaded.
  */
 public final class Gates {
+    /** {@code ready.port}: a {@code List<Integer>} of ports. */
+    public static final OptionSpec READY_PORT = OptionSpec.of("ready.port", "",
+            "ports this JVM itself must listen on: startup gates `port:N`, then readiness conditions ([gates.md](gates.md))",
+            new OptionSpec.Parser() {
+                @Override
+                public Object parse(String key, String value, String origin) throws InvalidOptionException {
+                    return ports(key, value, origin);
+                }
+            });
+    /** {@code ready.after}: a {@code List<MethodSpec>}. */
+    public static final OptionSpec READY_AFTER = OptionSpec.of("ready.after", "",
+            "methods `Class#method` that must have returned normally once: startup gates `after:Class.method`",
+            new OptionSpec.Parser() {
+                @Override
+                public Object parse(String key, String value, String origin) throws InvalidOptionException {
+                    return methods(key, value, origin);
+                }
+            });
+    public static final List<OptionSpec> OPTIONS = Arrays.asList(READY_PORT, READY_AFTER);
 
-    private final Settings settings;
     private final Instrumentation instrumentation;
-    private final List<Frameworks.Framework> frameworks;
-    private final List<String> names;
+    private final boolean atLaunch;
+    private final List<Integer> readyPorts;
+    private final List<String> names = new ArrayList<String>();
     private final ListeningPorts ports = new ListeningPorts();
     private final List<MethodGate> methodGates = new ArrayList<MethodGate>();
+    /** The {@code ready.after} gates: the method gates of this class's own checks (recognizers hand out theirs). */
+    private final List<MethodGate> readyAfter = new ArrayList<MethodGate>();
     private final Map<String, List<MethodGate>> byClass = new HashMap<String, List<MethodGate>>();
+    private final Set<String> hold = new HashSet<String>();
+    private final Publisher.Deferred publisher = new Publisher.Deferred();
     private ClassWatch watch;
-    private KafkaBrokerGate kafka;
-    private SpringBootGate spring;
-    private volatile Evaluator evaluator;
     private boolean closed;
     private final List<Class<?>> retransformed = new ArrayList<Class<?>>();
     private final List<Class<?>> loadedBeforeWatch = new ArrayList<Class<?>>();
-    private final Set<String> hold = new HashSet<String>();
-    private final boolean atLaunch;
 
-    private Gates(Settings settings, Instrumentation instrumentation, List<Frameworks.Framework> frameworks, boolean atLaunch) {
-        this.atLaunch = atLaunch;
-        this.settings = settings;
+    private Gates(List<Integer> readyPorts, List<MethodSpec> afterMethods, Instrumentation instrumentation, boolean atLaunch) {
         this.instrumentation = instrumentation;
-        this.frameworks = frameworks;
-        List<String> n = new ArrayList<String>();
-        for (int port : settings.readyPorts) {
-            n.add(CheckNames.portGate(port));
+        this.atLaunch = atLaunch;
+        this.readyPorts = readyPorts;
+        for (int port : readyPorts) {
+            names.add(CheckNames.portGate(port));
         }
-        for (MethodSpec m : settings.readyAfter) {
+        for (MethodSpec m : afterMethods) {
             String name = CheckNames.methodGate(m.className, m.methodName);
-            n.add(name);
-            methodGates.add(new MethodGate(name, m.className, m.methodName, m + " to return", null));
-            hold.add(m.className.replace('.', '/'));
+            names.add(name);
+            readyAfter.add(methodGate(name, m.className, m.methodName, m + " to return", null, null, true));
         }
-        for (Frameworks.Framework f : frameworks) {
-            String name = CheckNames.frameworkGate(f.word);
-            n.add(name);
-            if (f == Frameworks.Framework.KAFKA_BROKER) {
-                kafka = new KafkaBrokerGate(instrumentation);
-                continue;
-            }
-            if (f == Frameworks.Framework.SPRING_BOOT) {
-                spring = new SpringBootGate(instrumentation, !atLaunch);
-                continue;
-            }
-            MethodGate.AfterReturn after = null;
-            if (f == Frameworks.Framework.JETTY) {
-                after = new Connectors("getConnectors", ports);
-            } else if (f == Frameworks.Framework.TOMCAT) {
-                after = new Connectors("findConnectors", ports);
-            }
-            methodGates.add(new MethodGate(name, f.className, f.methodName, f.waitingFor, after, new NeverLoaded(f.word)));
-            if (f.holdLoading) {
-                hold.add(f.className.replace('.', '/'));
-            }
-        }
-        this.names = Collections.unmodifiableList(n);
-        Runnable publish = new Runnable() {
-            @Override
-            public void run() {
-                publish();
-            }
-        };
-        if (kafka != null) {
-            kafka.onChange(publish);
-        }
-        for (MethodGate g : methodGates) {
-            g.onChange(publish);
-            List<MethodGate> list = byClass.get(g.className);
-            if (list == null) {
-                list = new ArrayList<MethodGate>();
-                byClass.put(g.className, list);
-            }
-            list.add(g);
-        }
+    }
+
+    /** The gates of {@code ready.port} and {@code ready.after}; recognizers add method gates before {@link #startWatching}. */
+    @SuppressWarnings("unchecked")
+    public static Gates plan(Settings settings, Instrumentation instrumentation, boolean atLaunch) {
+        return new Gates(settings.get(READY_PORT.key(), List.class), settings.get(READY_AFTER.key(), List.class), instrumentation, atLaunch);
     }
 
     /**
-     * Decides the gates (reads the main class file and the loaded class list when {@code ready.auto}
-     * is on) and, for method and framework gates, starts watching for their classes at once.
+     * Adds a gate that passes once {@code className#methodName} has returned normally (see {@link MethodGate}).
+     * Before {@link #startWatching} only.
+     *
+     * @param after       a condition checked once it returned, or null
+     * @param neverLoaded the bound on a class that never loads, or null to wait for it
+     * @param holdLoading whether the class, loading before the instrumentation is ready, waits for it ({@link ClassWatch})
      */
-    public static Gates plan(Settings settings, Instrumentation instrumentation, boolean atLaunch) {
-        List<Frameworks.Framework> frameworks = settings.readyAuto
-                ? Frameworks.recognize(instrumentation) : Collections.<Frameworks.Framework>emptyList();
-        Gates gates = new Gates(settings, instrumentation, frameworks, atLaunch);
-        gates.startWatching();
-        return gates;
+    public MethodGate methodGate(String name, String className, String methodName, String waitingFor, MethodGate.AfterReturn after,
+                                 NeverLoaded neverLoaded, boolean holdLoading) {
+        MethodGate g = new MethodGate(name, className, methodName, waitingFor, after, neverLoaded);
+        methodGates.add(g);
+        if (holdLoading) {
+            hold.add(className.replace('.', '/'));
+        }
+        g.onChange(new Runnable() {
+            @Override
+            public void run() {
+                publisher.publishNow();
+            }
+        });
+        List<MethodGate> list = byClass.get(className);
+        if (list == null) {
+            list = new ArrayList<MethodGate>();
+            byClass.put(className, list);
+        }
+        list.add(g);
+        return g;
     }
 
-    private void startWatching() {
-        if (kafka != null) {
-            kafka.watch();
-        }
+    /** The ports this JVM's listening sockets are read through (shared by every gate that checks ports). */
+    public ListeningPorts ports() {
+        return ports;
+    }
+
+    /** For method gates: registers the watch and starts loading the instrumentation (start thread). */
+    public void startWatching() {
         if (methodGates.isEmpty()) {
             return;
         }
@@ -142,67 +146,36 @@ public final class Gates {
             // What loaded before the watch began (the agent was attached, or the class loaded at once): these alone
             // missed it; any gated class loading from now on passes through the watch.
             for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-                if (byClass.containsKey(c.getName()) && instrumentation.isModifiableClass(c)) {
+                if (c.getClassLoader() != null && byClass.containsKey(c.getName()) && instrumentation.isModifiableClass(c)) {
                     loadedBeforeWatch.add(c);
                 }
             }
         }
-        Thread t = new Thread(new Runnable() {
+        AgentThreads.start("gates", new Runnable() {
             @Override
             public void run() {
                 install();
             }
-        }, "jvm-health-gates");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
-    /** For the start line: the gates and what {@code ready.auto} recognized. */
-    public String describe() {
-        StringBuilder b = new StringBuilder();
-        b.append("gates ").append(names.isEmpty() ? "none" : names.toString());
-        if (settings.readyAuto) {
-            b.append(", ready.auto recognized ");
-            if (frameworks.isEmpty()) {
-                b.append("no framework");
-            } else {
-                for (int i = 0; i < frameworks.size(); i++) {
-                    b.append(i == 0 ? "" : ", ").append(frameworks.get(i).word);
-                }
-            }
-        }
-        return b.toString();
-    }
-
+    /** The names of the {@code ready.port} and {@code ready.after} gates, in order (for the start line). */
     public List<String> names() {
-        return names;
+        return Collections.unmodifiableList(names);
     }
 
-    /** The gate checks, for the evaluator (on its thread). */
-    public List<HealthCheck> create(Evaluator evaluator) {
-        this.evaluator = evaluator;
+    /** The gate checks of {@code ready.port} and {@code ready.after}, for the evaluator (on its thread). */
+    public List<HealthCheck> checks(Publisher publisher) {
+        this.publisher.set(publisher);
         List<HealthCheck> checks = new ArrayList<HealthCheck>();
-        for (int port : settings.readyPorts) {
+        for (int port : readyPorts) {
             checks.add(new PortGate(port, ports));
         }
-        if (!settings.readyPorts.isEmpty()) {
+        if (!readyPorts.isEmpty()) {
             ports.warmUp();
         }
-        checks.addAll(methodGates);
-        if (spring != null) {
-            checks.add(spring);
-        }
-        if (kafka != null) {
-            checks.add(kafka);
-        }
+        checks.addAll(readyAfter);
         return checks;
-    }
-
-    private void publish() {
-        Evaluator e = evaluator;
-        if (e != null) {
-            e.publishNow();
-        }
     }
 
     /** On the jvm-health-gates thread: Byte Buddy's transformer, then what was loaded before the watch began. */
@@ -214,7 +187,7 @@ public final class Gates {
             GateSignal.listen(new Runnable() {
                 @Override
                 public void run() {
-                    publish();
+                    publisher.publishNow();
                 }
             });
             Map<String, Set<String>> methods = new HashMap<String, Set<String>>();
@@ -243,7 +216,7 @@ public final class Gates {
         }
         w.ready(transformer);
         if (transformer == null) {
-            publish();
+            publisher.publishNow();
             return;
         }
         try {
@@ -256,7 +229,7 @@ public final class Gates {
             Set<String> missed = w.missed();
             if (!missed.isEmpty()) {
                 for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-                    if (missed.contains(c.getName()) && !loaded.contains(c) && instrumentation.isModifiableClass(c)) {
+                    if (c.getClassLoader() != null && missed.contains(c.getName()) && !loaded.contains(c) && instrumentation.isModifiableClass(c)) {
                         loaded.add(c);
                     }
                 }
@@ -287,7 +260,7 @@ public final class Gates {
         } catch (Throwable e) {
             fail(e);
         }
-        publish();
+        publisher.publishNow();
     }
 
     /** Retransforms {@code classes} through {@code transformer}, registered as retransformation-capable for this call only. */
@@ -310,7 +283,7 @@ public final class Gates {
     /** A gated class the advice could not be put on: it loads unchanged, and its gates pass without waiting. */
     private void instrumentFailed(String className, Throwable e) {
         AgentLog.warn("could not instrument " + className + " for a startup gate, its gates pass without waiting: "
-                + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                + AgentLog.describe(e));
         List<MethodGate> gates = byClass.get(className);
         if (gates != null) {
             for (MethodGate g : gates) {
@@ -320,8 +293,7 @@ public final class Gates {
     }
 
     private void fail(Throwable e) {
-        String reason = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        AgentLog.warn("startup gate instrumentation failed, method gates pass without waiting: " + reason);
+        AgentLog.warn("startup gate instrumentation failed, method gates pass without waiting: " + AgentLog.describe(e));
         for (MethodGate g : methodGates) {
             g.failed(e.getClass().getSimpleName());
         }
@@ -331,9 +303,6 @@ public final class Gates {
     public void close() {
         ClassWatch w;
         List<Class<?>> classes;
-        if (kafka != null) {
-            kafka.close();
-        }
         synchronized (this) {
             if (closed) {
                 return;
@@ -359,7 +328,7 @@ public final class Gates {
                 instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
             }
         } catch (Throwable e) {
-            AgentLog.warn("removing the startup gate instrumentation failed: " + e);
+            AgentLog.warn("removing the startup gate instrumentation failed: " + AgentLog.describe(e));
         }
     }
 
@@ -370,5 +339,63 @@ public final class Gates {
         } catch (ClassNotFoundException e) {
             return false;
         }
+    }
+
+    // ---- option values ----
+
+    static List<Integer> ports(String key, String text, String origin) throws InvalidOptionException {
+        List<Integer> result = new ArrayList<Integer>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int value = -1;
+            if (p.length() <= 5 && digits(p)) {
+                value = Integer.parseInt(p);
+            }
+            if (value < 1 || value > 65535) {
+                throw new InvalidOptionException("option '" + key + "' has bad port '" + p + "' in '" + text
+                        + "' (from " + origin + "): expected port numbers from 1 to 65535 separated by commas, such as 8080,8443");
+            }
+            if (!result.contains(value)) {
+                result.add(value);
+            }
+        }
+        return Collections.unmodifiableList(result);
+    }
+
+    private static boolean digits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static List<MethodSpec> methods(String key, String text, String origin) throws InvalidOptionException {
+        List<MethodSpec> result = new ArrayList<MethodSpec>();
+        for (String part : text.split(",")) {
+            String m = part.trim();
+            if (m.isEmpty()) {
+                continue;
+            }
+            MethodSpec spec = MethodSpec.parse(m);
+            if (spec == null) {
+                throw new InvalidOptionException("option '" + key + "' has bad method '" + m + "' (from " + origin
+                        + "): expected fully.qualified.Class#method (Java identifiers, nested classes with $), comma-separated, such as com.acme.App#start");
+            }
+            for (String prefix : new String[] {"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.jvmhealth.agent."}) {
+                if (spec.className.startsWith(prefix)) {
+                    throw new InvalidOptionException("option '" + key + "' names '" + m + "' (from " + origin
+                            + "): classes of the JDK and of the agent are never instrumented; expected an application class");
+                }
+            }
+            if (!result.contains(spec)) {
+                result.add(spec);
+            }
+        }
+        return Collections.unmodifiableList(result);
     }
 }

@@ -27,9 +27,9 @@ import java.util.Map;
  * whether the class has been loaded yet. A framework gate may add a condition checked after the
  * return ({@link AfterReturn}: its connectors listening).
  */
-final class MethodGate implements HealthCheck {
+public final class MethodGate implements HealthCheck {
     /** A condition checked once the method has returned, on the instance it returned on (or null). */
-    interface AfterReturn {
+    public interface AfterReturn {
         /** Null when met; otherwise what is still awaited. */
         String pending(Object self, Map<String, Object> details);
     }
@@ -50,10 +50,6 @@ final class MethodGate implements HealthCheck {
     private volatile String instrumentationError;
     private volatile boolean instrumented;
     private final List<Thread> insideAtInstall = new ArrayList<Thread>();
-
-    MethodGate(String name, String className, String methodName, String waitingFor, AfterReturn afterReturn) {
-        this(name, className, methodName, waitingFor, afterReturn, null);
-    }
 
     MethodGate(String name, String className, String methodName, String waitingFor, AfterReturn afterReturn, NeverLoaded neverLoaded) {
         this.neverLoaded = neverLoaded;

@@ -45,7 +45,7 @@ final class NestedJarLoader extends ClassLoader {
     static AdviceInstaller load() throws Exception {
         ClassLoader agent = NestedJarLoader.class.getClassLoader();
         ClassLoader loader = agent;
-        byte[] jar = io.jvmhealth.agent.AgentResources.read(RESOURCE, 8 * 1024 * 1024, MAX_BYTES);
+        byte[] jar = io.jvmhealth.agent.base.AgentResources.read(RESOURCE, 8 * 1024 * 1024, MAX_BYTES);
         if (jar != null) {
             loader = new NestedJarLoader(agent, jar, index(jar));
         }

@@ -1,6 +1,6 @@
 package io.jvmhealth.agent.gates;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
  * Not used for {@code ready.after}, which the user asked for: that gate waits, and says that its
  * class has not been loaded yet.
  */
-final class NeverLoaded {
-    static final long WAIT_MILLIS = 60_000;
+public final class NeverLoaded {
+    public static final long WAIT_MILLIS = 60_000;
 
     private final String framework;
     private final long since = System.nanoTime();
     private final long waitNanos;
     private boolean warned;
 
-    NeverLoaded(String framework) {
+    public NeverLoaded(String framework) {
         this(framework, WAIT_MILLIS);
     }
 
@@ -32,7 +32,7 @@ final class NeverLoaded {
     }
 
     /** Whether the wait is over (what {@link #givenUp} would pass with), without logging or building anything. */
-    boolean expired() {
+    public boolean expired() {
         return System.nanoTime() - since >= waitNanos;
     }
 
@@ -40,7 +40,7 @@ final class NeverLoaded {
      * Called while the framework's class has not loaded: the reason the gate passes now, or null
      * while it still waits. The reason also goes into {@code details}.
      */
-    synchronized String givenUp(String className, Map<String, Object> details) {
+    public synchronized String givenUp(String className, Map<String, Object> details) {
         if (System.nanoTime() - since < waitNanos) {
             return null;
         }

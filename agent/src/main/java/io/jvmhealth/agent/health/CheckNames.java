@@ -1,30 +1,14 @@
 package io.jvmhealth.agent.health;
 
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.Locale;
-import java.util.Set;
 
 /**
- * Every check name the agent gives, in one place: the built-in checks (stable names users put in
- * {@code checks=}, {@code disable=}, {@code ?exclude=} and {@code /health/<check>}), and how gate
- * names are made. Rule and preset names are chosen by users or fixed by the preset; a rule name
- * may not clash with a built-in check nor look like a gate name ({@link #isValidRuleName}).
+ * How the names of checks that are not built in are made: gate names carry a prefix with a colon
+ * ({@code port:8080}, {@code after:com.acme.App.start}, {@code app:tomcat}), which rule names may not
+ * contain ({@link #isValidRuleName}), so no gate can clash with a rule or a built-in check (whose
+ * names each check type declares; a rule may not take one of those either, see the rules' options).
  */
 public final class CheckNames {
-    public static final String DEADLOCK = "deadlock";
-    public static final String HEAP = "heap";
-    public static final String GC = "gc";
-    public static final String THREADS = "threads";
-    public static final String MEMORY = "memory";
-    public static final String FDS = "fds";
-    public static final String CPU = "cpu";
-
-    /** The built-in checks, in report order. */
-    public static final Set<String> BUILT_IN = Collections.unmodifiableSet(new LinkedHashSet<>(
-            Arrays.asList(DEADLOCK, HEAP, GC, THREADS, MEMORY, FDS, CPU)));
-
     /** Gate names carry a prefix with a colon, which rule names may not contain: no clash is possible. */
     public static final String PORT_GATE_PREFIX = "port:";
     public static final String METHOD_GATE_PREFIX = "after:";
@@ -53,10 +37,10 @@ public final class CheckNames {
 
     /**
      * Rule names: lower-case letters, digits, {@code -}, {@code _} and {@code .}, starting with a
-     * letter, at most 64 characters, and not a built-in check's name.
+     * letter, at most 64 characters.
      */
     public static boolean isValidRuleName(String name) {
-        if (name.isEmpty() || name.length() > 64 || BUILT_IN.contains(name)) {
+        if (name.isEmpty() || name.length() > 64) {
             return false;
         }
         if (name.charAt(0) < 'a' || name.charAt(0) > 'z') {

@@ -5,16 +5,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One check's outcome: a status, a reason exactly when the status is not healthy, and details
- * (values are numbers, strings, booleans, lists and maps of those, ready for JSON).
+ * One check's outcome: a status, a reason exactly when the status is not healthy, details (values
+ * are numbers, strings, booleans, lists and maps of those, ready for JSON), and the figures of the
+ * metric families its check declares ({@link HealthCheck#metricFamilies()}, in that order; NaN where
+ * a figure is not known): {@code /metrics} is written from these, never from the details.
  */
 public final class CheckResult {
     private final Status status;
     private final String reason;
     private final Map<String, Object> details;
     private final boolean checkFailed;
+    private final double[] figures;
+    private static final double[] NO_FIGURES = new double[0];
 
     private CheckResult(Status status, String reason, Map<String, Object> details, boolean checkFailed) {
+        this(status, reason, details, checkFailed, NO_FIGURES);
+    }
+
+    private CheckResult(Status status, String reason, Map<String, Object> details, boolean checkFailed, double[] figures) {
         if ((status == Status.HEALTHY) != (reason == null)) {
             throw new IllegalArgumentException("a reason is required exactly when the status is not healthy");
         }
@@ -24,6 +32,7 @@ public final class CheckResult {
                 ? Collections.<String, Object>emptyMap()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(details));
         this.checkFailed = checkFailed;
+        this.figures = figures;
     }
 
     private static final CheckResult ABSENT = new CheckResult(Status.HEALTHY, null, null, false);
@@ -66,6 +75,27 @@ public final class CheckResult {
 
     public Map<String, Object> details() {
         return details;
+    }
+
+    /**
+     * The same result with the figures of its check's metric families, in the order the check declares them
+     * ({@link HealthCheck#metricFamilies()}); NaN for a figure not known now.
+     */
+    public CheckResult with(double... figures) {
+        if (isAbsent()) {
+            return this;
+        }
+        return new CheckResult(status, reason, details, checkFailed, figures.clone());
+    }
+
+    /** The figure at {@code index} of the check's metric families, or NaN when there is none. */
+    public double figure(int index) {
+        return index < figures.length ? figures[index] : Double.NaN;
+    }
+
+    /** How many figures this result carries. */
+    public int figureCount() {
+        return figures.length;
     }
 
     /** True when the check threw instead of observing something about the JVM. */

@@ -1,5 +1,8 @@
 package io.jvmhealth.agent.health;
 
+import java.util.Collections;
+import java.util.List;
+
 /**
  * One check's place in a snapshot: its name, the role it declared, whether its result takes part
  * in {@code /ready}, and its result. Endpoints, verbose text, per-check paths and metrics are views
@@ -11,8 +14,14 @@ public final class Checked {
     private final boolean decidesReadiness;
     private final boolean passed;
     private final CheckResult result;
+    private final List<MetricFamily> families;
 
     Checked(String name, Role role, boolean decidesReadiness, boolean passed, CheckResult result) {
+        this(name, role, decidesReadiness, passed, result, Collections.<MetricFamily>emptyList());
+    }
+
+    Checked(String name, Role role, boolean decidesReadiness, boolean passed, CheckResult result, List<MetricFamily> families) {
+        this.families = families;
         this.name = name;
         this.role = role;
         this.decidesReadiness = decidesReadiness;
@@ -48,5 +57,10 @@ public final class Checked {
 
     public CheckResult result() {
         return result;
+    }
+
+    /** The metric families the check declared: the result's figures are theirs, in this order. */
+    public List<MetricFamily> families() {
+        return families;
     }
 }

@@ -1,6 +1,8 @@
 package io.jvmhealth.agent.health;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
+import io.jvmhealth.agent.base.AgentThreads;
+import io.jvmhealth.agent.base.SupervisedThread;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * either way a full evaluation is published at once, not at the next interval. The checks are told of the start
  * ({@link HealthCheck#started()}) as the next scheduled evaluation begins, not in that prompt one.
  */
-public final class Evaluator {
+public final class Evaluator implements Publisher {
     /** Intervals without a completed evaluation before {@code /live} reports a stall. */
     public static final int STALL_INTERVALS = 3;
     /**
@@ -40,7 +42,7 @@ public final class Evaluator {
     /** How often pending startup gates are polled until every gate has passed. */
     public static final long GATE_POLL_MILLIS = 25;
     /** The evaluator thread's name (evidence of a stall shows its stack first). */
-    public static final String THREAD_NAME = "jvm-health-evaluator";
+    public static final String THREAD_NAME = AgentThreads.PREFIX + "evaluator";
 
     private final CheckFactory factory;
     private final long intervalMillis;
@@ -93,7 +95,7 @@ public final class Evaluator {
         this.factory = factory;
         this.intervalMillis = intervalMillis;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
-        this.supervisor = new SupervisedThread(THREAD_NAME, "health evaluator", MAX_RESTARTS, intervalNanos, new Runnable() {
+        this.supervisor = new SupervisedThread("evaluator", "health evaluator", MAX_RESTARTS, intervalNanos, new Runnable() {
             @Override
             public void run() {
                 loop();
@@ -102,8 +104,13 @@ public final class Evaluator {
     }
 
     /** Convenience for fixed checks (tests, benchmarks). */
-    public Evaluator(List<HealthCheck> checks, long intervalMillis) {
-        this(e -> checks, intervalMillis);
+    public Evaluator(final List<HealthCheck> checks, long intervalMillis) {
+        this(new CheckFactory() {
+            @Override
+            public List<HealthCheck> create(Evaluator evaluator) {
+                return checks;
+            }
+        }, intervalMillis);
     }
 
     /** The latest snapshot; null only before {@link #start} or {@link #prepare()} has run. */
@@ -309,7 +316,7 @@ public final class Evaluator {
                 pending.add(name);
             }
             boolean decidesReadiness = !gate || passed && check.judgesReadinessOncePassed();
-            evaluated.add(new Checked(name, role, decidesReadiness, passed, result));
+            evaluated.add(new Checked(name, role, decidesReadiness, passed, result, check.metricFamilies()));
             if (!gate || passed && check.judgesReadinessOncePassed()) {
                 logChange(name, result);
             }

@@ -1,5 +1,8 @@
 package io.jvmhealth.agent.health;
 
+import java.util.Collections;
+import java.util.List;
+
 /**
  * One check: built-in, resource, JMX rule or startup gate. Implementations are called only from
  * the evaluator thread, never from a request thread. A check whose work may block (a foreign MBean
@@ -35,6 +38,14 @@ public interface HealthCheck {
     default boolean passesNow() {
         CheckResult r = evaluate();
         return r != null && r.status() == Status.HEALTHY;
+    }
+
+    /**
+     * The {@code /metrics} families this check reports, in the order its results carry their figures
+     * ({@link CheckResult#with(double...)}). Declared by the check, never derived from its details.
+     */
+    default List<MetricFamily> metricFamilies() {
+        return Collections.emptyList();
     }
 
     /** Observes now. May throw: the evaluator turns that into an unhealthy result. */

@@ -13,25 +13,16 @@ import java.util.Map;
  * the lines that depend on the request's time ({@code jvmhealth_up}, which turns 0 once the
  * evaluation is stale, and the evaluation's age) are written per request ({@link #requestLines}).
  *
- * <p>Families: {@code jvmhealth_up{endpoint}}, {@code jvmhealth_evaluation_age_seconds},
- * {@code jvmhealth_evaluation_duration_seconds}, the state set
- * {@code jvmhealth_check_status{check,status}}, and, only where details may be shown, every
- * check's top-level numeric details as {@code jvmhealth_check_<detail>{check}} (the detail key in
- * snake case, with its unit made a base unit: {@code usedAfterGcBytes} -&gt;
- * {@code jvmhealth_check_used_after_gc_bytes}, {@code pausedMillis} -&gt;
- * {@code jvmhealth_check_paused_seconds}, {@code pauseFraction} -&gt;
- * {@code jvmhealth_check_pause_ratio}) and {@code jvmhealth_info{version}}. Details that are not
- * numbers (text, booleans, lists, maps) are skipped. Without details the answer carries no figure
- * observed in the host and not the agent's version: only up, status, age and duration.
+ * <p>Families: the agent's own ({@code jvmhealth_up{endpoint}}, {@code jvmhealth_evaluation_age_seconds},
+ * {@code jvmhealth_evaluation_duration_seconds}, the state set {@code jvmhealth_check_status{check,status}},
+ * {@code jvmhealth_info{version}}) and, only where details may be shown, the families each check
+ * declares ({@link HealthCheck#metricFamilies()}) with the figures its result carries, as
+ * {@code <family>{check="<check>"}}. Without details the answer carries no figure observed in the
+ * host and not the agent's version: only up, status, age and duration.
  */
 final class MetricsText {
     static final String VERSION = version();
     private static final String[] STATUSES = {"healthy", "degraded", "unhealthy"};
-    /** Detail key -&gt; metric name and divisor (or {@link #NO_NAME}); keys are few and stable, so each is derived once. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Object[]> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Object[] NO_NAME = new Object[0];
-    /** Past this many distinct keys (a check that makes up its keys), names are derived each time instead of kept. */
-    private static final int MAX_CACHED_NAMES = 512;
 
     private MetricsText() {
     }
@@ -67,142 +58,51 @@ final class MetricsText {
         family(b, "jvmhealth_up", "1 when the endpoint answers 200, 0 when it answers 503.");
         for (Probe p : Probe.values()) {
             b.append("jvmhealth_up{endpoint=\"").append(p.path().substring(1)).append("\"} ")
-                    .append(snapshot.reply(p, nowNanos).code() == 200 ? '1' : '0').append('\n');
+                    .append(snapshot.reply(p, nowNanos).code() == Reply.OK ? '1' : '0').append('\n');
         }
         family(b, "jvmhealth_evaluation_age_seconds",
                 "Time since the last evaluation completed (since the agent started, before the first).");
         b.append("jvmhealth_evaluation_age_seconds ").append(number(snapshot.ageNanos(nowNanos) / 1e9)).append('\n');
     }
 
-    /** Each check's numeric details, grouped by metric name (a family must be contiguous). */
+    /** Each check's figures under the families it declared, grouped by family (a family must be contiguous). */
     private static void figures(StringBuilder b, List<Checked> checks) {
-        Map<String, List<String>> series = new LinkedHashMap<>();
-        Map<String, String> keys = new LinkedHashMap<>();
-        java.util.Set<String> namesOfThisCheck = new java.util.HashSet<>();
+        Map<String, MetricFamily> families = new LinkedHashMap<>();
+        Map<String, StringBuilder> series = new LinkedHashMap<>();
         for (Checked c : checks) {
-            namesOfThisCheck.clear();
-            for (Map.Entry<String, Object> e : c.result().details().entrySet()) {
-                Object v = e.getValue();
-                if (!(v instanceof Number)) {
+            List<MetricFamily> declared = c.families();
+            CheckResult r = c.result();
+            for (int i = 0; i < declared.size(); i++) {
+                double v = r.figure(i);
+                if (Double.isNaN(v)) {
                     continue;
                 }
-                Object[] nameAndDivisor = cachedName(e.getKey());
-                if (nameAndDivisor == NO_NAME) {
-                    continue;
-                }
-                String name = (String) nameAndDivisor[0];
-                double value = ((Number) v).doubleValue() / (Double) nameAndDivisor[1];
-                if (!namesOfThisCheck.add(name)) {
-                    continue; // two keys of one check mapping to one name: the first one wins
-                }
-                List<String> lines = series.get(name);
+                MetricFamily f = declared.get(i);
+                StringBuilder lines = series.get(f.name());
                 if (lines == null) {
-                    lines = new ArrayList<>(4);
-                    series.put(name, lines);
-                    keys.put(name, e.getKey());
+                    lines = new StringBuilder(64);
+                    series.put(f.name(), lines);
+                    families.put(f.name(), f);
                 }
-                StringBuilder line = new StringBuilder(name.length() + c.name().length() + 32);
-                line.append(name).append("{check=\"");
-                label(line, c.name());
-                line.append("\"} ").append(number(value));
-                lines.add(line.toString());
+                lines.append(f.name()).append("{check=\"");
+                label(lines, c.name());
+                lines.append("\"} ").append(number(v)).append('\n');
             }
         }
-        for (Map.Entry<String, List<String>> f : series.entrySet()) {
-            family(b, f.getKey(), "The detail \"" + helpText(keys.get(f.getKey())) + "\" of each check that reports it.");
-            for (String l : f.getValue()) {
-                b.append(l).append('\n');
-            }
+        for (Map.Entry<String, StringBuilder> e : series.entrySet()) {
+            MetricFamily f = families.get(e.getKey());
+            family(b, f.name(), f.help(), f.type());
+            b.append(e.getValue());
         }
-    }
-
-    private static Object[] cachedName(String key) {
-        Object[] cached = NAMES.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        String[] derived = metricName(key);
-        Object[] entry = derived == null ? NO_NAME : new Object[] {derived[0], Double.valueOf(derived[1])};
-        if (NAMES.size() < MAX_CACHED_NAMES) {
-            NAMES.put(key, entry);
-        }
-        return entry;
-    }
-
-    /**
-     * {@code jvmhealth_check_<snake_case key>}, with the unit converted to a base unit, and the
-     * divisor that converts the value to it; null for a key that gives no usable name.
-     */
-    static String[] metricName(String key) {
-        StringBuilder s = new StringBuilder(key.length() + 8);
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            boolean upper = c >= 'A' && c <= 'Z';
-            boolean alnum = upper || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
-            if (!alnum) {
-                s.append('_');
-                continue;
-            }
-            if (upper && i > 0) {
-                char p = key.charAt(i - 1);
-                boolean prevLowerOrDigit = p >= 'a' && p <= 'z' || p >= '0' && p <= '9';
-                boolean prevUpper = p >= 'A' && p <= 'Z';
-                boolean nextLower = i + 1 < key.length() && key.charAt(i + 1) >= 'a' && key.charAt(i + 1) <= 'z';
-                if (prevLowerOrDigit || prevUpper && nextLower) {
-                    s.append('_');
-                }
-            }
-            s.append(upper ? (char) (c + ('a' - 'A')) : c);
-        }
-        List<String> tokens = new ArrayList<>();
-        for (String t : s.toString().split("_")) {
-            if (!t.isEmpty()) {
-                tokens.add(t);
-            }
-        }
-        String scale = "1";
-        if (!tokens.isEmpty()) {
-            int last = tokens.size() - 1;
-            switch (tokens.get(last)) {
-                case "millis": case "ms": case "milliseconds":
-                    tokens.set(last, "seconds");
-                    scale = "1000";
-                    break;
-                case "micros": case "us": case "microseconds":
-                    tokens.set(last, "seconds");
-                    scale = "1000000";
-                    break;
-                case "nanos": case "ns": case "nanoseconds":
-                    tokens.set(last, "seconds");
-                    scale = "1000000000";
-                    break;
-                case "fraction":
-                    tokens.set(last, "ratio");
-                    break;
-                case "percent":
-                    tokens.set(last, "ratio");
-                    scale = "100";
-                    break;
-                case "total": case "count": case "sum": case "bucket": case "created":
-                    tokens.remove(last); // suffixes reserved for counters, histograms and summaries
-                    break;
-                default:
-                    break;
-            }
-        }
-        if (tokens.isEmpty() || tokens.size() == 1 && tokens.get(0).equals("status")) {
-            return null;
-        }
-        StringBuilder name = new StringBuilder("jvmhealth_check");
-        for (String t : tokens) {
-            name.append('_').append(t);
-        }
-        return new String[] {name.toString().toLowerCase(Locale.ROOT), scale};
     }
 
     private static void family(StringBuilder b, String name, String help) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE ").append(name).append(" gauge\n");
+        family(b, name, help, MetricFamily.Type.GAUGE);
+    }
+
+    private static void family(StringBuilder b, String name, String help, MetricFamily.Type type) {
+        b.append("# HELP ").append(name).append(' ').append(helpText(help)).append('\n');
+        b.append("# TYPE ").append(name).append(' ').append(type.word()).append('\n');
     }
 
     /** A label value as the format requires: backslash, double quote and line feed escaped. */

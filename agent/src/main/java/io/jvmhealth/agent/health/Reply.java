@@ -6,6 +6,11 @@ package io.jvmhealth.agent.health;
  * only copy these bytes. The arrays are never modified after construction.
  */
 public final class Reply {
+    /** A probe's answer when it passes. */
+    public static final int OK = 200;
+    /** A probe's answer when it fails. */
+    public static final int UNAVAILABLE = 503;
+
     private final int code;
     private final byte[] fullBody;
     private final byte[] briefBody;

@@ -159,7 +159,7 @@ public final class Snapshot {
         String path = Probe.HEALTH.path() + "/" + SnapshotWriter.oneLine(name);
         String reason = null;
         String lineName = name;
-        boolean ok = answer.code() == 200;
+        boolean ok = answer.code() == Reply.OK;
         if (!evaluated || isStale(nowNanos)) {
             lineName = "evaluation";
             reason = evaluated ? "health evaluation stalled" : "starting: the first health evaluation has not completed";

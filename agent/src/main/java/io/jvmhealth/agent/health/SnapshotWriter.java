@@ -20,9 +20,9 @@ import java.util.Set;
  * bodies of a few hundred bytes written once per interval.
  */
 public final class SnapshotWriter {
-    private static final int OK = 200;
+    private static final int OK = Reply.OK;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
-    private static final int UNAVAILABLE = 503;
+    private static final int UNAVAILABLE = Reply.UNAVAILABLE;
     /** The answer-level condition named in verbose text when no check line explains a failure. */
     private static final String EVALUATION = "evaluation";
     private static final String STARTED = "started";

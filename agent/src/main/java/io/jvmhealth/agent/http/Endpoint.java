@@ -32,6 +32,19 @@ enum Endpoint {
         this.probe = probe;
     }
 
+    /** Every path served, as the 404 body lists them: the endpoints, and {@code /health/<check>}. */
+    static String[] documentedPaths() {
+        String[] paths = new String[ALL.length + 1];
+        int i = 0;
+        for (Endpoint e : ALL) {
+            if (e == METRICS) {
+                paths[i++] = CHECK_PREFIX + "<check>";
+            }
+            paths[i++] = e.path;
+        }
+        return paths;
+    }
+
     /** The endpoint whose path is exactly {@code buf[from, to)}, or null. */
     static Endpoint match(byte[] buf, int from, int to) {
         for (Endpoint e : ALL) {

@@ -1,7 +1,8 @@
 package io.jvmhealth.agent.http;
 
+import io.jvmhealth.agent.base.AgentThreads;
 import io.jvmhealth.agent.config.Details;
-import io.jvmhealth.agent.config.Words;
+import io.jvmhealth.agent.base.ProcFile;
 import io.jvmhealth.agent.health.Evaluator;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The health endpoints on one selector thread ({@value #THREAD}): it accepts connections, reads
+ * The health endpoints on one selector thread ({@code jvm-health-http}): it accepts connections, reads
  * request heads from non-blocking channels and writes the bytes the last evaluation prepared. A
  * connection is a small {@link Connection} (a head buffer of 1 to 8 KiB and a deadline), so a client
  * that is slow, idle or half-sent costs bytes, never a thread.
@@ -40,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * descriptors to spare.
  */
 public final class HealthServer {
-    static final String THREAD = "jvm-health-http";
+    static final String THREAD = "http";
     static final long HEAD_TIMEOUT_MILLIS = 2000;
     static final long KEEP_ALIVE_MILLIS = 15_000;
     static final int MAX_CONNECTIONS = 1024;
@@ -121,19 +122,9 @@ public final class HealthServer {
 
     /** The soft "Max open files" of this process from /proc/self/limits; -1 where unknown or unlimited. */
     private static long descriptorLimit() {
-        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                new java.io.FileInputStream("/proc/self/limits"), StandardCharsets.US_ASCII))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("Max open files")) {
-                    String soft = Words.first(line.substring("Max open files".length()));
-                    return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
-                }
-            }
-        } catch (Throwable ignored) {
-            // not Linux
-        }
-        return -1;
+        ProcFile limits = new ProcFile(ProcFile.LIMITS, 4096);
+        long soft = limits.read() ? limits.value(ProcFile.MAX_OPEN_FILES) : ProcFile.MISSING;
+        return soft == ProcFile.MISSING ? -1 : soft;
     }
 
     /** Opens the selector and starts the loop's thread. */
@@ -149,13 +140,12 @@ public final class HealthServer {
             throw e;
         }
         selector = s;
-        Thread t = new Thread(new Runnable() {
+        Thread t = AgentThreads.create(THREAD, new Runnable() {
             @Override
             public void run() {
                 loop();
             }
-        }, THREAD);
-        t.setDaemon(true);
+        }, null);
         try {
             t.start();
         } catch (Throwable e) { // no native thread to be had: nothing is left open
@@ -399,21 +389,21 @@ public final class HealthServer {
     private boolean answer(Connection c, RequestReader r, long now) throws IOException {
         boolean withBody = r.method == RequestReader.GET;
         if (r.error != 0) {
-            send(c, writer.write(r.error, ResponseWriter.errorBody(r.error), ResponseWriter.ConnectionHeader.CLOSE, r.method != RequestReader.HEAD));
+            send(c, writer.write(r.error, HttpStatus.errorBody(r.error), ResponseWriter.ConnectionHeader.CLOSE, r.method != RequestReader.HEAD));
             return false;
         }
         if (r.method == RequestReader.OTHER_METHOD) {
-            send(c, writer.write(405, ResponseWriter.METHOD_NOT_ALLOWED_BODY, ResponseWriter.ConnectionHeader.CLOSE, true));
+            send(c, writer.write(HttpStatus.METHOD_NOT_ALLOWED, HttpStatus.METHOD_NOT_ALLOWED_BODY, ResponseWriter.ConnectionHeader.CLOSE, true));
             return false;
         }
         if (r.hasBody) {
-            send(c, writer.write(413, ResponseWriter.PAYLOAD_TOO_LARGE_BODY, ResponseWriter.ConnectionHeader.CLOSE, withBody));
+            send(c, writer.write(HttpStatus.PAYLOAD_TOO_LARGE, HttpStatus.PAYLOAD_TOO_LARGE_BODY, ResponseWriter.ConnectionHeader.CLOSE, withBody));
             return false;
         }
         ResponseWriter.ConnectionHeader connection = !r.keepAlive ? ResponseWriter.ConnectionHeader.CLOSE
                 : r.http10KeepAlive ? ResponseWriter.ConnectionHeader.KEEP_ALIVE : ResponseWriter.ConnectionHeader.NONE;
         if (!r.hasTarget()) {
-            send(c, writer.write(404, ResponseWriter.NOT_FOUND_BODY, connection, withBody));
+            send(c, writer.write(HttpStatus.NOT_FOUND, HttpStatus.NOT_FOUND_BODY, connection, withBody));
             return r.keepAlive;
         }
         boolean full = details == Details.ALWAYS || details == Details.AUTHORIZED && r.bearerMatches(token);

@@ -31,22 +31,6 @@ final class ResponseWriter {
     /** Room for the head of any answer, besides its content type. */
     private static final int HEAD_ROOM = 384;
 
-    private static final byte[] OK = head(200, "OK");
-    private static final byte[] UNAVAILABLE = head(503, "Service Unavailable");
-    private static final byte[] BAD_REQUEST = head(400, "Bad Request");
-    private static final byte[] NOT_FOUND = head(404, "Not Found");
-    private static final byte[] METHOD_NOT_ALLOWED = head(405, "Method Not Allowed");
-    private static final byte[] PAYLOAD_TOO_LARGE = head(413, "Content Too Large");
-    private static final byte[] HEADERS_TOO_LARGE = head(431, "Request Header Fields Too Large");
-    private static final byte[] VERSION_NOT_SUPPORTED = head(505, "HTTP Version Not Supported");
-
-    static final byte[] NOT_FOUND_BODY = ascii("{\"error\":\"not found\",\"paths\":[\"/live\",\"/ready\",\"/started\",\"/health\"]}");
-    static final byte[] METHOD_NOT_ALLOWED_BODY = ascii("{\"error\":\"method not allowed\",\"allow\":[\"GET\",\"HEAD\"]}");
-    static final byte[] BAD_REQUEST_BODY = ascii("{\"error\":\"bad request\"}");
-    static final byte[] PAYLOAD_TOO_LARGE_BODY = ascii("{\"error\":\"request bodies are not accepted\"}");
-    static final byte[] HEADERS_TOO_LARGE_BODY = ascii("{\"error\":\"request head larger than 8192 bytes\"}");
-    static final byte[] VERSION_NOT_SUPPORTED_BODY = ascii("{\"error\":\"HTTP/1.0 and HTTP/1.1 only\"}");
-
     private ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
 
     /** The answer laid out in the buffer, ready to be written: valid until the next call. */
@@ -62,12 +46,12 @@ final class ResponseWriter {
     ByteBuffer write(int code, String contentType, byte[] body, ConnectionHeader connection, boolean withBody) {
         ensure(HEAD_ROOM + contentType.length() + (withBody ? body.length : 0));
         buf.clear();
-        buf.put(statusHead(code));
+        buf.put(HttpStatus.statusLine(code));
         appendContentType(contentType);
         buf.put(COMMON_BYTES);
         appendDigits(body.length);
         buf.put(CRLF);
-        if (code == 405) {
+        if (code == HttpStatus.METHOD_NOT_ALLOWED) {
             buf.put(ALLOW);
         }
         if (connection == ConnectionHeader.CLOSE) {
@@ -81,30 +65,6 @@ final class ResponseWriter {
         }
         buf.flip();
         return buf;
-    }
-
-    static byte[] errorBody(int code) {
-        switch (code) {
-            case 404: return NOT_FOUND_BODY;
-            case 405: return METHOD_NOT_ALLOWED_BODY;
-            case 413: return PAYLOAD_TOO_LARGE_BODY;
-            case 431: return HEADERS_TOO_LARGE_BODY;
-            case 505: return VERSION_NOT_SUPPORTED_BODY;
-            default: return BAD_REQUEST_BODY;
-        }
-    }
-
-    private static byte[] statusHead(int code) {
-        switch (code) {
-            case 200: return OK;
-            case 503: return UNAVAILABLE;
-            case 404: return NOT_FOUND;
-            case 405: return METHOD_NOT_ALLOWED;
-            case 413: return PAYLOAD_TOO_LARGE;
-            case 431: return HEADERS_TOO_LARGE;
-            case 505: return VERSION_NOT_SUPPORTED;
-            default: return BAD_REQUEST;
-        }
     }
 
     private void appendContentType(String contentType) {
@@ -134,10 +94,6 @@ final class ResponseWriter {
             buf.put(at + i, (byte) ('0' + v % 10));
         }
         buf.position(at + digits);
-    }
-
-    private static byte[] head(int code, String text) {
-        return ascii("HTTP/1.1 " + code + " " + text + "\r\n");
     }
 
     private static byte[] ascii(String s) {

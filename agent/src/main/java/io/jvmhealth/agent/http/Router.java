@@ -30,9 +30,7 @@ import java.util.List;
  * from the snapshot.
  */
 final class Router {
-    static final byte[] NOT_FOUND_BODY = ("{\"error\":\"not found\",\"paths\":[\"/live\",\"/ready\",\"/started\",\"/health\","
-            + "\"/health/<check>\",\"/metrics\"]}").getBytes(StandardCharsets.US_ASCII);
-    static final Answer NOT_FOUND = Answer.json(404, NOT_FOUND_BODY);
+    static final Answer NOT_FOUND = Answer.json(HttpStatus.NOT_FOUND, HttpStatus.NOT_FOUND_BODY);
     /** More {@code exclude=} parameters than this are ignored (a request head holds at most 8 KiB anyway). */
     static final int MAX_EXCLUDES = 64;
 
@@ -79,7 +77,7 @@ final class Router {
             return NOT_FOUND;
         }
         if (endpoint == Endpoint.METRICS) {
-            return new Answer(200, Answer.METRICS, snapshot.metrics(details, nowNanos));
+            return new Answer(HttpStatus.OK, Answer.METRICS, snapshot.metrics(details, nowNanos));
         }
         Probe probe = endpoint.probe;
         Reply reply;

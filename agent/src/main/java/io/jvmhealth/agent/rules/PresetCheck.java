@@ -1,8 +1,11 @@
 package io.jvmhealth.agent.rules;
 
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.Publisher;
+import io.jvmhealth.agent.health.Role;
+import io.jvmhealth.agent.jmx.JmxAccess;
+import io.jvmhealth.agent.jmx.JmxReader;
 
 /**
  * An active preset before the application has built an MBeanServer: absent (not listed), and
@@ -14,20 +17,26 @@ final class PresetCheck implements HealthCheck {
     private final JmxAccess access;
     private final JmxReader reader;
     private final RuleCheck.FirstReads firstReads;
-    private final Evaluator evaluator;
+    private final Publisher publisher;
     private RuleCheck delegate;
 
-    PresetCheck(String name, JmxAccess access, JmxReader reader, RuleCheck.FirstReads firstReads, Evaluator evaluator) {
+    PresetCheck(String name, JmxAccess access, JmxReader reader, RuleCheck.FirstReads firstReads, Publisher publisher) {
         this.name = name;
         this.access = access;
         this.reader = reader;
         this.firstReads = firstReads;
-        this.evaluator = evaluator;
+        this.publisher = publisher;
     }
 
     @Override
     public String name() {
         return name;
+    }
+
+    /** The preset's role (declared without building its rule, which needs JMX classes). */
+    @Override
+    public Role role() {
+        return Presets.role(name);
     }
 
     @Override
@@ -36,7 +45,7 @@ final class PresetCheck implements HealthCheck {
             if (!access.serverExists(System.nanoTime())) {
                 return CheckResult.absent();
             }
-            delegate = new RuleCheck(Presets.named(name), true, access, reader, firstReads, evaluator);
+            delegate = new RuleCheck(Presets.named(name), true, access, reader, firstReads, publisher);
         }
         return delegate.evaluate();
     }

@@ -3,8 +3,6 @@ package io.jvmhealth.agent.rules;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,6 +28,16 @@ public final class Presets {
             Arrays.asList(HIKARI, TOMCAT, JETTY, KAFKA_CONSUMER, KAFKA_BROKER)));
 
     private Presets() {
+    }
+
+    /** The Kafka broker's own state gauge, and its value RUNNING: the {@code kafka-broker} preset and its gate read it. */
+    public static final String BROKER_STATE_MBEAN = "kafka.server:type=KafkaServer,name=BrokerState";
+    public static final String BROKER_STATE_ATTRIBUTE = "Value";
+    public static final int BROKER_RUNNING = 3;
+
+    /** What preset {@code name} decides, known without building it (every preset judges readiness). */
+    public static Role role(String name) {
+        return Role.READINESS;
     }
 
     /**
@@ -65,16 +73,11 @@ public final class Presets {
         // BrokerState 3 is RUNNING (0 not running, 1 starting, 2 recovering the log, 4 pending controlled
         // shutdown, 6 shutting down, 127 unknown): any other state cannot serve clients.
         r.put(KAFKA_BROKER, new Rule(KAFKA_BROKER, Role.READINESS, Status.HEALTHY,
-                part("kafka.server:type=KafkaServer,name=BrokerState", "Value", null, null, "!= 3", 0)));
+                part(BROKER_STATE_MBEAN, BROKER_STATE_ATTRIBUTE, null, null, "!= " + BROKER_RUNNING, 0)));
         return r.get(name);
     }
 
     private static Rule.Part part(String mbean, String attribute, String divide, String degraded, String unhealthy, long forMillis) {
-        try {
-            return new Rule.Part(new ObjectName(mbean), attribute, divide,
-                    degraded == null ? null : Condition.parse(degraded), unhealthy == null ? null : Condition.parse(unhealthy), forMillis);
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalStateException(e);
-        }
+        return Rule.part(mbean, attribute, divide, degraded, unhealthy, forMillis);
     }
 }

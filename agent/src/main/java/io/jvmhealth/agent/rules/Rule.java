@@ -47,6 +47,21 @@ public final class Rule {
         return parts;
     }
 
+    /**
+     * A part from text the agent itself wrote (presets, recognizers): an invalid name or condition is the agent's bug.
+     *
+     * @param degraded  a condition as {@link Condition#parse} reads it, or null
+     * @param unhealthy likewise
+     */
+    public static Part part(String mbean, String attribute, String divide, String degraded, String unhealthy, long forMillis) {
+        try {
+            return new Part(new ObjectName(mbean), attribute, divide,
+                    degraded == null ? null : Condition.parse(degraded), unhealthy == null ? null : Condition.parse(unhealthy), forMillis);
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** One MBean name or pattern, the value read from each match, and the conditions it is judged by. */
     public static final class Part {
         private final ObjectName mbean;

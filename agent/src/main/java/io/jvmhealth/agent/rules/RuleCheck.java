@@ -1,8 +1,10 @@
 package io.jvmhealth.agent.rules;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.Evaluator;
+import io.jvmhealth.agent.health.Publisher;
+import io.jvmhealth.agent.jmx.JmxAccess;
+import io.jvmhealth.agent.jmx.JmxReader;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
@@ -48,7 +50,7 @@ public final class RuleCheck implements HealthCheck {
     private final JmxAccess access;
     private final JmxReader reader;
     private final FirstReads firstReads;
-    private final Evaluator evaluator;
+    private final Publisher publisher;
     private final Runnable read = new Runnable() {
         @Override
         public void run() {
@@ -64,14 +66,14 @@ public final class RuleCheck implements HealthCheck {
     /** The MBean and attribute the running read is in, for the reason when it blocks. */
     private volatile String reading;
 
-    RuleCheck(Rule rule, boolean preset, JmxAccess access, JmxReader reader, FirstReads firstReads, Evaluator evaluator) {
+    public RuleCheck(Rule rule, boolean preset, JmxAccess access, JmxReader reader, FirstReads firstReads, Publisher publisher) {
         this.rule = rule;
         this.preset = preset;
         this.judge = new Judge(rule);
         this.access = access;
         this.reader = reader;
         this.firstReads = firstReads;
-        this.evaluator = evaluator;
+        this.publisher = publisher;
     }
 
     @Override
@@ -185,8 +187,8 @@ public final class RuleCheck implements HealthCheck {
         reading = null;
         inFlight = false;
         firstRead.countDown();
-        if (evaluator != null && (before == null || before.status() != result.status() || before.isAbsent() != result.isAbsent())) {
-            evaluator.publishNow();
+        if (publisher != null && (before == null || before.status() != result.status() || before.isAbsent() != result.isAbsent())) {
+            publisher.publishNow();
         }
     }
 
@@ -266,7 +268,7 @@ public final class RuleCheck implements HealthCheck {
     }
 
     /** The bound on how long the first evaluation waits for the rules' first reads, shared by all rules. */
-    static final class FirstReads {
+    public static final class FirstReads {
         static final long WAIT_MILLIS = 200;
         private long deadlineNanos;
 

@@ -1,6 +1,8 @@
 package io.jvmhealth.agent.rules;
 
+import io.jvmhealth.agent.config.Durations;
 import io.jvmhealth.agent.config.InvalidOptionException;
+import io.jvmhealth.agent.config.OptionSpec;
 import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.config.Words;
 import io.jvmhealth.agent.health.CheckNames;
@@ -11,6 +13,7 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +30,36 @@ import java.util.TreeMap;
  */
 public final class RuleOptions {
     /** The option prefix of rules. */
-    public static final String PREFIX = "rule.";
+    public static final String PREFIX = Settings.RULE_PREFIX;
+
+    /** {@code presets}: which built-in rule sets are active (a {@code Set<String>} of their names). */
+    public static final OptionSpec PRESETS = OptionSpec.of("presets", "all",
+            "built-in JMX rules `hikari`, `tomcat`, `jetty`, `kafka-consumer`, `kafka-broker` (each listed only where its MBeans exist), `all` or `none`: [rules.md](rules.md#presets)",
+            new OptionSpec.Parser() {
+                @Override
+                public Object parse(String key, String value, String origin) throws InvalidOptionException {
+                    return presets(new Value(value, origin));
+                }
+            });
+    /** {@code rules.timeout}: the time budget of one MBean read. */
+    public static final OptionSpec TIMEOUT = OptionSpec.duration("rules.timeout", "1s", 10, 60_000,
+            "time budget of one MBean read by a rule, preset or recognized application (10 ms to 60 s)");
+    /** The rows of docs/options.md for {@code rule.<name>.<field>}: not a key of its own, documented beside the others. */
+    public static final String RULE_KEYS_DOC = "a health check from any MBean attribute (`mbean`, `attribute`, `divide`, `degraded`,"
+            + " `unhealthy`, `for`, `role`, `missing`): see [rules.md](rules.md); in the `config` file or `-D`, not the environment";
+
+    /**
+     * Every rule of the settings, validated: a rule may not take the name of a built-in check ({@code builtIns})
+     * nor of an active preset.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Rule> rules(Settings settings, Collection<String> builtIns) throws InvalidOptionException {
+        Map<String, Value> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String[]> e : settings.ruleKeys().entrySet()) {
+            values.put(e.getKey(), new Value(e.getValue()[0], e.getValue()[1]));
+        }
+        return parse(values, settings.get(PRESETS.key(), Set.class), builtIns);
+    }
     public static final List<String> FIELDS = Collections.unmodifiableList(Arrays.asList(
             "mbean", "attribute", "divide", "degraded", "unhealthy", "for", "role", "missing"));
     private static final long MAX_FOR_MILLIS = 24 * 3_600_000L;
@@ -78,8 +110,10 @@ public final class RuleOptions {
      *
      * @param values option key (e.g. {@code rule.pool.mbean}) -&gt; value, only keys starting with {@link #PREFIX}
      * @param presets the active presets (a rule may not take a preset's name)
+     * @param builtIns the built-in checks' names (nor theirs)
      */
-    public static List<Rule> parse(Map<String, Value> values, Set<String> presets) throws InvalidOptionException {
+    public static List<Rule> parse(Map<String, Value> values, Set<String> presets, Collection<String> builtIns)
+            throws InvalidOptionException {
         Map<String, Map<String, Value>> byRule = new TreeMap<>();
         Map<String, String> firstKey = new LinkedHashMap<>();
         for (Map.Entry<String, Value> e : new TreeMap<>(values).entrySet()) { // sorted: the same key is named every time
@@ -96,10 +130,10 @@ public final class RuleOptions {
                 throw new InvalidOptionException("option '" + key + "' (from " + v.origin + "): unknown rule field '" + field
                         + "' (fields: " + String.join(", ", FIELDS) + ")");
             }
-            if (CheckNames.BUILT_IN.contains(name) || presets.contains(name)) {
+            if (builtIns.contains(name) || presets.contains(name)) {
                 throw new InvalidOptionException("option '" + key + "' (from " + v.origin + "): rule name '" + name
-                        + "' is taken by " + (CheckNames.BUILT_IN.contains(name) ? "the built-in check" : "the active preset")
-                        + " '" + name + "'; choose another name (taken: " + String.join(", ", CheckNames.BUILT_IN)
+                        + "' is taken by " + (builtIns.contains(name) ? "the built-in check" : "the active preset")
+                        + " '" + name + "'; choose another name (taken: " + String.join(", ", builtIns)
                         + (presets.isEmpty() ? "" : ", " + String.join(", ", presets)) + ")");
             }
             if (!CheckNames.isValidRuleName(name)) {
@@ -144,7 +178,7 @@ public final class RuleOptions {
         long forMillis = 0;
         Value forText = f.get("for");
         if (forText != null) {
-            Long parsed = Settings.parseDurationMillis(forText.text);
+            Long parsed = Durations.parseMillis(forText.text);
             if (parsed == null || parsed > MAX_FOR_MILLIS) {
                 throw bad(prefix + "for", forText, "a duration with a unit (ms, s, m, h) up to 24h, such as 0s, 30s or 2m");
             }

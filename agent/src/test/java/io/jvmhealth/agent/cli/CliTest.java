@@ -57,7 +57,7 @@ class CliTest {
         for (String word : new String[] {"list", "attach PID [OPTIONS]", "status PID", "stop PID", "Exit codes"}) {
             assertTrue(usage.contains(word), word);
         }
-        for (String key : Options.keys()) {
+        for (String key : io.jvmhealth.agent.runtime.Catalog.options().keys()) {
             assertTrue(usage.contains(key), key);
         }
     }

@@ -1,5 +1,7 @@
 package io.jvmhealth.agent.config;
 
+import io.jvmhealth.agent.runtime.Catalog;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,11 +26,11 @@ class OptionsTest {
     private static final Map<String, String> NO_ENV = Collections.emptyMap();
 
     private static Settings resolve(String args) throws InvalidOptionException {
-        return Options.resolve(args, new Properties(), NO_ENV);
+        return Catalog.resolve(args, new Properties(), NO_ENV).settings;
     }
 
     private static String error(String args, Properties props, Map<String, String> env) {
-        return assertThrows(InvalidOptionException.class, () -> Options.resolve(args, props, env)).getMessage();
+        return assertThrows(InvalidOptionException.class, () -> Catalog.resolve(args, props, env)).getMessage();
     }
 
     private static String error(String args) {
@@ -41,23 +43,23 @@ class OptionsTest {
         assertEquals(9555, s.port);
         assertEquals("0.0.0.0", s.host);
         assertEquals(5000, s.intervalMillis);
-        assertEquals(0.85, s.heapDegraded);
-        assertEquals(0.95, s.heapUnhealthy);
-        assertEquals(0.10, s.gcDegraded);
-        assertEquals(0.30, s.gcUnhealthy);
-        assertEquals(60_000, s.gcWindowMillis);
-        assertEquals(2000, s.threadsDegraded);
-        assertEquals(5000, s.threadsUnhealthy);
+        assertEquals(0.85, s.ratio("heap.degraded"));
+        assertEquals(0.95, s.ratio("heap.unhealthy"));
+        assertEquals(0.10, s.ratio("gc.degraded"));
+        assertEquals(0.30, s.ratio("gc.unhealthy"));
+        assertEquals(60_000, s.millis("gc.window"));
+        assertEquals(2000, s.integer("threads.degraded"));
+        assertEquals(5000, s.integer("threads.unhealthy"));
         assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu")), s.checks);
-        assertEquals(0.90, s.memoryDegraded);
-        assertEquals(0.97, s.memoryUnhealthy);
-        assertEquals(0.80, s.fdsDegraded);
-        assertEquals(0.95, s.fdsUnhealthy);
-        assertEquals(0.25, s.cpuDegraded);
-        assertEquals(Double.POSITIVE_INFINITY, s.cpuUnhealthy, "cpu.unhealthy=off: degraded at most");
-        assertEquals(60_000, s.cpuWindowMillis);
-        assertTrue(s.evidence);
-        assertNull(s.evidenceDir);
+        assertEquals(0.90, s.ratio("memory.degraded"));
+        assertEquals(0.97, s.ratio("memory.unhealthy"));
+        assertEquals(0.80, s.ratio("fds.degraded"));
+        assertEquals(0.95, s.ratio("fds.unhealthy"));
+        assertEquals(0.25, s.ratio("cpu.degraded"));
+        assertEquals(Double.POSITIVE_INFINITY, s.ratio("cpu.unhealthy"), "cpu.unhealthy=off: degraded at most");
+        assertEquals(60_000, s.millis("cpu.window"));
+        assertEquals("stderr", s.text("evidence"));
+        assertNull(s.text("evidence.dir"));
         assertEquals(Details.ALWAYS, s.details);
         assertEquals(LogLevel.INFO, s.log);
         assertNull(s.tokenBytes());
@@ -68,9 +70,9 @@ class OptionsTest {
         Settings s = resolve("port=0, interval=500ms,gc.window=2m,heap.degraded=0.5,heap.unhealthy=0.6,threads.degraded=10,threads.unhealthy=20,log=warn");
         assertEquals(0, s.port);
         assertEquals(500, s.intervalMillis);
-        assertEquals(120_000, s.gcWindowMillis);
-        assertEquals(0.5, s.heapDegraded);
-        assertEquals(10, s.threadsDegraded);
+        assertEquals(120_000, s.millis("gc.window"));
+        assertEquals(0.5, s.ratio("heap.degraded"));
+        assertEquals(10, s.integer("threads.degraded"));
         assertEquals(LogLevel.WARN, s.log);
         assertEquals(3_600_000, resolve("interval=1h").intervalMillis);
     }
@@ -98,12 +100,12 @@ class OptionsTest {
         env.put("JVMHEALTH_CONFIG", file.toString());
         env.put("PATH", "/usr/bin");
 
-        Settings s = Options.resolve("port=1000", props, env);
+        Settings s = Catalog.resolve("port=1000", props, env).settings;
         assertEquals(1000, s.port, "agent options first");
         assertEquals(2000, s.intervalMillis, "then system properties");
-        assertEquals(0.6, s.heapDegraded, "then environment");
+        assertEquals(0.6, s.ratio("heap.degraded"), "then environment");
         assertEquals(LogLevel.OFF, s.log, "then the config file");
-        assertEquals(0.95, s.heapUnhealthy, "then defaults");
+        assertEquals(0.95, s.ratio("heap.unhealthy"), "then defaults");
     }
 
     @Test
@@ -156,7 +158,7 @@ class OptionsTest {
         m = error("fds.degraded=0.99");
         assertTrue(m.contains("'fds.degraded'") && m.contains("degraded must not exceed unhealthy"), m);
         m = error("evidence=file");
-        assertTrue(m.contains("'evidence'") && m.contains("stderr or off"), m);
+        assertTrue(m.contains("'evidence'") && m.contains("stderr, off"), m);
         m = error("evidence.dir=/proc/self/status");
         assertTrue(m.contains("'evidence.dir'") && m.contains("a folder"), m);
         m = error("cpu.window=10ms");

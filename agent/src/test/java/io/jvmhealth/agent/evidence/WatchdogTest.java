@@ -61,7 +61,7 @@ class WatchdogTest {
             evidence.close();
         }
         List<String> ours = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.equals("jvm-health-watchdog") || n.equals(Evidence.THREAD_NAME)).collect(Collectors.toList());
+                .filter(n -> n.equals("jvm-health-watchdog") || n.equals(io.jvmhealth.agent.base.AgentThreads.PREFIX + Evidence.THREAD_NAME)).collect(Collectors.toList());
         assertEquals(Collections.emptyList(), ours, "close() ends the watchdog and the evidence thread");
     }
 }

@@ -39,7 +39,7 @@ class NeverLoadedTest {
 
     @Test
     void anExplicitReadyAfterMethodKeepsWaitingAndSaysItsClassHasNotLoaded() {
-        MethodGate asked = new MethodGate("after:com.acme.App.start", "com.acme.App", "start", "com.acme.App#start to return", null);
+        MethodGate asked = new MethodGate("after:com.acme.App.start", "com.acme.App", "start", "com.acme.App#start to return", null, null);
         asked.installed(false, Collections.<Thread>emptyList(), false);
         CheckResult r = asked.evaluate();
         assertEquals(Status.UNHEALTHY, r.status());

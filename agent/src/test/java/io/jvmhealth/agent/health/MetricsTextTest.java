@@ -2,58 +2,77 @@ package io.jvmhealth.agent.health;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Metric names derived from detail keys, with base units; label values escaped; non-numbers skipped. */
+/** Figures under the families their checks declare: grouped by family, typed, label values escaped, never from details. */
 class MetricsTextTest {
+    private static final MetricFamily MAX = MetricFamily.gauge("jvmhealth_check_max_bytes", "The most.");
+    private static final MetricFamily DONE = MetricFamily.counter("jvmhealth_check_done_total", "How many.");
 
-    @Test
-    void detailKeysBecomeSnakeCaseNamesWithBaseUnits() {
-        assertArrayEquals(new String[] {"jvmhealth_check_used_after_gc_bytes", "1"}, MetricsText.metricName("usedAfterGcBytes"));
-        assertArrayEquals(new String[] {"jvmhealth_check_paused_seconds", "1000"}, MetricsText.metricName("pausedMillis"));
-        assertArrayEquals(new String[] {"jvmhealth_check_pause_ratio", "1"}, MetricsText.metricName("pauseFraction"));
-        assertArrayEquals(new String[] {"jvmhealth_check_wait_seconds", "1000000000"}, MetricsText.metricName("waitNanos"));
-        assertArrayEquals(new String[] {"jvmhealth_check_gc_bytes", "1"}, MetricsText.metricName("GCBytes"));
-        assertArrayEquals(new String[] {"jvmhealth_check_open_fds", "1"}, MetricsText.metricName("open.fds"));
-        assertArrayEquals(new String[] {"jvmhealth_check_throttled_periods", "1"}, MetricsText.metricName("throttledPeriodsTotal"));
-        assertArrayEquals(new String[] {"jvmhealth_check_ratio", "1"}, MetricsText.metricName("ratio"));
-        assertNull(MetricsText.metricName("status"));
-        assertNull(MetricsText.metricName("__"));
+    private static String text(Checked... checks) {
+        return new String(MetricsText.prepare(Arrays.asList(checks), 2_500_000L, true), StandardCharsets.UTF_8);
+    }
+
+    private static Checked checked(String name, CheckResult result, MetricFamily... families) {
+        return new Checked(name, Role.READINESS, true, false, result, Arrays.asList(families));
     }
 
     @Test
-    void figuresAreNumbersOnlyGroupedByNameWithEscapedLabels() {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("maxBytes", 10L);
-        a.put("pools", Arrays.asList("x"));
-        a.put("flag", true);
-        a.put("text", "12");
-        a.put("pausedMillis", 1500);
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("maxBytes", 20L);
-        b.put("nan", Double.NaN);
-        String text = new String(MetricsText.prepare(Arrays.asList(
-                new Checked("a", Role.READINESS, true, false, CheckResult.healthy(a)),
-                new Checked("we\"ird\\na\nme", Role.READINESS, true, false, CheckResult.healthy(b))), 2_500_000L, true),
-                java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(text.contains("# TYPE jvmhealth_check_max_bytes gauge\njvmhealth_check_max_bytes{check=\"a\"} 10\n"
-                + "jvmhealth_check_max_bytes{check=\"we\\\"ird\\\\na\\nme\"} 20\n"), text);
-        assertTrue(text.contains("jvmhealth_check_paused_seconds{check=\"a\"} 1.5\n"), text);
-        assertTrue(text.contains("jvmhealth_check_nan{check=\"we\\\"ird\\\\na\\nme\"} NaN\n"), text);
+    void figuresAreWrittenUnderTheDeclaredFamiliesGroupedWithEscapedLabels() {
+        String text = text(
+                checked("a", CheckResult.healthy(null).with(10, 3), MAX, DONE),
+                checked("we\"ird\\na\nme", CheckResult.healthy(null).with(20), MAX));
+        assertTrue(text.contains("# HELP jvmhealth_check_max_bytes The most.\n# TYPE jvmhealth_check_max_bytes gauge\n"
+                + "jvmhealth_check_max_bytes{check=\"a\"} 10\njvmhealth_check_max_bytes{check=\"we\\\"ird\\\\na\\nme\"} 20\n"), text);
+        assertTrue(text.contains("# TYPE jvmhealth_check_done_total counter\njvmhealth_check_done_total{check=\"a\"} 3\n"), text);
         assertTrue(text.contains("jvmhealth_evaluation_duration_seconds 0.0025\n"), text);
-        assertFalse(text.contains("pools") || text.contains("flag") || text.contains("_text"), text);
         assertEquals(1, text.split("# TYPE jvmhealth_check_max_bytes ", -1).length - 1, text);
+    }
 
-        String none = new String(MetricsText.prepare(Collections.<Checked>emptyList(), -1, false), java.nio.charset.StandardCharsets.UTF_8);
+    /** A figure not known now is NaN: its line is left out, the family stays declared by the others. */
+    @Test
+    void aFigureThatIsNotKnownIsLeftOut() {
+        String text = text(checked("a", CheckResult.healthy(null).with(Double.NaN, 4), MAX, DONE));
+        assertFalse(text.contains("jvmhealth_check_max_bytes"), text);
+        assertTrue(text.contains("jvmhealth_check_done_total{check=\"a\"} 4\n"), text);
+    }
+
+    /** Details are for people: renaming a key, or any value in them, writes no metric. */
+    @Test
+    void detailsNeverBecomeMetrics() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("maxBytes", 10L);
+        details.put("port", 8080);
+        String text = text(checked("port:8080", CheckResult.healthy(details)));
+        assertFalse(text.contains("max_bytes") || text.contains("jvmhealth_check_port"), text);
+    }
+
+    @Test
+    void withoutDetailsOnlyTheStatusAndTheDurationAreWritten() {
+        String brief = new String(MetricsText.prepare(Collections.singletonList(
+                checked("a", CheckResult.healthy(null).with(10), MAX)), 1_000_000L, false), StandardCharsets.UTF_8);
+        assertFalse(brief.contains("jvmhealth_check_max_bytes") || brief.contains("jvmhealth_info"), brief);
+        assertTrue(brief.contains("jvmhealth_check_status{check=\"a\",status=\"healthy\"} 1\n"), brief);
+        String none = new String(MetricsText.prepare(Collections.<Checked>emptyList(), -1, false), StandardCharsets.UTF_8);
         assertFalse(none.contains("duration"), none);
+    }
+
+    @Test
+    void aCounterIsNamedTotal() {
+        try {
+            MetricFamily.counter("jvmhealth_x", "no suffix");
+        } catch (IllegalArgumentException expected) {
+            return;
+        }
+        throw new AssertionError("a counter without _total was accepted");
     }
 }

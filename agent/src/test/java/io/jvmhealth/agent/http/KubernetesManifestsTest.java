@@ -3,6 +3,7 @@ package io.jvmhealth.agent.http;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.runtime.Catalog;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -126,8 +127,8 @@ class KubernetesManifestsTest {
         if (!agent) {
             return -1;
         }
-        Settings settings = Options.resolve(agentArgs, new Properties(), env);
-        assertEquals(DEFAULT_PORT, Settings.defaults().port, "the kit assumes the default port " + DEFAULT_PORT);
+        Settings settings = Catalog.resolve(agentArgs, new Properties(), env).settings;
+        assertEquals(DEFAULT_PORT, Catalog.resolve(null, new Properties(), Map.of()).settings.port, "the kit assumes the default port " + DEFAULT_PORT);
         return settings.port;
     }
 

@@ -1,5 +1,8 @@
 package io.jvmhealth.agent.http;
 
+import io.jvmhealth.agent.health.checks.HeapCheck;
+import io.jvmhealth.agent.testing.StubCheck;
+
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
@@ -25,40 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RouterTest {
 
     /** A check whose result the test sets. */
-    static final class Fixed implements HealthCheck {
-        final String name;
-        final Role role;
-        volatile CheckResult result = CheckResult.healthy(null);
-
-        Fixed(String name, Role role) {
-            this.name = name;
-            this.role = role;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Role role() {
-            return role;
-        }
-
-        @Override
-        public boolean judgesReadinessOncePassed() {
-            return role == Role.STARTUP;
-        }
-
-        @Override
-        public CheckResult evaluate() {
-            return result;
-        }
-    }
-
-    private final Fixed deadlock = new Fixed("deadlock", Role.LIVENESS);
-    private final Fixed heap = new Fixed("heap", Role.READINESS);
-    private final Fixed threads = new Fixed("threads", Role.READINESS);
+    private final StubCheck deadlock = StubCheck.liveness("deadlock");
+    private final StubCheck heap = StubCheck.readiness("heap").families(HeapCheck.USED_AFTER_GC_BYTES, HeapCheck.MAX_BYTES);
+    private final StubCheck threads = StubCheck.readiness("threads");
     private final Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(deadlock, heap, threads), 1000);
 
     private static Answer get(String target, boolean details, Snapshot snapshot, long now) {
@@ -79,8 +51,8 @@ class RouterTest {
         details.put("usedAfterGcBytes", 900L);
         details.put("maxBytes", 1000L);
         details.put("pools", Arrays.asList("G1 Old Gen"));
-        heap.result = CheckResult.of(Status.DEGRADED, "heap after GC is 90% of max (degraded at 85%)", details);
-        threads.result = CheckResult.of(Status.UNHEALTHY, "9000 live threads\n(unhealthy at 5000)", null);
+        heap.set(CheckResult.of(Status.DEGRADED, "heap after GC is 90% of max (degraded at 85%)", details).with(900, 1000));
+        threads.set(CheckResult.of(Status.UNHEALTHY, "9000 live threads\n(unhealthy at 5000)", null));
         return evaluator.evaluateOnce();
     }
 
@@ -144,7 +116,7 @@ class RouterTest {
 
     @Test
     void excludeDoesNotApplyToLiveNorStarted() {
-        deadlock.result = CheckResult.of(Status.UNHEALTHY, "threads are deadlocked", null);
+        deadlock.set(CheckResult.of(Status.UNHEALTHY, "threads are deadlocked", null));
         Snapshot s = evaluator.evaluateOnce();
         assertEquals(503, get("/live?exclude=deadlock", true, s).code);
         assertEquals("[-]deadlock failed: threads are deadlocked\n/live check failed\n", text(get("/live?exclude=deadlock&verbose", true, s)));
@@ -172,8 +144,7 @@ class RouterTest {
 
     @Test
     void pendingGateHoldsReadyAndExcludingItDoesNotMakeReadyPassBeforeStarted() {
-        Fixed gate = new Fixed("port:8080", Role.STARTUP);
-        gate.result = CheckResult.of(Status.UNHEALTHY, "waiting for this JVM to listen on port 8080", null);
+        StubCheck gate = StubCheck.gate("port:8080", true).set(CheckResult.of(Status.UNHEALTHY, "waiting for this JVM to listen on port 8080", null));
         Evaluator gated = new Evaluator(Arrays.<HealthCheck>asList(deadlock, heap, gate), 1000);
         Snapshot s = gated.evaluateOnce();
         assertEquals("[+]deadlock ok\n[+]heap ok\n[-]port:8080 failed: waiting for this JVM to listen on port 8080\n/ready check failed\n",
@@ -186,7 +157,7 @@ class RouterTest {
         assertEquals(503, get("/health/port:8080", true, s).code);
         assertEquals(503, get("/health/port%3a8080", true, s).code);
 
-        gate.result = CheckResult.healthy(null);
+        gate.pass();
         s = gated.evaluateOnce();
         assertEquals(200, get("/ready?exclude=port:8080", true, s).code);
         assertEquals("[+]port:8080 ok\n/started check passed\n", text(get("/started?verbose", true, s)));

@@ -183,6 +183,21 @@ class AttachErrorsIT {
         }
     }
 
+    /** The tool started by its class name from the agent's jar on the class path is the tool too: no agent in it. */
+    @Test
+    void theToolByClassNameOnTheClassPathStartsNoAgent() throws Exception {
+        int port = io.jvmhealth.agent.testing.FreePort.find();
+        String jar = io.jvmhealth.agent.testing.Artifacts.agentJar().toString();
+        ProcessBuilder pb = new ProcessBuilder(io.jvmhealth.agent.testing.Jdks.current().toString(), "-javaagent:" + jar + "=port=" + port, "-cp", jar,
+                "io.jvmhealth.agent.cli.Cli", "--help").redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("attach"), out);
+        assertFalse(out.contains("[jvm-health]"), "no agent in the tool: " + out);
+    }
+
     /** The agent's lines in the target's stderr: unchanged when nothing was loaded. */
     private static long agentLines() {
         return target.stderrLines().stream().filter(l -> l.contains("[jvm-health]")).count();

@@ -140,7 +140,7 @@ class EvidenceIT {
             int evaluator = indexOfPrefix(content, "\"jvm-health-evaluator\" #");
             assertEquals(3, evaluator, "the evaluator's thread comes first: " + text);
             String stack = String.join("\n", content.subList(evaluator, evaluator + 14));
-            assertTrue(stack.contains("BLOCKED") && stack.contains("io.jvmhealth.agent.AgentLog.write("), stack);
+            assertTrue(stack.contains("BLOCKED") && stack.contains("io.jvmhealth.agent.base.AgentLog.write("), stack);
             assertTrue(stack.contains("- waiting to lock <0x") && stack.contains("(a java.io.PrintStream) owned by \"sample-stderr-holder\""), stack);
 
             target.run("release-stderr", Duration.ofSeconds(10));

@@ -4,6 +4,8 @@ import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.base.AgentThreads;
+import io.jvmhealth.agent.jmx.JmxReader;
 import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,7 @@ class RuleCheckTest {
     }
 
     private static long readerThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(JmxReader.THREAD_NAME)).count();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(AgentThreads.PREFIX + JmxReader.THREAD_NAME)).count();
     }
 
     public interface PoolMBean {

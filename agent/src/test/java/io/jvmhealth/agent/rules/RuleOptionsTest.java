@@ -1,8 +1,7 @@
 package io.jvmhealth.agent.rules;
 
 import io.jvmhealth.agent.config.InvalidOptionException;
-import io.jvmhealth.agent.config.Options;
-import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.runtime.Catalog;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 import org.junit.jupiter.api.Test;
@@ -23,17 +22,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RuleOptionsTest {
-    private static Settings fromProperties(String... keyValues) throws InvalidOptionException {
+    private static Catalog.Configuration fromProperties(String... keyValues) throws InvalidOptionException {
         Properties p = new Properties();
         for (int i = 0; i < keyValues.length; i += 2) {
             p.setProperty("jvmhealth." + keyValues[i], keyValues[i + 1]);
         }
-        return Options.resolve(null, p, Map.of());
+        return Catalog.resolve(null, p, Map.of());
+    }
+
+    private static Set<?> presets(Catalog.Configuration c) {
+        return c.settings.get("presets", Set.class);
     }
 
     @Test
     void parsesEveryFieldFromSystemProperties() throws Exception {
-        Settings s = fromProperties(
+        Catalog.Configuration s = fromProperties(
                 "rule.pool.mbean", "com.zaxxer.hikari:type=Pool (*)",
                 "rule.pool.attribute", "ActiveConnections",
                 "rule.pool.divide", "TotalConnections",
@@ -59,7 +62,7 @@ class RuleOptionsTest {
 
     @Test
     void defaults() throws Exception {
-        Settings s = fromProperties("rule.a.mbean", "x:type=Y", "rule.a.attribute", "Usage.used", "rule.a.degraded", "> 1",
+        Catalog.Configuration s = fromProperties("rule.a.mbean", "x:type=Y", "rule.a.attribute", "Usage.used", "rule.a.degraded", "> 1",
                 "rule.gate.mbean", "x:type=Z", "rule.gate.attribute", "Ready", "rule.gate.unhealthy", "!= true", "rule.gate.role", "startup");
         Rule a = s.rules.get(0);
         assertEquals("a", a.name());
@@ -69,14 +72,14 @@ class RuleOptionsTest {
         assertNull(a.parts().get(0).divide());
         assertNull(a.parts().get(0).unhealthy());
         assertEquals(Status.UNHEALTHY, s.rules.get(1).missing(), "a startup rule has not passed while nothing matches");
-        assertEquals(Presets.NAMES, s.presets, "presets=all by default");
-        assertEquals(1000, s.rulesTimeoutMillis);
+        assertEquals(Presets.NAMES, presets(s), "presets=all by default");
+        assertEquals(1000, s.settings.millis("rules.timeout"));
     }
 
     @Test
     void presetsSelection() throws Exception {
-        assertEquals(Set.of(), fromProperties("presets", "none").presets);
-        assertEquals(List.of("tomcat", "kafka-consumer"), List.copyOf(fromProperties("presets", "tomcat,kafka-consumer").presets));
+        assertEquals(Set.of(), presets(fromProperties("presets", "none")));
+        assertEquals(List.of("tomcat", "kafka-consumer"), List.copyOf(presets(fromProperties("presets", "tomcat,kafka-consumer"))));
         InvalidOptionException e = assertThrows(InvalidOptionException.class, () -> fromProperties("presets", "tomcat,mysql"));
         assertEquals("option 'presets' has bad value 'tomcat,mysql' (from system property -Djvmhealth.presets): expected all, none,"
                 + " or a comma list of hikari, tomcat, jetty, kafka-consumer, kafka-broker", e.getMessage());
@@ -90,12 +93,12 @@ class RuleOptionsTest {
         Path file = Files.createTempFile("rules", ".properties");
         Files.write(file, ("rule.tp.mbean=Catalina:type=ThreadPool,name=*\nrule.tp.attribute=currentThreadsBusy\n"
                 + "rule.tp.divide=maxThreads\nrule.tp.degraded=>= 0.9\n").getBytes(StandardCharsets.ISO_8859_1));
-        Settings s = Options.resolve("config=" + file + ",rule.mem.mbean=java.lang:type=Memory,rule.mem.attribute=HeapMemoryUsage.used,rule.mem.degraded=> 1",
+        Catalog.Configuration s = Catalog.resolve("config=" + file + ",rule.mem.mbean=java.lang:type=Memory,rule.mem.attribute=HeapMemoryUsage.used,rule.mem.degraded=> 1",
                 new Properties(), Map.of());
         assertEquals(List.of("mem", "tp"), List.of(s.rules.get(0).name(), s.rules.get(1).name()));
         assertEquals("Catalina:type=ThreadPool,name=*", s.rules.get(1).parts().get(0).mbean().toString());
         InvalidOptionException e = assertThrows(InvalidOptionException.class,
-                () -> Options.resolve(null, new Properties(), Map.of("JVMHEALTH_RULE_X_MBEAN", "a:b=c")));
+                () -> Catalog.resolve(null, new Properties(), Map.of("JVMHEALTH_RULE_X_MBEAN", "a:b=c")));
         assertTrue(e.getMessage().startsWith("environment variable JVMHEALTH_RULE_X_MBEAN: rules cannot be given in the environment"), e.getMessage());
     }
 
@@ -124,7 +127,7 @@ class RuleOptionsTest {
         p.setProperty("jvmhealth.rule.x.attribute", "A");
         p.setProperty("jvmhealth.rule.x.degraded", "> 5");
         p.setProperty("jvmhealth." + kv[0], kv[1]);
-        InvalidOptionException e = assertThrows(InvalidOptionException.class, () -> Options.resolve(null, p, Map.of()));
+        InvalidOptionException e = assertThrows(InvalidOptionException.class, () -> Catalog.resolve(null, p, Map.of()));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line");
     }

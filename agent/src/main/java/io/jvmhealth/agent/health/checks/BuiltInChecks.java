@@ -1,89 +1,73 @@
 package io.jvmhealth.agent.health.checks;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.config.Settings;
-import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.CheckType;
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.Role;
 
-import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
-import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
-
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Creates the enabled built-in checks from the platform MXBeans. A check that cannot be created on
- * this JVM is replaced by one that reports why, so one missing bean never takes the others down.
+ * The built-in checks: every {@link CheckType} in report order (the one list a new check is added
+ * to), and their creation. A check that cannot be created on this JVM is replaced by one that reports
+ * why, so one missing bean never takes the others down.
  */
 public final class BuiltInChecks {
+    /** Every built-in check, in report order. */
+    public static final List<CheckType> TYPES = Collections.unmodifiableList(Arrays.asList(
+            DeadlockCheck.TYPE, HeapCheck.TYPE, GcCheck.TYPE, ThreadsCheck.TYPE, MemoryCheck.TYPE, FdsCheck.TYPE, CpuCheck.TYPE));
+
     private BuiltInChecks() {
     }
 
+    /** The names of {@link #TYPES}, in order. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<String>();
+        for (CheckType t : TYPES) {
+            names.add(t.name());
+        }
+        return names;
+    }
+
+    /** The enabled built-in checks ({@code checks=}, {@code disable=}), in report order. */
     public static List<HealthCheck> create(Settings settings) {
-        List<HealthCheck> checks = new ArrayList<>();
-        Cgroup cgroup = null;
-        for (String name : settings.checks) {
+        List<HealthCheck> checks = new ArrayList<HealthCheck>();
+        for (CheckType type : TYPES) {
+            if (!settings.checks.contains(type.name())) {
+                continue;
+            }
             try {
-                if (cgroup == null && (name.equals(CheckNames.MEMORY) || name.equals(CheckNames.CPU))) {
-                    cgroup = Cgroup.ofThisProcess();
-                }
-                checks.add(create(name, settings, cgroup));
+                checks.add(type.create(settings));
             } catch (Throwable e) {
-                checks.add(new Unavailable(name, e));
+                checks.add(new Unavailable(type, e));
             }
         }
         return checks;
     }
 
-    private static HealthCheck create(String name, Settings s, Cgroup cgroup) {
-        switch (name) {
-            case CheckNames.DEADLOCK:
-                return new DeadlockCheck(PlatformBeans.threads());
-            case CheckNames.HEAP:
-                return new HeapCheck(PlatformBeans.memoryPools(), PlatformBeans.garbageCollectors(), s.heapDegraded, s.heapUnhealthy);
-            case CheckNames.GC:
-                return new GcCheck(PlatformBeans.garbageCollectors(), s.gcDegraded, s.gcUnhealthy, s.gcWindowMillis);
-            case CheckNames.THREADS:
-                return new ThreadsCheck(PlatformBeans.threads(), s.threadsDegraded, s.threadsUnhealthy);
-            case CheckNames.MEMORY:
-                return new MemoryCheck(cgroup, PlatformBeans.memory(), PlatformBeans.memoryPools(),
-                        new java.util.concurrent.Callable<List<BufferPoolMXBean>>() {
-                            @Override
-                            public List<BufferPoolMXBean> call() {
-                                return PlatformBeans.bufferPools();
-                            }
-                        }, s.memoryDegraded, s.memoryUnhealthy);
-            case CheckNames.FDS:
-                return new FdsCheck(new java.util.concurrent.Callable<java.lang.management.OperatingSystemMXBean>() {
-                    @Override
-                    public java.lang.management.OperatingSystemMXBean call() {
-                        return ManagementFactory.getOperatingSystemMXBean();
-                    }
-                }, s.fdsDegraded, s.fdsUnhealthy);
-            case CheckNames.CPU:
-                return new CpuCheck(cgroup, s.cpuDegraded, s.cpuUnhealthy,
-                        s.cpuWindowMillis, s.intervalMillis);
-            default:
-                throw new IllegalArgumentException("no built-in check named '" + name + "'");
-        }
-    }
-
     /** Stands in for a check whose MXBeans this JVM could not provide. */
     private static final class Unavailable implements HealthCheck {
-        private final String name;
+        private final CheckType type;
         private final String reason;
 
-        Unavailable(String name, Throwable error) {
-            this.name = name;
+        Unavailable(CheckType type, Throwable error) {
+            this.type = type;
             this.reason = "check could not be created on this JVM: " + AgentLog.describe(error);
         }
 
         @Override
         public String name() {
-            return name;
+            return type.name();
+        }
+
+        @Override
+        public Role role() {
+            return type.role();
         }
 
         @Override

@@ -1,13 +1,17 @@
 package io.jvmhealth.agent.health.checks;
 
-import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.CheckType;
+import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
 import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
-import io.jvmhealth.agent.health.checks.cgroup.SmallFile;
+import io.jvmhealth.agent.base.ProcFile;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,12 +29,44 @@ import java.util.Map;
  * evaluation, allocated once.
  */
 public final class CpuCheck implements HealthCheck {
+    public static final MetricFamily QUOTA_CORES = MetricFamily.gauge("jvmhealth_check_quota_cores",
+            "The container's CPU quota in cores (absent when there is none).");
+    public static final MetricFamily PERIOD_SECONDS = MetricFamily.gauge("jvmhealth_check_period_seconds",
+            "The CFS scheduling period, in seconds.");
+    public static final MetricFamily THROTTLED_RATIO = MetricFamily.gauge("jvmhealth_check_throttled_ratio",
+            "Fraction of CFS scheduling periods in which the container was throttled, over the window.");
+    public static final MetricFamily PERIODS = MetricFamily.gauge("jvmhealth_check_periods",
+            "CFS scheduling periods within the window.");
+    public static final MetricFamily THROTTLED_PERIODS = MetricFamily.gauge("jvmhealth_check_throttled_periods",
+            "Throttled CFS scheduling periods within the window.");
+    public static final MetricFamily THROTTLED_SECONDS = MetricFamily.gauge("jvmhealth_check_throttled_seconds",
+            "Time the container was throttled within the window, in seconds.");
+    public static final MetricFamily PROCESS_CORES = MetricFamily.gauge("jvmhealth_check_process_cores",
+            "The process's own CPU use over the window, in cores.");
+    public static final MetricFamily PROCESS_OF_QUOTA = MetricFamily.gauge("jvmhealth_check_process_of_quota",
+            "The process's own CPU use over the window as a fraction of the quota.");
+    public static final CheckType TYPE = CheckType.named("cpu")
+            .summary("the fraction of CFS scheduling periods in which the container was throttled, over a window")
+            .options(OptionSpec.ratio("cpu.degraded", "0.25", "fraction of CFS periods throttled at which `cpu` is degraded"),
+                    OptionSpec.ratioOrOff("cpu.unhealthy", "off", "... at which `cpu` is unhealthy: `off` or a fraction"),
+                    OptionSpec.duration("cpu.window", "60s", 1000, 24 * 3_600_000L, "window for the throttled fraction (1 s to 24 h)"))
+            .thresholds("cpu.degraded", "cpu.unhealthy")
+            .metrics(QUOTA_CORES, PERIOD_SECONDS, THROTTLED_RATIO, PERIODS, THROTTLED_PERIODS, THROTTLED_SECONDS,
+                    MetricFamily.WINDOW_SECONDS, PROCESS_CORES, PROCESS_OF_QUOTA)
+            .create(new CheckType.Factory() {
+                @Override
+                public HealthCheck create(Settings s) {
+                    return new CpuCheck(Cgroup.ofThisProcess(), s.ratio("cpu.degraded"), s.ratio("cpu.unhealthy"),
+                            s.millis("cpu.window"), s.millis("interval"));
+                }
+            });
+
     private final Cgroup.Version version;
-    private final SmallFile stat;
-    private final SmallFile quota;
-    private final SmallFile period;
+    private final ProcFile stat;
+    private final ProcFile quota;
+    private final ProcFile period;
     /** {@code /proc/self/stat}: utime and stime, fields 14 and 15, in clock ticks. */
-    private final SmallFile procStat;
+    private final ProcFile procStat;
     /** Linux reports /proc times in USER_HZ, 100 per second on every architecture it runs the JVM on. */
     private static final long NANOS_PER_TICK = 10_000_000L;
     private final double degradedAt;
@@ -49,7 +85,7 @@ public final class CpuCheck implements HealthCheck {
     /** @param unhealthyAt a ratio, or {@link Double#POSITIVE_INFINITY} for never ({@code cpu.unhealthy=off}) */
     public CpuCheck(Cgroup cgroup, double degradedAt, double unhealthyAt, long windowMillis, long intervalMillis) {
         this.version = cgroup.cpuVersion();
-        this.procStat = new SmallFile("/proc/self/stat", 1024);
+        this.procStat = new ProcFile("/proc/self/stat", 1024);
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
         this.windowNanos = windowMillis * 1_000_000L;
@@ -64,21 +100,26 @@ public final class CpuCheck implements HealthCheck {
             stat = quota = period = null;
             unavailable = cgroup.problem() != null ? cgroup.problem() : "no cpu cgroup controller found for this process";
         } else if (version == Cgroup.Version.V2) {
-            stat = new SmallFile(dir + "/cpu.stat", 1024);
-            quota = new SmallFile(dir + "/cpu.max", 64);
+            stat = new ProcFile(dir + "/cpu.stat", 1024);
+            quota = new ProcFile(dir + "/cpu.max", 64);
             period = null;
             unavailable = null;
         } else {
-            stat = new SmallFile(dir + "/cpu.stat", 1024);
-            quota = new SmallFile(dir + "/cpu.cfs_quota_us", 64);
-            period = new SmallFile(dir + "/cpu.cfs_period_us", 64);
+            stat = new ProcFile(dir + "/cpu.stat", 1024);
+            quota = new ProcFile(dir + "/cpu.cfs_quota_us", 64);
+            period = new ProcFile(dir + "/cpu.cfs_period_us", 64);
             unavailable = null;
         }
     }
 
     @Override
     public String name() {
-        return CheckNames.CPU;
+        return TYPE.name();
+    }
+
+    @Override
+    public List<MetricFamily> metricFamilies() {
+        return TYPE.metrics();
     }
 
     @Override
@@ -104,7 +145,7 @@ public final class CpuCheck implements HealthCheck {
             periodMicros = quota.word(1);
         } else {
             quotaMicros = quota.first();
-            periodMicros = period.read() ? period.first() : SmallFile.MISSING;
+            periodMicros = period.read() ? period.first() : ProcFile.MISSING;
         }
         long p = stat.value("nr_periods");
         long t = stat.value("nr_throttled");
@@ -131,7 +172,12 @@ public final class CpuCheck implements HealthCheck {
         count = Math.min(count + 1, at.length);
 
         boolean hasQuota = quotaMicros > 0 && periodMicros > 0;
-        details.put("quotaCores", hasQuota ? (Object) (Math.round((double) quotaMicros / periodMicros * 1000) / 1000.0) : "none");
+        double quotaCores = hasQuota ? Math.round((double) quotaMicros / periodMicros * 1000) / 1000.0 : Double.NaN;
+        // the figures of TYPE's metric families, in their order: quota, period, throttled ratio, periods,
+        // throttled periods, throttled seconds, window, process cores, process of quota
+        double[] figures = {quotaCores, hasQuota ? periodMicros / 1e6 : Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN};
+        details.put("quotaCores", hasQuota ? (Object) quotaCores : "none");
         if (hasQuota) {
             details.put("periodMicros", periodMicros);
         }
@@ -143,35 +189,43 @@ public final class CpuCheck implements HealthCheck {
         if (!hasQuota) {
             details.put("note", "no CPU quota is set on this cgroup: it cannot be throttled");
             details.put("source", source);
-            return CheckResult.healthy(details);
+            return CheckResult.healthy(details).with(figures);
         }
-        if (oldest < 0 || p == SmallFile.MISSING || t == SmallFile.MISSING) {
-            details.put("note", p == SmallFile.MISSING ? stat.path() + " has no nr_periods" : "first sample: the window fills from the next evaluation");
+        if (oldest < 0 || p == ProcFile.MISSING || t == ProcFile.MISSING) {
+            details.put("note", p == ProcFile.MISSING ? stat.path() + " has no nr_periods" : "first sample: the window fills from the next evaluation");
             details.put("source", source);
-            return CheckResult.healthy(details);
+            return CheckResult.healthy(details).with(figures);
         }
         long seconds = now - at[oldest];
         long dPeriods = p - periods[oldest];
         long dThrottled = t - throttled[oldest];
         double fraction = dPeriods > 0 ? (double) dThrottled / dPeriods : 0;
-        details.put("throttledFraction", Math.round(fraction * 1000) / 1000.0);
+        figures[2] = Math.round(fraction * 1000) / 1000.0;
+        figures[3] = dPeriods;
+        figures[4] = dThrottled;
+        details.put("throttledFraction", figures[2]);
         details.put("periods", dPeriods);
         details.put("throttledPeriods", dThrottled);
-        if (tn != SmallFile.MISSING && throttledNanos[oldest] != SmallFile.MISSING) {
-            details.put("throttledMillis", (tn - throttledNanos[oldest]) / 1_000_000);
+        if (tn != ProcFile.MISSING && throttledNanos[oldest] != ProcFile.MISSING) {
+            long throttledMillis = (tn - throttledNanos[oldest]) / 1_000_000;
+            figures[5] = throttledMillis / 1000.0;
+            details.put("throttledMillis", throttledMillis);
         }
-        details.put("windowSeconds", Math.round(seconds / 1e8) / 10.0);
+        figures[6] = Math.round(seconds / 1e8) / 10.0;
+        details.put("windowSeconds", figures[6]);
         if (cpu >= 0 && cpuNanos[oldest] >= 0 && seconds > 0) {
             double cores = (double) (cpu - cpuNanos[oldest]) / seconds;
-            details.put("processCores", Math.round(cores * 1000) / 1000.0);
-            details.put("processOfQuota", Math.round(cores / ((double) quotaMicros / periodMicros) * 1000) / 1000.0);
+            figures[7] = Math.round(cores * 1000) / 1000.0;
+            figures[8] = Math.round(cores / ((double) quotaMicros / periodMicros) * 1000) / 1000.0;
+            details.put("processCores", figures[7]);
+            details.put("processOfQuota", figures[8]);
         }
         details.put("source", source);
         Status status = Status.of(fraction, degradedAt, unhealthyAt);
         double limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
         return CheckResult.of(status, "CPU throttled in " + HeapCheck.percent(fraction) + " of scheduling periods over the last "
                 + Math.round(seconds / 1e9) + "s (" + status.json() + " at " + HeapCheck.percent(limit) + "; quota "
-                + details.get("quotaCores") + " cores)", details);
+                + details.get("quotaCores") + " cores)", details).with(figures);
     }
 
     /** The process's CPU time from /proc/self/stat (no MXBean: see {@link FdsCheck}); -1 when unreadable. */
@@ -182,10 +236,10 @@ public final class CpuCheck implements HealthCheck {
         // after "pid (comm)": state is word 0, utime word 11, stime word 12
         long utime = procStat.wordAfterLast(')', 11);
         long stime = procStat.wordAfterLast(')', 12);
-        return utime == SmallFile.MISSING || stime == SmallFile.MISSING ? -1 : (utime + stime) * NANOS_PER_TICK;
+        return utime == ProcFile.MISSING || stime == ProcFile.MISSING ? -1 : (utime + stime) * NANOS_PER_TICK;
     }
 
     private static long times(long v, long factor) {
-        return v == SmallFile.MISSING ? v : v * factor;
+        return v == ProcFile.MISSING ? v : v * factor;
     }
 }

@@ -1,7 +1,10 @@
 package io.jvmhealth.agent.health.checks;
 
-import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.CheckType;
+import io.jvmhealth.agent.health.MetricFamily;
+import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
@@ -22,6 +25,18 @@ import java.util.Map;
  * The report is bounded: at most {@link #MAX_THREADS} threads with {@link #MAX_FRAMES} frames each.
  */
 public final class DeadlockCheck implements HealthCheck {
+    public static final MetricFamily DEADLOCKED_THREADS = MetricFamily.gauge("jvmhealth_check_deadlocked_threads",
+            "Threads deadlocked now (0 when none).");
+    public static final CheckType TYPE = CheckType.named("deadlock").role(Role.LIVENESS)
+            .summary("threads deadlocked on monitors or ownable synchronizers: liveness (only a restart cures it)")
+            .metrics(DEADLOCKED_THREADS)
+            .create(new CheckType.Factory() {
+                @Override
+                public HealthCheck create(Settings settings) {
+                    return new DeadlockCheck(PlatformBeans.threads());
+                }
+            });
+
     static final int MAX_THREADS = 16;
     static final int MAX_FRAMES = 8;
 
@@ -35,21 +50,27 @@ public final class DeadlockCheck implements HealthCheck {
 
     @Override
     public String name() {
-        return CheckNames.DEADLOCK;
+        return TYPE.name();
     }
 
-    /** A deadlock is the one built-in state that only a restart cures. */
+    /** A deadlock is a state that only a restart cures. */
     @Override
     public Role role() {
-        return Role.LIVENESS;
+        return TYPE.role();
+    }
+
+    @Override
+    public List<MetricFamily> metricFamilies() {
+        return TYPE.metrics();
     }
 
     @Override
     public CheckResult evaluate() {
         long[] ids = synchronizers ? threads.findDeadlockedThreads() : threads.findMonitorDeadlockedThreads();
         if (ids == null || ids.length == 0) {
-            return synchronizers ? CheckResult.healthy(null)
-                    : CheckResult.healthy(Collections.<String, Object>singletonMap("scope", "monitors only: this JVM does not track ownable synchronizers"));
+            return (synchronizers ? CheckResult.healthy(null)
+                    : CheckResult.healthy(Collections.<String, Object>singletonMap("scope", "monitors only: this JVM does not track ownable synchronizers")))
+                    .with(0);
         }
         long[] reported = ids.length > MAX_THREADS ? java.util.Arrays.copyOf(ids, MAX_THREADS) : ids;
         ThreadInfo[] infos = threads.getThreadInfo(reported, MAX_FRAMES);
@@ -88,6 +109,6 @@ public final class DeadlockCheck implements HealthCheck {
         if (ids.length > reported.length) {
             details.put("truncated", true);
         }
-        return CheckResult.of(Status.UNHEALTHY, reason.toString(), details);
+        return CheckResult.of(Status.UNHEALTHY, reason.toString(), details).with(ids.length);
     }
 }

@@ -1,14 +1,18 @@
 package io.jvmhealth.agent.health.checks;
 
-import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.CheckType;
+import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
-import io.jvmhealth.agent.health.checks.cgroup.SmallFile;
+import io.jvmhealth.agent.base.ProcFile;
 
 import java.io.File;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,18 +25,38 @@ import java.util.Map;
  * host's resident memory at idle (measured with sample-target, median of 5).
  */
 public final class FdsCheck implements HealthCheck {
+    public static final MetricFamily OPEN = MetricFamily.gauge("jvmhealth_check_open", "Open file descriptors of this process.");
+    public static final MetricFamily MAX = MetricFamily.gauge("jvmhealth_check_max", "This process's limit of open file descriptors.");
+    public static final CheckType TYPE = CheckType.named("fds")
+            .summary("open file descriptors as a fraction of the process's limit")
+            .options(OptionSpec.ratio("fds.degraded", "0.80", "open file descriptors (fraction of the process limit) at which `fds` is degraded"),
+                    OptionSpec.ratio("fds.unhealthy", "0.95", "... at which `fds` is unhealthy"))
+            .thresholds("fds.degraded", "fds.unhealthy")
+            .metrics(OPEN, MAX, MetricFamily.RATIO)
+            .create(new CheckType.Factory() {
+                @Override
+                public HealthCheck create(Settings s) {
+                    return new FdsCheck(new java.util.concurrent.Callable<OperatingSystemMXBean>() {
+                        @Override
+                        public OperatingSystemMXBean call() {
+                            return java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                        }
+                    }, s.ratio("fds.degraded"), s.ratio("fds.unhealthy"));
+                }
+            });
+
     private static final File PROC_FD = new File("/proc/self/fd");
     private final com.sun.management.UnixOperatingSystemMXBean unix;
-    private final SmallFile limits;
+    private final ProcFile limits;
     private final double degradedAt;
     private final double unhealthyAt;
 
     /** @param os supplies the bean, asked for only where there is no {@code /proc/self/fd} */
     public FdsCheck(java.util.concurrent.Callable<OperatingSystemMXBean> os, double degradedAt, double unhealthyAt) {
         com.sun.management.UnixOperatingSystemMXBean u = null;
-        SmallFile l = null;
+        ProcFile l = null;
         if (PROC_FD.isDirectory()) {
-            l = new SmallFile("/proc/self/limits", 4096);
+            l = new ProcFile(ProcFile.LIMITS, 4096);
         } else {
             try {
                 OperatingSystemMXBean bean = os.call();
@@ -51,7 +75,12 @@ public final class FdsCheck implements HealthCheck {
 
     @Override
     public String name() {
-        return CheckNames.FDS;
+        return TYPE.name();
+    }
+
+    @Override
+    public List<MetricFamily> metricFamilies() {
+        return TYPE.metrics();
     }
 
     @Override
@@ -62,8 +91,8 @@ public final class FdsCheck implements HealthCheck {
         if (limits != null) {
             String[] fds = PROC_FD.list();
             open = fds == null ? -1 : fds.length - 1; // less the descriptor that lists the directory
-            max = limits.read() ? limits.value("Max open files") : SmallFile.MISSING;
-            if (max == SmallFile.MISSING) {
+            max = limits.read() ? limits.value(ProcFile.MAX_OPEN_FILES) : ProcFile.MISSING;
+            if (max == ProcFile.MISSING) {
                 max = -1; // "unlimited", or unreadable
             }
             source = "/proc/self/fd, /proc/self/limits";
@@ -83,17 +112,18 @@ public final class FdsCheck implements HealthCheck {
         if (open < 0 && max > 0) {
             // counting needs a descriptor (for /proc/self/fd): failing to get one is what exhaustion looks like
             return CheckResult.of(Status.UNHEALTHY, "cannot count open file descriptors: opening /proc/self/fd failed, as it does when "
-                    + "all " + max + " allowed are in use", details);
+                    + "all " + max + " allowed are in use", details).with(Double.NaN, max, Double.NaN);
         }
         if (open < 0 || max <= 0) {
             details.put("note", "this JVM reports no descriptor count or limit: not judged");
-            return CheckResult.healthy(details);
+            return CheckResult.healthy(details).with(open < 0 ? Double.NaN : open, max <= 0 ? Double.NaN : max, Double.NaN);
         }
         double ratio = (double) open / max;
-        details.put("ratio", Math.round(ratio * 1000) / 1000.0);
+        double rounded = Math.round(ratio * 1000) / 1000.0;
+        details.put("ratio", rounded);
         Status status = Status.of(ratio, degradedAt, unhealthyAt);
         double at = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
         return CheckResult.of(status, open + " of " + max + " file descriptors open (" + HeapCheck.percent(ratio) + "; "
-                + status.json() + " at " + HeapCheck.percent(at) + ")", details);
+                + status.json() + " at " + HeapCheck.percent(at) + ")", details).with(open, max, rounded);
     }
 }

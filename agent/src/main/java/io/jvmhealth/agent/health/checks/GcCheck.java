@@ -1,7 +1,11 @@
 package io.jvmhealth.agent.health.checks;
 
-import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.CheckType;
+import io.jvmhealth.agent.health.MetricFamily;
+import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
 
@@ -25,6 +29,27 @@ import java.util.concurrent.TimeUnit;
  * are removed by {@link #close()}.
  */
 public final class GcCheck implements HealthCheck {
+    public static final MetricFamily PAUSE_RATIO = MetricFamily.gauge("jvmhealth_check_pause_ratio",
+            "Fraction of wall time spent in stop-the-world GC pauses over the window.");
+    public static final MetricFamily OBSERVED_SECONDS = MetricFamily.gauge("jvmhealth_check_observed_seconds",
+            "How much of the window has been observed so far, in seconds.");
+    public static final MetricFamily PAUSED_SECONDS = MetricFamily.gauge("jvmhealth_check_paused_seconds",
+            "Time spent in stop-the-world GC pauses within the window, in seconds.");
+    public static final CheckType TYPE = CheckType.named("gc")
+            .summary("the fraction of wall time spent in stop-the-world GC pauses over a sliding window")
+            .options(OptionSpec.ratio("gc.degraded", "0.10", "fraction of wall time in stop-the-world GC pauses at which `gc` is degraded"),
+                    OptionSpec.ratio("gc.unhealthy", "0.30", "... at which `gc` is unhealthy (`/ready` 503)"),
+                    OptionSpec.duration("gc.window", "60s", 1000, 24 * 3_600_000L, "sliding window for the GC fraction (1 s to 24 h)"))
+            .thresholds("gc.degraded", "gc.unhealthy")
+            .metrics(PAUSE_RATIO, MetricFamily.WINDOW_SECONDS, OBSERVED_SECONDS, PAUSED_SECONDS)
+            .create(new CheckType.Factory() {
+                @Override
+                public HealthCheck create(Settings s) {
+                    return new GcCheck(PlatformBeans.garbageCollectors(), s.ratio("gc.degraded"), s.ratio("gc.unhealthy"),
+                            s.millis("gc.window"));
+                }
+            });
+
     private static final int BUCKETS = 60;
 
     private final double degradedAt;
@@ -104,7 +129,12 @@ public final class GcCheck implements HealthCheck {
 
     @Override
     public String name() {
-        return CheckNames.GC;
+        return TYPE.name();
+    }
+
+    @Override
+    public List<MetricFamily> metricFamilies() {
+        return TYPE.metrics();
     }
 
     @Override
@@ -112,11 +142,14 @@ public final class GcCheck implements HealthCheck {
         long now = System.nanoTime();
         pollCollectionTime(now);
         double fraction = window.fraction(now);
+        double pauseRatio = Math.round(fraction * 10000) / 10000.0;
+        double observedSeconds = Math.round(window.observedNanos(now) / 1e6) / 1000.0;
+        long pausedMillis = TimeUnit.NANOSECONDS.toMillis(window.pausedNanos(now));
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("pauseFraction", Math.round(fraction * 10000) / 10000.0);
+        details.put("pauseFraction", pauseRatio);
         details.put("windowSeconds", windowMillis % 1000 == 0 ? (Object) (windowMillis / 1000) : (Object) (windowMillis / 1000.0));
-        details.put("observedSeconds", Math.round(window.observedNanos(now) / 1e6) / 1000.0);
-        details.put("pausedMillis", TimeUnit.NANOSECONDS.toMillis(window.pausedNanos(now)));
+        details.put("observedSeconds", observedSeconds);
+        details.put("pausedMillis", pausedMillis);
         details.put("pauseCollectors", pauseBeans);
         if (!concurrentBeans.isEmpty()) {
             details.put("concurrentCollectors", concurrentBeans);
@@ -128,7 +161,7 @@ public final class GcCheck implements HealthCheck {
         double limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
         return CheckResult.of(status, "GC pauses took " + HeapCheck.percent(fraction) + " of the last "
                 + Math.round(window.observedNanos(now) / 1e9) + "s (" + status.json() + " at " + HeapCheck.percent(limit) + ")",
-                details);
+                details).with(pauseRatio, windowMillis / 1000.0, observedSeconds, pausedMillis / 1000.0);
     }
 
     private static List<Object> names(List<GarbageCollectorMXBean> beans) {

@@ -1,7 +1,11 @@
 package io.jvmhealth.agent.health.checks;
 
-import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.CheckType;
+import io.jvmhealth.agent.health.MetricFamily;
+import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
 
@@ -40,6 +44,24 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * so the first answers after the start judge what that collection left, as a notification would have.
  */
 public final class HeapCheck implements HealthCheck {
+    public static final MetricFamily USED_AFTER_GC_BYTES = MetricFamily.gauge("jvmhealth_check_used_after_gc_bytes",
+            "Old generation (or whole heap) used after the last collection, in bytes.");
+    public static final MetricFamily MAX_BYTES = MetricFamily.gauge("jvmhealth_check_max_bytes",
+            "The maximum size of the heap (old generation) the check measures, in bytes.");
+    public static final CheckType TYPE = CheckType.named("heap")
+            .summary("old-generation occupancy after GC, as a fraction of max")
+            .options(OptionSpec.ratio("heap.degraded", "0.85", "old-generation occupancy after GC (fraction of max) at which `heap` is degraded"),
+                    OptionSpec.ratio("heap.unhealthy", "0.95", "... at which `heap` is unhealthy (`/ready` 503)"))
+            .thresholds("heap.degraded", "heap.unhealthy")
+            .metrics(USED_AFTER_GC_BYTES, MAX_BYTES, MetricFamily.RATIO)
+            .create(new CheckType.Factory() {
+                @Override
+                public HealthCheck create(Settings s) {
+                    return new HeapCheck(PlatformBeans.memoryPools(), PlatformBeans.garbageCollectors(),
+                            s.ratio("heap.degraded"), s.ratio("heap.unhealthy"));
+                }
+            });
+
     private final List<MemoryPoolMXBean> pools;
     private final String[] poolNames;
     /** Latest after-GC used bytes per pool from notifications; -1 until one arrives. */
@@ -153,7 +175,12 @@ public final class HeapCheck implements HealthCheck {
 
     @Override
     public String name() {
-        return CheckNames.HEAP;
+        return TYPE.name();
+    }
+
+    @Override
+    public List<MetricFamily> metricFamilies() {
+        return TYPE.metrics();
     }
 
     @Override
@@ -187,7 +214,7 @@ public final class HeapCheck implements HealthCheck {
         Status status = Status.of(ratio, degradedAt, unhealthyAt);
         double limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
         return CheckResult.of(status, "heap after GC is " + percent(ratio) + " of max (" + status.json() + " at "
-                + percent(limit) + ")", details);
+                + percent(limit) + ")", details).with(used, max, Math.round(ratio * 1000) / 1000.0);
     }
 
     static String percent(double ratio) {

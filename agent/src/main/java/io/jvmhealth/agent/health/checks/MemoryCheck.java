@@ -1,11 +1,15 @@
 package io.jvmhealth.agent.health.checks;
 
-import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.CheckType;
+import io.jvmhealth.agent.health.MetricFamily;
+import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
 import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
-import io.jvmhealth.agent.health.checks.cgroup.SmallFile;
+import io.jvmhealth.agent.base.ProcFile;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.MemoryMXBean;
@@ -32,14 +36,43 @@ import java.util.Map;
  * about 2^63 there); v1 then also tries {@code hierarchical_memory_limit} (a parent's limit).
  */
 public final class MemoryCheck implements HealthCheck {
+    public static final MetricFamily WORKING_SET_BYTES = MetricFamily.gauge("jvmhealth_check_working_set_bytes",
+            "The container's working set (usage less inactive file cache, as the kubelet computes it), in bytes.");
+    public static final MetricFamily LIMIT_BYTES = MetricFamily.gauge("jvmhealth_check_limit_bytes",
+            "The container's memory limit, in bytes (absent when there is none).");
+    public static final MetricFamily USAGE_BYTES = MetricFamily.gauge("jvmhealth_check_usage_bytes",
+            "The cgroup's memory usage, page cache included, in bytes.");
+    public static final MetricFamily INACTIVE_FILE_BYTES = MetricFamily.gauge("jvmhealth_check_inactive_file_bytes",
+            "The cgroup's inactive file cache, in bytes.");
+    public static final MetricFamily HEAP_COMMITTED_BYTES = MetricFamily.gauge("jvmhealth_check_heap_committed_bytes",
+            "The JVM's committed heap, in bytes.");
+    public static final CheckType TYPE = CheckType.named("memory")
+            .summary("the container's working set as a fraction of its memory limit")
+            .options(OptionSpec.ratio("memory.degraded", "0.90", "container working set (fraction of the cgroup memory limit) at which `memory` is degraded"),
+                    OptionSpec.ratio("memory.unhealthy", "0.97", "... at which `memory` is unhealthy"))
+            .thresholds("memory.degraded", "memory.unhealthy")
+            .metrics(WORKING_SET_BYTES, LIMIT_BYTES, MetricFamily.RATIO, USAGE_BYTES, INACTIVE_FILE_BYTES, HEAP_COMMITTED_BYTES)
+            .create(new CheckType.Factory() {
+                @Override
+                public HealthCheck create(Settings s) {
+                    return new MemoryCheck(Cgroup.ofThisProcess(), PlatformBeans.memory(), PlatformBeans.memoryPools(),
+                            new java.util.concurrent.Callable<List<BufferPoolMXBean>>() {
+                                @Override
+                                public List<BufferPoolMXBean> call() {
+                                    return PlatformBeans.bufferPools();
+                                }
+                            }, s.ratio("memory.degraded"), s.ratio("memory.unhealthy"));
+                }
+            });
+
     /** v1 "unlimited" is 2^63 rounded down to a page; anything this large is no limit. */
     static final long NO_LIMIT = 1L << 62;
     private static final long MIB = 1024 * 1024;
 
     private final Cgroup.Version version;
-    private final SmallFile usage;
-    private final SmallFile stat;
-    private final SmallFile limit;
+    private final ProcFile usage;
+    private final ProcFile stat;
+    private final ProcFile limit;
     private final MemoryMXBean memory;
     private final List<MemoryPoolMXBean> nonHeapPools;
     /** Supplies the buffer-pool beans, asked for once the working set first reaches {@code memory.degraded}. */
@@ -75,21 +108,26 @@ public final class MemoryCheck implements HealthCheck {
             usage = stat = limit = null;
             unavailable = cgroup.problem() != null ? cgroup.problem() : "no memory cgroup controller found for this process";
         } else if (version == Cgroup.Version.V2) {
-            usage = new SmallFile(dir + "/memory.current", 64);
-            stat = new SmallFile(dir + "/memory.stat", 8192);
-            limit = new SmallFile(cgroup.memoryLimitDir() + "/memory.max", 64);
+            usage = new ProcFile(dir + "/memory.current", 64);
+            stat = new ProcFile(dir + "/memory.stat", 8192);
+            limit = new ProcFile(cgroup.memoryLimitDir() + "/memory.max", 64);
             unavailable = null;
         } else {
-            usage = new SmallFile(dir + "/memory.usage_in_bytes", 64);
-            stat = new SmallFile(dir + "/memory.stat", 8192);
-            limit = new SmallFile(dir + "/memory.limit_in_bytes", 64);
+            usage = new ProcFile(dir + "/memory.usage_in_bytes", 64);
+            stat = new ProcFile(dir + "/memory.stat", 8192);
+            limit = new ProcFile(dir + "/memory.limit_in_bytes", 64);
             unavailable = null;
         }
     }
 
     @Override
     public String name() {
-        return CheckNames.MEMORY;
+        return TYPE.name();
+    }
+
+    @Override
+    public List<MetricFamily> metricFamilies() {
+        return TYPE.metrics();
     }
 
     @Override
@@ -98,28 +136,28 @@ public final class MemoryCheck implements HealthCheck {
         if (unavailable != null) {
             details.put("limitBytes", "none");
             details.put("note", "not measured: " + unavailable);
-            addJvm(details, false);
-            return CheckResult.healthy(details);
+            long[] jvm = addJvm(details, false);
+            return CheckResult.healthy(details).with(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, jvm[0]);
         }
         if (!usage.read() || !stat.read()) {
             return CheckResult.failed("cannot read " + usage.path() + " or " + stat.path());
         }
         long used = usage.first();
         long inactiveFile = stat.value(version == Cgroup.Version.V2 ? "inactive_file" : "total_inactive_file");
-        if (inactiveFile == SmallFile.MISSING) {
+        if (inactiveFile == ProcFile.MISSING) {
             inactiveFile = stat.value("inactive_file");
         }
-        long workingSet = Math.max(0, used - Math.max(0, inactiveFile == SmallFile.MISSING ? 0 : inactiveFile));
-        long max = limit.read() ? limit.first() : SmallFile.MISSING; // v2 "max" parses as MISSING: no limit
+        long workingSet = Math.max(0, used - Math.max(0, inactiveFile == ProcFile.MISSING ? 0 : inactiveFile));
+        long max = limit.read() ? limit.first() : ProcFile.MISSING; // v2 "max" parses as MISSING: no limit
         String limitSource = limit.path();
-        if (version == Cgroup.Version.V1 && (max == SmallFile.MISSING || max >= NO_LIMIT)) {
+        if (version == Cgroup.Version.V1 && (max == ProcFile.MISSING || max >= NO_LIMIT)) {
             long hierarchical = stat.value("hierarchical_memory_limit");
-            if (hierarchical != SmallFile.MISSING && hierarchical < NO_LIMIT) {
+            if (hierarchical != ProcFile.MISSING && hierarchical < NO_LIMIT) {
                 max = hierarchical;
                 limitSource = stat.path() + " hierarchical_memory_limit";
             }
         }
-        boolean limited = max != SmallFile.MISSING && max > 0 && max < NO_LIMIT;
+        boolean limited = max != ProcFile.MISSING && max > 0 && max < NO_LIMIT;
         details.put("workingSetBytes", workingSet);
         details.put("limitBytes", limited ? (Object) max : "none");
         double ratio = limited ? (double) workingSet / max : 0;
@@ -127,8 +165,10 @@ public final class MemoryCheck implements HealthCheck {
             details.put("ratio", Math.round(ratio * 1000) / 1000.0);
         }
         details.put("usageBytes", used);
-        details.put("inactiveFileBytes", inactiveFile == SmallFile.MISSING ? 0 : inactiveFile);
+        details.put("inactiveFileBytes", inactiveFile == ProcFile.MISSING ? 0 : inactiveFile);
         long[] jvm = addJvm(details, limited && ratio >= degradedAt);
+        double[] figures = {workingSet, limited ? max : Double.NaN, limited ? Math.round(ratio * 1000) / 1000.0 : Double.NaN, used,
+                inactiveFile == ProcFile.MISSING ? 0 : inactiveFile, jvm[0]};
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("cgroup", version.toString());
         source.put("usage", usage.path());
@@ -138,18 +178,18 @@ public final class MemoryCheck implements HealthCheck {
         details.put("source", source);
         if (!limited) {
             details.put("note", "no memory limit is set on this cgroup: nothing to judge against");
-            return CheckResult.healthy(details);
+            return CheckResult.healthy(details).with(figures);
         }
         Status status = Status.of(ratio, degradedAt, unhealthyAt);
         if (status == Status.HEALTHY) {
-            return CheckResult.healthy(details);
+            return CheckResult.healthy(details).with(figures);
         }
         double at = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
         String reason = "container working set is " + HeapCheck.percent(ratio) + " of its memory limit (" + status.json() + " at "
                 + HeapCheck.percent(at) + "): " + mib(workingSet) + " of " + mib(max) + "; heap committed " + mib(jvm[0])
                 + ", non-heap " + mib(jvm[1]) + ", direct buffers " + mib(jvm[2]) + ", mapped " + mib(jvm[3])
                 + ", rest (thread stacks, native, page cache) " + mib(Math.max(0, workingSet - jvm[0] - jvm[1] - jvm[2] - jvm[3]));
-        return CheckResult.of(status, reason, details);
+        return CheckResult.of(status, reason, details).with(figures);
     }
 
     /**

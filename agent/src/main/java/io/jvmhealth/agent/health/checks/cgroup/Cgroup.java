@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.health.checks.cgroup;
 
+import io.jvmhealth.agent.base.ProcFile;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.FileInputStream;
@@ -54,9 +55,17 @@ public final class Cgroup {
         this.problem = problem;
     }
 
-    /** This process's cgroup. Never throws: what could not be found is null, with {@link #problem()} saying why. */
-    public static Cgroup ofThisProcess() {
-        return locate("", "/proc/self/cgroup", "/proc/self/mountinfo");
+    private static Cgroup self;
+
+    /**
+     * This process's cgroup, located once and shared by the checks that read it. Never throws: what could not
+     * be found is null, with {@link #problem()} saying why.
+     */
+    public static synchronized Cgroup ofThisProcess() {
+        if (self == null) {
+            self = locate("", "/proc/self/cgroup", "/proc/self/mountinfo");
+        }
+        return self;
     }
 
     /**
@@ -191,8 +200,8 @@ public final class Cgroup {
         while (d != null) {
             File max = new File(d, "memory.max");
             if (max.isFile()) {
-                SmallFile f = new SmallFile(max.getPath(), 64);
-                if (f.read() && f.first() != SmallFile.MISSING) {
+                ProcFile f = new ProcFile(max.getPath(), 64);
+                if (f.read() && f.first() != ProcFile.MISSING) {
                     return d.getPath();
                 }
             }

@@ -1,7 +1,7 @@
 package io.jvmhealth.agent.health.checks.platform;
 
-import io.jvmhealth.agent.AgentResources;
-import io.jvmhealth.agent.JvmHealthAgent;
+import io.jvmhealth.agent.base.AgentResources;
+import io.jvmhealth.agent.base.AgentInstrumentation;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.management.BufferPoolMXBean;
@@ -107,7 +107,7 @@ public final class PlatformBeans {
     private static Source load() {
         java.util.function.Function<String, Object> direct = null;
         try {
-            direct = directCalls(JvmHealthAgent.instrumentation());
+            direct = directCalls(AgentInstrumentation.get());
         } catch (Throwable e) {
             direct = null; // any JVM where the direct way does not work: the public way gives the same beans
         }

@@ -1,5 +1,6 @@
-package io.jvmhealth.agent.gates;
+package io.jvmhealth.agent.apps;
 
+import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;

@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.health.checks.cgroup;
+package io.jvmhealth.agent.base;
 
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
  * cut at its size (the files read here are a few hundred bytes to a few KB). Not thread-safe: one
  * instance per check, used on the evaluator thread.
  */
-public final class SmallFile {
+public final class ProcFile {
+    /** This process's resource limits; {@link #MAX_OPEN_FILES} is the soft limit of descriptors there. */
+    public static final String LIMITS = "/proc/self/limits";
+    public static final String MAX_OPEN_FILES = "Max open files";
+
     /** The value of a key that is absent, or of a number that does not parse. */
     public static final long MISSING = Long.MIN_VALUE;
 
@@ -19,7 +23,7 @@ public final class SmallFile {
     private final byte[] buf;
     private int len;
 
-    public SmallFile(String path, int capacity) {
+    public ProcFile(String path, int capacity) {
         this.path = path;
         this.buf = new byte[capacity];
     }

@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.gates;
+package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Status;

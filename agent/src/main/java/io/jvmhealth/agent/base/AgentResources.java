@@ -1,4 +1,4 @@
-package io.jvmhealth.agent;
+package io.jvmhealth.agent.base;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

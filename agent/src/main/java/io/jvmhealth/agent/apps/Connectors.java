@@ -1,4 +1,7 @@
-package io.jvmhealth.agent.gates;
+package io.jvmhealth.agent.apps;
+
+import io.jvmhealth.agent.gates.ListeningPorts;
+import io.jvmhealth.agent.gates.MethodGate;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;

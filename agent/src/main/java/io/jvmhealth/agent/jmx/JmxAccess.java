@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.rules;
+package io.jvmhealth.agent.jmx;
 
 import javax.management.MBeanServer;
 import java.lang.instrument.Instrumentation;
@@ -6,7 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decides when the rules may touch the platform MBeanServer, and hands it out.
+ * Decides when the agent may touch the platform MBeanServer (rules, presets, applications read
+ * through {@link JmxReader}), and hands it out.
  *
  * <p>Creating the platform MBeanServer initializes {@code java.util.logging}: a host that installs
  * its own LogManager later (WildFly and JBoss set {@code java.util.logging.manager} in main, with a
@@ -22,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #SCAN_EVERY_MILLIS} and only until found. Without an instrumentation (the agent started by
  * a test), only the fallback applies.
  */
-final class JmxAccess {
+public final class JmxAccess {
     /** When the application never loads either class, the rules start this long after the agent. */
-    static final long FALLBACK_MILLIS = 15_000;
+    public static final long FALLBACK_MILLIS = 15_000;
     static final long SCAN_EVERY_MILLIS = 250;
     /**
      * Not {@code LogManager}: the agent's own built-in checks load that class (without initializing
@@ -37,7 +38,7 @@ final class JmxAccess {
     static final String MBEAN_SERVER_BUILDER = "javax.management.MBeanServerBuilder";
 
     /** What the server is looked up with; tests hand in their own. */
-    interface ServerSource {
+    public interface ServerSource {
         MBeanServer server();
     }
 
@@ -50,14 +51,14 @@ final class JmxAccess {
     private volatile boolean ready;
     private volatile boolean serverExists;
 
-    JmxAccess(Instrumentation instrumentation, ServerSource source, long fallbackMillis) {
+    public JmxAccess(Instrumentation instrumentation, ServerSource source, long fallbackMillis) {
         this.instrumentation = instrumentation;
         this.source = source;
         this.fallbackNanos = TimeUnit.MILLISECONDS.toNanos(fallbackMillis);
     }
 
     /** The platform MBeanServer once the application has loaded JMX or logging itself. */
-    static JmxAccess platform(Instrumentation instrumentation) {
+    public static JmxAccess platform(Instrumentation instrumentation) {
         return new JmxAccess(instrumentation, new ServerSource() {
             @Override
             public MBeanServer server() {
@@ -67,7 +68,7 @@ final class JmxAccess {
     }
 
     /** Always ready, with the given server (tests, benchmarks). */
-    static JmxAccess immediate(final MBeanServer server) {
+    public static JmxAccess immediate(final MBeanServer server) {
         JmxAccess access = new JmxAccess(null, new ServerSource() {
             @Override
             public MBeanServer server() {
@@ -80,7 +81,7 @@ final class JmxAccess {
     }
 
     /** True once a rule may touch the MBeanServer; cheap (evaluator thread only). */
-    boolean ready(long nowNanos) {
+    public boolean ready(long nowNanos) {
         if (!ready) {
             scan(nowNanos);
         }
@@ -93,7 +94,7 @@ final class JmxAccess {
      * in a server the application created, and a host without them pays nothing for the presets
      * (creating the platform MBeanServer costs resident memory).
      */
-    boolean serverExists(long nowNanos) {
+    public boolean serverExists(long nowNanos) {
         if (!serverExists) {
             scan(nowNanos);
         }
@@ -142,7 +143,7 @@ final class JmxAccess {
     }
 
     /** The MBeanServer; only once {@link #ready}, and only on a reader thread (it may initialize logging). */
-    MBeanServer server() {
+    public MBeanServer server() {
         return source.server();
     }
 }

@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.config;
+package io.jvmhealth.agent.gates;
 
 /**
  * One {@code ready.after} entry, {@code fully.qualified.Class#method}: a class's binary name (dots

@@ -1,8 +1,14 @@
-package io.jvmhealth.agent;
+package io.jvmhealth.agent.runtime;
 
+import io.jvmhealth.agent.apps.Applications;
+import io.jvmhealth.agent.base.AgentInstrumentation;
+import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.config.InvalidOptionException;
-import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.jmx.JmxAccess;
+import io.jvmhealth.agent.jmx.JmxReader;
+import io.jvmhealth.agent.rules.Rule;
+import io.jvmhealth.agent.rules.RuleOptions;
 import io.jvmhealth.agent.evidence.Evidence;
 import io.jvmhealth.agent.gates.Gates;
 import io.jvmhealth.agent.health.Evaluator;
@@ -16,7 +22,10 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Starts and stops the one agent instance of this JVM, and publishes its state in system properties:
@@ -30,6 +39,8 @@ import java.util.List;
 public final class AgentRuntime {
     public static final String URL_PROPERTY = "jvmhealth.url";
     public static final String ERROR_PROPERTY = "jvmhealth.error";
+    /** The agent argument that stops a running agent ({@code stop <pid>} loads the jar with it). */
+    public static final String STOP_ARGUMENT = "stop";
 
     /** How long a start waits for the listener (started on the evaluator thread) to run. */
     private static final long SERVE_TIMEOUT_MILLIS = 10_000;
@@ -43,7 +54,7 @@ public final class AgentRuntime {
      * The start at JVM launch, on the agent's own {@code jvm-health-start} thread (see
      * {@link JvmHealthAgent#premain}): nothing in the tool's own JVM, else {@link #start}.
      */
-    static void startAtLaunch(String args) {
+    public static void startAtLaunch(String args) {
         if (Launch.isCommandLineTool()) {
             return; // JAVA_TOOL_OPTIONS also reaches `java -jar jvm-health-agent.jar ...`: the tool's own JVM gets no agent
         }
@@ -67,9 +78,9 @@ public final class AgentRuntime {
                 AgentLog.info("an agent (another copy of the jar) already runs at " + published + "; not starting another");
                 return published;
             }
-            Settings settings = Options.fromEnvironment(args);
-            AgentLog.setLevel(settings.log);
-            Running running = Running.start(settings, began, atLaunch);
+            Catalog.Configuration configuration = Catalog.fromEnvironment(args);
+            AgentLog.setLevel(configuration.settings.log);
+            Running running = Running.start(configuration, began, atLaunch);
             if (!running.awaitServing(SERVE_TIMEOUT_MILLIS)) {
                 if (!running.served()) {
                     fail("HTTP listener did not start within " + SERVE_TIMEOUT_MILLIS + " ms");
@@ -178,11 +189,28 @@ public final class AgentRuntime {
         return text.toString();
     }
 
+    private static String ruleNames(List<Rule> rules) {
+        List<String> names = new ArrayList<String>();
+        for (Rule rule : rules) {
+            names.add(rule.name());
+        }
+        return names.toString();
+    }
+
+    private static String gateNames(Gates gates, Applications applications) {
+        List<String> names = new ArrayList<String>(gates.names());
+        names.addAll(applications.gateNames());
+        return names.isEmpty() ? "none" : names.toString();
+    }
+
     /** One running instance: its evaluator, its socket and (once the evaluator thread started it) its server. */
     private static final class Running {
         final Evaluator evaluator;
         final ListeningSocket socket;
         final Gates gates;
+        final Applications applications;
+        /** The start line's account of the settings, rules and gates. */
+        String description;
         final String url;
         private volatile HealthServer server;
         /** Set by {@link #stop}, read by {@link #serve}: a server that starts after a stop is stopped, not published. */
@@ -191,10 +219,11 @@ public final class AgentRuntime {
         private volatile Evidence evidence;
         private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
 
-        private Running(Evaluator evaluator, ListeningSocket socket, Gates gates) {
+        private Running(Evaluator evaluator, ListeningSocket socket, Gates gates, Applications applications) {
             this.evaluator = evaluator;
             this.socket = socket;
             this.gates = gates;
+            this.applications = applications;
             this.url = AgentRuntime.url(socket.getInetAddress(), socket.getLocalPort());
         }
 
@@ -202,7 +231,8 @@ public final class AgentRuntime {
          * Binds the port (so a taken port fails here, with its reason) and starts the evaluator
          * thread, which starts the server; the selector loop and the MXBeans load on that thread.
          */
-        static Running start(final Settings settings, final long began, boolean atLaunch) throws IOException {
+        static Running start(final Catalog.Configuration configuration, final long began, boolean atLaunch) throws IOException {
+            final Settings settings = configuration.settings;
             ListeningSocket socket;
             try {
                 socket = ListeningSocket.bind(settings.host, settings.port);
@@ -212,20 +242,31 @@ public final class AgentRuntime {
             }
             // Anonymous classes, not lambdas: a JVM's first lambdas cost milliseconds of bootstrapping
             // and a class spun at run time each (measured with scripts/bench.sh), on the way to the first answer.
-            final Gates gates = Gates.plan(settings, JvmHealthAgent.instrumentation(), atLaunch);
+            Instrumentation instrumentation = AgentInstrumentation.get();
+            final JmxAccess jmxAccess = JmxAccess.platform(instrumentation);
+            final JmxReader jmxReader = new JmxReader(settings.millis(RuleOptions.TIMEOUT.key()));
+            final Gates gates = Gates.plan(settings, instrumentation, atLaunch);
+            final Applications applications = Applications.plan(settings, gates, instrumentation, atLaunch, jmxAccess, jmxReader);
+            gates.startWatching();
+            @SuppressWarnings("unchecked")
+            final Set<String> presets = settings.get(RuleOptions.PRESETS.key(), Set.class);
             Evaluator evaluator = new Evaluator(new Evaluator.CheckFactory() {
                 @Override
                 public List<HealthCheck> create(Evaluator evaluator) {
                     List<HealthCheck> checks = BuiltInChecks.create(settings);
-                    checks.addAll(gates.create(evaluator));
-                    checks.addAll(RuleChecks.create(settings, evaluator));
+                    checks.addAll(gates.checks(evaluator));
+                    checks.addAll(applications.checks(evaluator));
+                    checks.addAll(RuleChecks.create(configuration.rules, presets, jmxAccess, jmxReader, evaluator));
                     return checks;
                 }
             }, settings.intervalMillis);
-            final Running running = new Running(evaluator, socket, gates);
-            if (settings.evidence) {
+            final Running running = new Running(evaluator, socket, gates, applications);
+            running.description = settings + (configuration.rules.isEmpty() ? "" : ", rules=" + ruleNames(configuration.rules))
+                    + ", presets=" + (presets.isEmpty() ? "none" : presets) + "; gates " + gateNames(gates, applications)
+                    + ", " + applications.describe();
+            if ("stderr".equals(settings.text(Evidence.EVIDENCE.key()))) {
                 try {
-                    running.evidence = Evidence.start(settings.evidenceDir, settings.intervalMillis, evaluator);
+                    running.evidence = Evidence.start(settings.text(Evidence.EVIDENCE_DIR.key()), settings.intervalMillis, evaluator);
                 } catch (Throwable e) {
                     // the probes matter more than the evidence: serve without it
                     evaluator.setListener(null);
@@ -257,8 +298,8 @@ public final class AgentRuntime {
                     server = started;
                 }
                 System.setProperty(URL_PROPERTY, url);
-                AgentLog.info("serving /live /ready /started /health at " + url + " (" + settings
-                        + "; " + gates.describe() + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
+                AgentLog.info("serving /live /ready /started /health at " + url + " (" + description
+                        + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
             } catch (Throwable e) {
                 synchronized (this) {
                     if (stopped) {

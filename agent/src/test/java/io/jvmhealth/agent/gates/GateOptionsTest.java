@@ -1,4 +1,8 @@
-package io.jvmhealth.agent.config;
+package io.jvmhealth.agent.gates;
+
+import io.jvmhealth.agent.config.InvalidOptionException;
+import io.jvmhealth.agent.config.Settings;
+import io.jvmhealth.agent.runtime.Catalog;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Parsing and validation of ready.port, ready.after and ready.auto. */
 class GateOptionsTest {
     private static Settings resolve(String args) throws InvalidOptionException {
-        return Options.resolve(args, new Properties(), Collections.emptyMap());
+        return Catalog.resolve(args, new Properties(), Collections.emptyMap()).settings;
+    }
+
+    private static List<?> ports(Settings s) {
+        return s.get("ready.port", List.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<MethodSpec> methods(Settings s) {
+        return s.get("ready.after", List.class);
     }
 
     private static String error(String args) {
@@ -24,15 +37,15 @@ class GateOptionsTest {
     @Test
     void noGatesByDefaultAndAutoOn() throws Exception {
         Settings s = resolve(null);
-        assertEquals(List.of(), s.readyPorts);
-        assertEquals(List.of(), s.readyAfter);
-        assertTrue(s.readyAuto);
+        assertEquals(List.of(), ports(s));
+        assertEquals(List.of(), methods(s));
+        assertTrue(s.flag("ready.auto"));
     }
 
     @Test
     void portsAreACommaListInOrderWithoutDuplicates() throws Exception {
-        assertEquals(List.of(8080, 8443), resolve("ready.port=8080,8443,8080").readyPorts);
-        assertEquals(List.of(1, 65535), resolve("ready.port= 1 , 65535").readyPorts);
+        assertEquals(List.of(8080, 8443), ports(resolve("ready.port=8080,8443,8080")));
+        assertEquals(List.of(1, 65535), ports(resolve("ready.port= 1 , 65535")));
     }
 
     @Test
@@ -53,7 +66,7 @@ class GateOptionsTest {
 
     @Test
     void methodsAreClassHashMethod() throws Exception {
-        List<MethodSpec> m = resolve("ready.after=com.acme.App#start,com.acme.App$Inner#run,Top#go").readyAfter;
+        List<MethodSpec> m = methods(resolve("ready.after=com.acme.App#start,com.acme.App$Inner#run,Top#go"));
         assertEquals(3, m.size());
         assertEquals("com.acme.App", m.get(0).className);
         assertEquals("start", m.get(0).methodName);
@@ -73,8 +86,8 @@ class GateOptionsTest {
 
     @Test
     void autoIsTrueOrFalse() throws Exception {
-        assertFalse(resolve("ready.auto=false").readyAuto);
-        assertTrue(resolve("ready.auto=TRUE").readyAuto);
+        assertFalse(resolve("ready.auto=false").flag("ready.auto"));
+        assertTrue(resolve("ready.auto=TRUE").flag("ready.auto"));
         String m = error("ready.auto=maybe");
         assertTrue(m.contains("option 'ready.auto' has bad value 'maybe'") && m.contains("true or false"), m);
     }
@@ -83,8 +96,8 @@ class GateOptionsTest {
     void gatesComeFromEveryOptionSource() throws Exception {
         Properties p = new Properties();
         p.setProperty("jvmhealth.ready.port", "8081");
-        assertEquals(List.of(8081), Options.resolve(null, p, Collections.emptyMap()).readyPorts);
+        assertEquals(List.of(8081), ports(Catalog.resolve(null, p, Collections.emptyMap()).settings));
         assertEquals(List.of(8082),
-                Options.resolve(null, new Properties(), Collections.singletonMap("JVMHEALTH_READY_PORT", "8082")).readyPorts);
+                ports(Catalog.resolve(null, new Properties(), Collections.singletonMap("JVMHEALTH_READY_PORT", "8082")).settings));
     }
 }

@@ -1,4 +1,4 @@
-package io.jvmhealth.agent;
+package io.jvmhealth.agent.base;
 
 import io.jvmhealth.agent.config.LogLevel;
 

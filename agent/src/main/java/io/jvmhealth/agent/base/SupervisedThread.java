@@ -1,14 +1,12 @@
-package io.jvmhealth.agent.health;
-
-import io.jvmhealth.agent.AgentLog;
+package io.jvmhealth.agent.base;
 
 /**
  * Keeps one daemon thread running a body: starts it, replaces it when it dies (at most
  * {@code maxRestarts} times, the replacement told to wait {@code restartDelayNanos} first so that a
- * cause that persists does not spin), and stops it. It knows nothing of what the body does; the
- * {@link Evaluator}'s body evaluates the checks.
+ * cause that persists does not spin), and stops it. It knows nothing of what the body does (the
+ * evaluator's body evaluates the checks). Its threads come from {@link AgentThreads}.
  */
-final class SupervisedThread {
+public final class SupervisedThread {
     private final String threadName;
     private final String what;
     private final int maxRestarts;
@@ -22,7 +20,7 @@ final class SupervisedThread {
     /**
      * @param what how log lines name the body ("health evaluator")
      */
-    SupervisedThread(String threadName, String what, int maxRestarts, long restartDelayNanos, Runnable body) {
+    public SupervisedThread(String threadName, String what, int maxRestarts, long restartDelayNanos, Runnable body) {
         this.threadName = threadName;
         this.what = what;
         this.maxRestarts = maxRestarts;
@@ -31,7 +29,7 @@ final class SupervisedThread {
     }
 
     /** Starts the thread unless it runs; returns false when it was running already. */
-    synchronized boolean start() {
+    public synchronized boolean start() {
         if (running) {
             return false;
         }
@@ -41,27 +39,27 @@ final class SupervisedThread {
     }
 
     /** False once {@link #stop} was called (and before {@link #start}): the body should return. */
-    boolean isRunning() {
+    public boolean isRunning() {
         return running;
     }
 
     /** The current thread, or null before the first start. */
-    Thread thread() {
+    public Thread thread() {
         return thread;
     }
 
     /** How long the current thread should wait before working: 0 for the first, the restart delay for a replacement. */
-    long startDelayNanos() {
+    public long startDelayNanos() {
         return startDelayNanos;
     }
 
     /** How many times the thread died and was replaced. */
-    synchronized int restarts() {
+    public synchronized int restarts() {
         return restarts;
     }
 
     /** Asks the thread to stop (interrupting it) and waits up to {@code joinMillis} for it to end. */
-    void stop(long joinMillis) {
+    public void stop(long joinMillis) {
         Thread t;
         synchronized (this) {
             running = false;
@@ -78,9 +76,7 @@ final class SupervisedThread {
     }
 
     private void startThread() {
-        Thread t = new Thread(body, threadName);
-        t.setDaemon(true);
-        t.setUncaughtExceptionHandler(new Thread.UncaughtExceptionHandler() {
+        Thread t = AgentThreads.create(threadName, body, new Thread.UncaughtExceptionHandler() {
             @Override
             public void uncaughtException(Thread dead, Throwable error) {
                 restart(error);

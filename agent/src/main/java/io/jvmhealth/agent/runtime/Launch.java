@@ -1,4 +1,4 @@
-package io.jvmhealth.agent;
+package io.jvmhealth.agent.runtime;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,14 +12,15 @@ import java.util.jar.Manifest;
  * check the tool's own short-lived JVM would start an agent, take the port the operator is about to
  * give the real application, and log agent lines into the tool's output.
  *
- * <p>It lives in the agent's root package, not in {@code cli}: the tool depends on the agent (the
- * property names it reads, the argument that stops it), never the agent on the tool.
+ * <p>The tool is whatever the agent jar's manifest names as {@code Main-Class}: the agent never
+ * names the tool's class (the tool depends on the agent, never the agent on the tool).
  *
- * <p>Reads only {@code sun.java.command} and, when that names a jar other than this one with the same
- * file name, that jar's manifest; never throws.
+ * <p>Reads only {@code sun.java.command} and, when that names the agent's main class or a jar with
+ * the agent jar's file name, the manifests involved; never throws.
  */
 public final class Launch {
-    static final String CLI_CLASS = "io.jvmhealth.agent.cli.Cli";
+    /** The agent's own packages: a main class outside them is never the tool, and no manifest is read. */
+    private static final String AGENT_PACKAGE = "io.jvmhealth.agent.";
 
     private Launch() {
     }
@@ -31,8 +32,10 @@ public final class Launch {
             if (command == null || command.isEmpty()) {
                 return false;
             }
-            if (command.equals(CLI_CLASS) || command.startsWith(CLI_CLASS + " ")) {
-                return true;
+            if (command.startsWith(AGENT_PACKAGE)) {
+                String main = command.indexOf(' ') < 0 ? command : command.substring(0, command.indexOf(' '));
+                File own = ownJar();
+                return own != null && main.equals(mainClass(own));
             }
             if (command.indexOf(".jar") < 0) {
                 return false; // a main class, not a jar: only the class name above can be the tool (and no file is looked at)
@@ -53,7 +56,7 @@ public final class Launch {
                     continue;
                 }
                 File canonical = launched.getCanonicalFile();
-                return canonical.equals(own) || canonical.getName().equals(own.getName()) && mainClassIsCli(canonical);
+                return canonical.equals(own) || canonical.getName().equals(own.getName()) && mainClass(own).equals(mainClass(canonical));
             }
             return false;
         } catch (Throwable e) {
@@ -75,10 +78,12 @@ public final class Launch {
         }
     }
 
-    private static boolean mainClassIsCli(File jar) throws IOException {
+    /** The jar's {@code Main-Class}, or the empty string. */
+    private static String mainClass(File jar) throws IOException {
         try (JarFile file = new JarFile(jar)) {
             Manifest manifest = file.getManifest();
-            return manifest != null && CLI_CLASS.equals(manifest.getMainAttributes().getValue("Main-Class"));
+            String main = manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
+            return main == null ? "" : main.trim();
         }
     }
 }

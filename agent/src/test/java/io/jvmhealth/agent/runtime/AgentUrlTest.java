@@ -1,4 +1,4 @@
-package io.jvmhealth.agent;
+package io.jvmhealth.agent.runtime;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,12 @@
-package io.jvmhealth.agent.rules;
+package io.jvmhealth.agent.jmx;
 
+import io.jvmhealth.agent.base.AgentThreads;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the rules' MBean reads on its own daemon threads ({@value #THREAD_NAME}), never on the
+ * The agent's one reader of MBeans: runs every MBean read (rules, presets, applications that announce
+ * their state in an MBean) on its own daemon threads ({@code jvm-health-jmx}), never on the
  * evaluator's: an MBean getter is the application's code and may block.
  *
  * <p>One thread reads; when its read has taken longer than the budget, it is abandoned (left to
@@ -14,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * has at most one read queued or running (see {@link RuleCheck}), so the queue is bounded by the
  * number of rules, and the threads by {@link #MAX_THREADS}, blocked ones included.
  */
-final class JmxReader {
-    static final String THREAD_NAME = "jvm-health-jmx";
+public final class JmxReader {
+    public static final String THREAD_NAME = "jmx";
     /** Reader threads at most, blocked ones included. */
-    static final int MAX_THREADS = 4;
+    public static final int MAX_THREADS = 4;
 
     private final long budgetNanos;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
@@ -26,16 +28,16 @@ final class JmxReader {
     private int started;
     private boolean closed;
 
-    JmxReader(long budgetMillis) {
+    public JmxReader(long budgetMillis) {
         this.budgetNanos = TimeUnit.MILLISECONDS.toNanos(budgetMillis);
     }
 
-    long budgetNanos() {
+    public long budgetNanos() {
         return budgetNanos;
     }
 
     /** Queues a read. */
-    synchronized void submit(Runnable read) {
+    public synchronized void submit(Runnable read) {
         if (closed) {
             return;
         }
@@ -48,7 +50,7 @@ final class JmxReader {
      * Abandons the reading thread when its read exceeds the budget, and starts a reader when there
      * is work and none (and the limit allows). Called on each submit and each rule evaluation.
      */
-    synchronized void maintain(long nowNanos) {
+    public synchronized void maintain(long nowNanos) {
         if (closed) {
             return;
         }
@@ -60,9 +62,8 @@ final class JmxReader {
         }
         if (active == null && !queue.isEmpty() && blocked < MAX_THREADS) {
             Worker next = new Worker();
-            Thread t = new Thread(next, THREAD_NAME + (started == 0 ? "" : "-" + started));
+            Thread t = AgentThreads.create(THREAD_NAME + (started == 0 ? "" : "-" + started), next, null);
             started++;
-            t.setDaemon(true);
             next.thread = t;
             active = next;
             t.start();
@@ -70,17 +71,17 @@ final class JmxReader {
     }
 
     /** Reader threads left blocked in a getter, now. */
-    synchronized int blocked() {
+    public synchronized int blocked() {
         return blocked;
     }
 
     /** True when reads are queued and no thread may be started for them (every allowed reader is blocked). */
-    synchronized boolean exhausted() {
+    public synchronized boolean exhausted() {
         return active == null && blocked >= MAX_THREADS;
     }
 
     /** Stops the idle reader; blocked ones end when their getter returns. */
-    synchronized void close() {
+    public synchronized void close() {
         closed = true;
         queue.clear();
         if (active != null && active.thread != null) {

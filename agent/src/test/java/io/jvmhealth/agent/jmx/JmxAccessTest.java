@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.rules;
+package io.jvmhealth.agent.jmx;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.jvmhealth.agent;
+package io.jvmhealth.agent.base;
 
 import org.junit.jupiter.api.Test;
 

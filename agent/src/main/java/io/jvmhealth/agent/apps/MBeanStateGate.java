@@ -1,0 +1,100 @@
+package io.jvmhealth.agent.apps;
+
+import io.jvmhealth.agent.gates.NeverLoaded;
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.MetricFamily;
+import io.jvmhealth.agent.health.Role;
+import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.rules.Rule;
+import io.jvmhealth.agent.rules.RuleCheck;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gate of an application that announces its state in an MBean it registers itself (the Kafka
+ * broker's {@code BrokerState}): passes once the attribute's value says it serves. The value is read
+ * as a rule reads it ({@link RuleCheck}: the agent's bounded MBean reader, a getter that blocks leaves
+ * the gate waiting with that reason, JMX touched only once the application has started it), so the
+ * recognizer is data: an ObjectName, an attribute and the condition that means "serving".
+ */
+public final class MBeanStateGate implements HealthCheck {
+    private final String name;
+    private final String waitingFor;
+    private final String mbean;
+    private final String detailKey;
+    private final RuleCheck read;
+    private final NeverLoaded neverRegistered;
+    private final List<MetricFamily> families;
+
+    /**
+     * @param notServing the condition on the attribute that means "not serving", such as {@code != 3}
+     * @param waitingFor what the reason says it waits for: {@code the Kafka broker to be RUNNING (BrokerState 3)}
+     * @param detailKey  the details key the value is shown under
+     * @param family     the metric family of the value, or null for none
+     */
+    MBeanStateGate(Recognizer recognizer, AppContext context, String mbean, String attribute, String notServing, String waitingFor,
+                   String detailKey, MetricFamily family) {
+        this.name = recognizer.gateName();
+        this.waitingFor = waitingFor;
+        this.mbean = mbean;
+        this.detailKey = detailKey;
+        this.neverRegistered = new NeverLoaded(recognizer.name());
+        this.families = family == null ? Collections.<MetricFamily>emptyList() : Collections.singletonList(family);
+        Rule rule = new Rule(name, Role.STARTUP, Status.UNHEALTHY,
+                Rule.part(mbean, attribute, null, null, notServing, 0));
+        this.read = new RuleCheck(rule, false, context.jmxAccess(), context.jmxReader(), new RuleCheck.FirstReads(), context.publisher());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Role role() {
+        return Role.STARTUP;
+    }
+
+    @Override
+    public List<MetricFamily> metricFamilies() {
+        return families;
+    }
+
+    @Override
+    public CheckResult evaluate() {
+        CheckResult r = read.evaluate();
+        Map<String, Object> details = new LinkedHashMap<String, Object>();
+        details.put("mbean", mbean);
+        Object value = r.details().get("value");
+        boolean registered = r.details().containsKey("value");
+        if (registered) {
+            details.put(detailKey, value);
+        }
+        double figure = value instanceof Number ? ((Number) value).doubleValue() : Double.NaN;
+        if (r.status() == Status.HEALTHY && registered) {
+            return CheckResult.healthy(details).with(figure);
+        }
+        if (!registered && neverRegistered.givenUp(mbean, details) != null) {
+            return CheckResult.healthy(details);
+        }
+        String why;
+        if (registered) {
+            why = r.reason() != null && r.details().get("attribute") != null
+                    ? r.details().get("attribute") + " is " + value : String.valueOf(r.reason());
+        } else if (r.details().containsKey("matched")) {
+            why = mbean + " is not registered yet";
+        } else {
+            why = r.reason() != null ? r.reason() : String.valueOf(r.details().values());
+        }
+        return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": " + why, details).with(figure);
+    }
+
+    @Override
+    public void close() {
+        read.close();
+    }
+}

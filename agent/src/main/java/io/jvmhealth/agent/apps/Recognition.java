@@ -1,0 +1,160 @@
+package io.jvmhealth.agent.apps;
+
+import io.jvmhealth.agent.config.Words;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+
+/**
+ * Decides which {@link Recognizer}s apply to this JVM from their {@link Signs}, without loading any
+ * class of the application: the main class named by the JVM's command line (for {@code -jar}, the jar's
+ * manifest): a recognizer naming it (or its launcher's prefix) applies and the class is not read; else
+ * the main class file's bytes are searched for the classes the recognizers look for. Then, once, the
+ * classes already loaded (the agent attached to a running JVM). Last, a recognizer covered by another
+ * that applies is dropped. Reads one class file and one pass over the loaded classes, whatever the
+ * number of recognizers.
+ */
+final class Recognition {
+    private static final int MAX_CLASS_BYTES = 4 * 1024 * 1024;
+
+    private Recognition() {
+    }
+
+    /** The recognizers of this JVM, in the order of {@code all}. */
+    static List<Recognizer> recognize(List<Recognizer> all, String command, Instrumentation instrumentation) {
+        Set<Recognizer> found = new LinkedHashSet<Recognizer>();
+        try {
+            fromMainClass(all, command, found);
+        } catch (Throwable ignored) {
+            // an unreadable main class: recognized by loaded classes only
+        }
+        if (instrumentation != null) {
+            fromLoadedClasses(all, instrumentation.getAllLoadedClasses(), found);
+        }
+        return uncovered(all, found);
+    }
+
+    /** {@code found} in the order of {@code all}, less those another found recognizer covers. */
+    static List<Recognizer> uncovered(List<Recognizer> all, Set<Recognizer> found) {
+        Set<String> covered = new java.util.HashSet<String>();
+        for (Recognizer r : found) {
+            covered.addAll(r.covers());
+        }
+        List<Recognizer> result = new ArrayList<Recognizer>();
+        for (Recognizer r : all) {
+            if (found.contains(r) && !covered.contains(r.name())) {
+                result.add(r);
+            }
+        }
+        return Collections.unmodifiableList(result);
+    }
+
+    static void fromLoadedClasses(List<Recognizer> all, Class<?>[] loaded, Set<Recognizer> found) {
+        Map<String, List<Recognizer>> byName = new HashMap<String, List<Recognizer>>();
+        for (Recognizer r : all) {
+            for (String n : r.signs().loaded()) {
+                List<Recognizer> list = byName.get(n);
+                if (list == null) {
+                    list = new ArrayList<Recognizer>(1);
+                    byName.put(n, list);
+                }
+                list.add(r);
+            }
+        }
+        if (byName.isEmpty()) {
+            return;
+        }
+        for (Class<?> c : loaded) {
+            if (c.getClassLoader() == null) {
+                continue; // the JDK's own: never an application; Class.getName would build and keep a name for each
+            }
+            List<Recognizer> list = byName.get(c.getName());
+            if (list != null) {
+                found.addAll(list);
+            }
+        }
+    }
+
+    static void fromMainClass(List<Recognizer> all, String command, Set<Recognizer> found) throws IOException {
+        if (command == null || command.trim().isEmpty()) {
+            return;
+        }
+        String main = Words.first(command);
+        if (main.endsWith(".jar") || main.endsWith(".war")) {
+            try (JarFile jar = new JarFile(main)) {
+                String mainClass = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Main-Class");
+                if (mainClass == null) {
+                    return;
+                }
+                mainClass = mainClass.trim();
+                if (byMainClassName(all, mainClass, found)) {
+                    return;
+                }
+                ZipEntry entry = jar.getEntry(mainClass.replace('.', '/') + ".class");
+                if (entry != null) {
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        scan(all, read(in), found);
+                    }
+                }
+            }
+            return;
+        }
+        if (main.indexOf('/') >= 0) {
+            main = main.substring(main.lastIndexOf('/') + 1); // -m module/class
+        }
+        if (byMainClassName(all, main, found)) {
+            return;
+        }
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        try (InputStream in = system.getResourceAsStream(main.replace('.', '/') + ".class")) {
+            if (in != null) {
+                scan(all, read(in), found);
+            }
+        }
+    }
+
+    private static boolean byMainClassName(List<Recognizer> all, String mainClass, Set<Recognizer> found) {
+        boolean any = false;
+        for (Recognizer r : all) {
+            if (r.signs().matchesMainClass(mainClass)) {
+                found.add(r);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** Searches a class file for the internal names the recognizers look for. */
+    static void scan(List<Recognizer> all, byte[] classFile, Set<Recognizer> found) {
+        String text = new String(classFile, StandardCharsets.ISO_8859_1);
+        for (Recognizer r : all) {
+            for (String internalName : r.signs().referenced()) {
+                if (text.contains(internalName)) {
+                    found.add(r);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static byte[] read(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) > 0 && out.size() < MAX_CLASS_BYTES) {
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+}

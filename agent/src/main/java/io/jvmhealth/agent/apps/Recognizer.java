@@ -1,0 +1,50 @@
+package io.jvmhealth.agent.apps;
+
+import io.jvmhealth.agent.health.CheckNames;
+import io.jvmhealth.agent.health.HealthCheck;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One application the agent recognizes with {@code ready.auto}, in one class: how it is identified
+ * ({@link Signs}, by class names only), and, from {@link #plan}, its gate {@code app:<name>}: a startup
+ * check that passes once the application serves (a method returned, its connectors listening, an MBean
+ * value) and whose reason says what it waits for. Adding an application is writing one subclass and
+ * listing it in {@link Recognizers#ALL}; the planner ({@link Applications}) knows no application by name.
+ */
+public abstract class Recognizer {
+    private final String name;
+    private final Signs signs;
+
+    protected Recognizer(String name, Signs signs) {
+        this.name = name;
+        this.signs = signs;
+    }
+
+    /** The application's short name, as the start line and the gate name say it ({@code tomcat}). */
+    public final String name() {
+        return name;
+    }
+
+    public final Signs signs() {
+        return signs;
+    }
+
+    /** {@code app:<name>}. */
+    public final String gateName() {
+        return CheckNames.frameworkGate(name);
+    }
+
+    /**
+     * Other recognizers whose application this one's gate already waits for when both are found (Spring Boot
+     * starts its embedded Tomcat or Jetty inside {@code SpringApplication.run}): those are dropped.
+     */
+    public Set<String> covers() {
+        return Collections.emptySet();
+    }
+
+    /** Plans this application's checks (on the agent's start thread): its gate, and any other check it needs. */
+    public abstract List<HealthCheck> plan(AppContext context);
+}

@@ -1,0 +1,125 @@
+package io.jvmhealth.agent.health;
+
+import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.config.Settings;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A built-in check as it declares itself, in its own class: its name, what it decides ({@link Role}),
+ * one line saying what it measures, its option keys with defaults, ranges and documentation, which of
+ * them are thresholds that must be ordered, its metric families, and how an instance is made from
+ * the settings. The option parser, the {@code checks=} names, {@code /metrics} and the option tables of
+ * the docs are views over these declarations. Immutable; built with {@link #named}.
+ */
+public final class CheckType {
+    /** Makes the check from the settings (on the evaluator thread); may throw, the check then reports why. */
+    public interface Factory {
+        HealthCheck create(Settings settings) throws Exception;
+    }
+
+    private final String name;
+    private final Role role;
+    private final String summary;
+    private final List<OptionSpec> options;
+    private final List<String[]> ordered;
+    private final List<MetricFamily> metrics;
+    private final Factory factory;
+
+    private CheckType(Builder b, Factory factory) {
+        this.name = b.name;
+        this.role = b.role;
+        this.summary = b.summary;
+        this.options = Collections.unmodifiableList(new ArrayList<OptionSpec>(b.options));
+        this.ordered = Collections.unmodifiableList(new ArrayList<String[]>(b.ordered));
+        this.metrics = Collections.unmodifiableList(new ArrayList<MetricFamily>(b.metrics));
+        this.factory = factory;
+    }
+
+    /** Starts the declaration of the check {@code name} (its stable name: {@code checks=}, {@code /health/<name>}). */
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** What it measures, one line (docs). */
+    public String summary() {
+        return summary;
+    }
+
+    public List<OptionSpec> options() {
+        return options;
+    }
+
+    /** Pairs {lower, upper} of its option keys: a degraded threshold must not exceed the unhealthy one. */
+    public List<String[]> ordered() {
+        return ordered;
+    }
+
+    public List<MetricFamily> metrics() {
+        return metrics;
+    }
+
+    public HealthCheck create(Settings settings) throws Exception {
+        return factory.create(settings);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** Collects a declaration; {@link #create} ends it. */
+    public static final class Builder {
+        private final String name;
+        private Role role = Role.READINESS;
+        private String summary = "";
+        private final List<OptionSpec> options = new ArrayList<OptionSpec>();
+        private final List<String[]> ordered = new ArrayList<String[]>();
+        private final List<MetricFamily> metrics = new ArrayList<MetricFamily>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder role(Role role) {
+            this.role = role;
+            return this;
+        }
+
+        public Builder summary(String summary) {
+            this.summary = summary;
+            return this;
+        }
+
+        public Builder options(OptionSpec... specs) {
+            options.addAll(Arrays.asList(specs));
+            return this;
+        }
+
+        /** Its {@code degraded} key must not exceed its {@code unhealthy} key (unless that is {@code off}). */
+        public Builder thresholds(String degradedKey, String unhealthyKey) {
+            ordered.add(new String[] {degradedKey, unhealthyKey});
+            return this;
+        }
+
+        public Builder metrics(MetricFamily... families) {
+            metrics.addAll(Arrays.asList(families));
+            return this;
+        }
+
+        public CheckType create(Factory factory) {
+            return new CheckType(this, factory);
+        }
+    }
+}
