@@ -37,7 +37,7 @@ public final class EvalCost {
         String out = args[0];
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         // the default checks (all seven); -Djvmhealth.checks=... measures another set, for comparison
-        Settings settings = io.jvmhealth.agent.config.Options.fromEnvironment(null);
+        Settings settings = io.jvmhealth.agent.runtime.Catalog.resolve(null, System.getProperties(), System.getenv()).settings;
         Evaluator evaluator = new Evaluator(BuiltInChecks.create(settings), settings.intervalMillis);
         DeadlockCheck deadlock = new DeadlockCheck(mx);
         Path vmThread = vmThreadSchedstat();

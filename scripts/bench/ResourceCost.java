@@ -1,4 +1,3 @@
-import io.jvmhealth.agent.config.Options;
 import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.checks.BuiltInChecks;
@@ -22,7 +21,7 @@ public final class ResourceCost {
         com.sun.management.ThreadMXBean sun = (com.sun.management.ThreadMXBean) mx;
         long self = Thread.currentThread().getId();
         for (String name : Arrays.asList("memory", "fds", "cpu")) {
-            Settings s = Options.resolve("checks=" + name, new java.util.Properties(), Collections.<String, String>emptyMap());
+            Settings s = io.jvmhealth.agent.runtime.Catalog.resolve("checks=" + name, new java.util.Properties(), Collections.<String, String>emptyMap()).settings;
             List<HealthCheck> checks = BuiltInChecks.create(s);
             HealthCheck check = checks.get(0);
             for (int i = 0; i < 500; i++) {

@@ -40,6 +40,11 @@ final class PresetCheck implements HealthCheck {
     }
 
     @Override
+    public java.util.List<io.jvmhealth.agent.health.MetricFamily> metricFamilies() {
+        return RuleCheck.families();
+    }
+
+    @Override
     public CheckResult evaluate() {
         if (delegate == null) {
             if (!access.serverExists(System.nanoTime())) {

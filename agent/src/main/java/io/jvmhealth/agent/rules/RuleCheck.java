@@ -6,6 +6,7 @@ import io.jvmhealth.agent.health.Publisher;
 import io.jvmhealth.agent.jmx.JmxAccess;
 import io.jvmhealth.agent.jmx.JmxReader;
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 
@@ -43,6 +44,16 @@ public final class RuleCheck implements HealthCheck {
     /** MBeans read per part and read, at most (bounded work per rule and interval). */
     static final int MAX_MATCHES = 200;
     static final String WAITING_FOR_JMX = "waiting for the application to initialize JMX (java.util.logging or an MBeanServer)";
+    public static final MetricFamily VALUE = MetricFamily.gauge("jvmhealth_check_value",
+            "The value each rule judged (of its worst match), where it is a number.");
+    public static final MetricFamily MATCHED = MetricFamily.gauge("jvmhealth_check_matched",
+            "How many MBeans each rule's names or patterns matched in its last read.");
+    public static final MetricFamily BLOCKED_SECONDS = MetricFamily.gauge("jvmhealth_check_blocked_seconds",
+            "How long each rule's MBean read has not returned, while it exceeds its budget.");
+    public static final MetricFamily BUDGET_SECONDS = MetricFamily.gauge("jvmhealth_check_budget_seconds",
+            "The time budget of each rule's MBean read, reported while a read exceeds it.");
+    private static final List<MetricFamily> FAMILIES = Collections.unmodifiableList(java.util.Arrays.asList(
+            VALUE, MATCHED, BLOCKED_SECONDS, BUDGET_SECONDS));
 
     private final Rule rule;
     private final boolean preset;
@@ -84,6 +95,16 @@ public final class RuleCheck implements HealthCheck {
     @Override
     public Role role() {
         return rule.role();
+    }
+
+    @Override
+    public List<MetricFamily> metricFamilies() {
+        return FAMILIES;
+    }
+
+    /** The families every rule and preset reports. */
+    static List<MetricFamily> families() {
+        return FAMILIES;
     }
 
     @Override
@@ -148,7 +169,8 @@ public final class RuleCheck implements HealthCheck {
         return CheckResult.of(Status.UNHEALTHY, "reading " + reading + " has not returned after "
                 + Judge.duration(TimeUnit.NANOSECONDS.toMillis(nanos)) + " (budget "
                 + Judge.duration(TimeUnit.NANOSECONDS.toMillis(reader.budgetNanos()))
-                + "): the getter blocks; it is not read again until it returns", details);
+                + "): the getter blocks; it is not read again until it returns", details)
+                .with(Double.NaN, Double.NaN, nanos / 1e9, reader.budgetNanos() / 1e9);
     }
 
     /** On a reader thread: reads every match of every part and judges them. */
@@ -176,6 +198,10 @@ public final class RuleCheck implements HealthCheck {
                 readings.add(reads);
             }
             result = judge.judge(readings, System.nanoTime(), truncated);
+            Object value = result.details().get("value");
+            Object matched = result.details().get("matched");
+            result = result.with(value instanceof Number ? ((Number) value).doubleValue() : Double.NaN,
+                    matched instanceof Number ? ((Number) matched).doubleValue() : Double.NaN);
             if (preset && result.details().get("matched") instanceof Integer && (Integer) result.details().get("matched") == 0) {
                 result = CheckResult.absent();
             }
