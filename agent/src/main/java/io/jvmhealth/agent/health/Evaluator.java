@@ -66,6 +66,12 @@ public final class Evaluator implements Publisher {
     /** Thread supervision (start, replacement after a death, stop); this class only evaluates. */
     private final SupervisedThread supervisor;
     private volatile Runnable beforeFirstEvaluation;
+    /** Held while a snapshot is written and published, so that a shutdown's snapshot is never overwritten by an older state. */
+    private final Object publishing = new Object();
+    private volatile Shutdown shutdownState = Shutdown.RUNNING;
+    /** The shortest watch period of the checks ({@link HealthCheck#watchMillis()}), 0 when none watches. */
+    private long watchNanos;
+    private long lastWatchNanos;
     private volatile Listener listener;
 
     /** Told of every published snapshot, on the evaluator thread; must be quick and must not block. */
@@ -126,6 +132,14 @@ public final class Evaluator implements Publisher {
             // replacement tries again.
             checks = Collections.unmodifiableList(new ArrayList<>(factory.create(this)));
             checksCreated = true;
+            long shortest = 0;
+            for (HealthCheck check : checks) {
+                long w = check.watchMillis();
+                if (w > 0 && (shortest == 0 || w < shortest)) {
+                    shortest = w;
+                }
+            }
+            watchNanos = TimeUnit.MILLISECONDS.toNanos(shortest);
         }
     }
 
@@ -219,6 +233,8 @@ public final class Evaluator implements Publisher {
                 boolean gatesPending = !started;
                 if (gatesPending) {
                     wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(GATE_POLL_MILLIS));
+                } else if (watchNanos > 0) {
+                    wait = Math.min(wait, watchNanos);
                 }
                 if (!publishRequested) {
                     LockSupport.parkNanos(this, wait);
@@ -226,7 +242,8 @@ public final class Evaluator implements Publisher {
                 if (Thread.interrupted() && !supervisor.isRunning()) {
                     return;
                 }
-                if (supervisor.isRunning() && (publishRequested || gatesPending && pendingGatePassed())) {
+                if (supervisor.isRunning() && (publishRequested || gatesPending && pendingGatePassed()
+                        || !gatesPending && watchNanos > 0 && watchedGateStopped())) {
                     prompt = true;
                     break; // evaluate and publish now
                 }
@@ -244,6 +261,52 @@ public final class Evaluator implements Publisher {
         if (t != null) {
             LockSupport.unpark(t);
         }
+    }
+
+    /**
+     * Asks the passed gates that watch their application ({@link HealthCheck#watchMillis()}) whether it still
+     * serves (evaluator thread, at their period); true when one stopped: an evaluation is published at once.
+     */
+    private boolean watchedGateStopped() {
+        long now = System.nanoTime();
+        if (now - lastWatchNanos < watchNanos) {
+            return false;
+        }
+        lastWatchNanos = now;
+        for (HealthCheck check : checks) {
+            if (check.watchMillis() <= 0 || !passedGates.containsKey(check.name()) || !check.judgesReadinessOncePassed()) {
+                continue;
+            }
+            try {
+                if (!check.stillPassesNow()) {
+                    return true;
+                }
+            } catch (Throwable ignored) {
+                // the full evaluation reports it
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The JVM's end began ({@link Shutdown#stopping}) or a drain ({@link Shutdown#draining}): from any thread (a
+     * shutdown hook, a signal handler's thread), publishes at once the last evaluation's snapshot with
+     * {@code /ready} 503 saying so, and every later evaluation keeps saying it. Cheap: one snapshot is
+     * written on the caller's thread. Never changes {@code /live} or {@code /started}.
+     */
+    public void shutdown(Shutdown state) {
+        synchronized (publishing) {
+            shutdownState = state;
+            Snapshot c = current;
+            if (c != null && writer != null) {
+                current = writer.rewrite(c, state);
+            }
+        }
+    }
+
+    /** Where the JVM is in its end, as the snapshots say it. */
+    public Shutdown shutdownState() {
+        return shutdownState;
     }
 
     /** Polls the pending gates (evaluator thread); true when one of them now passes. */
@@ -330,9 +393,13 @@ public final class Evaluator implements Publisher {
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdNanos) + " ms after the agent started");
             }
         }
+        Snapshot snapshot;
+        synchronized (publishing) { // a shutdown published meanwhile is said by this snapshot too
+            long now = System.nanoTime();
+            snapshot = writer.write(now, System.currentTimeMillis(), evaluated, started, pending, now - began, shutdownState);
+            current = snapshot;
+        }
         long now = System.nanoTime();
-        Snapshot snapshot = writer.write(now, System.currentTimeMillis(), evaluated, started, pending, now - began);
-        current = snapshot;
         Listener l = listener;
         if (l != null) {
             try {

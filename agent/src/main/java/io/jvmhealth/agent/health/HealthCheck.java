@@ -31,6 +31,23 @@ public interface HealthCheck {
     }
 
     /**
+     * For a passed gate that keeps judging readiness: how often (milliseconds) the evaluator asks
+     * {@link #stillPassesNow()} between evaluations, so that an application that stops serving turns
+     * {@code /ready} 503 at once, not at the next interval. 0 (the default): not asked.
+     */
+    default long watchMillis() {
+        return 0;
+    }
+
+    /**
+     * For a watching gate ({@link #watchMillis()}): whether the application still serves, observed cheaply (no result
+     * is built). False asks for a full evaluation at once. May throw: counted as still passing until it evaluates.
+     */
+    default boolean stillPassesNow() {
+        return true;
+    }
+
+    /**
      * For a pending {@link Role#STARTUP} gate, polled every {@link Evaluator#GATE_POLL_MILLIS} between evaluations:
      * whether it passes now (a full evaluation follows at once). The default evaluates; a gate whose result
      * is costly to build observes without building it. May throw: the poll then counts it as not passed.

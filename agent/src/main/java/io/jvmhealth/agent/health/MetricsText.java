@@ -29,6 +29,11 @@ final class MetricsText {
 
     /** The part of {@code /metrics} that an evaluation fixes. */
     static byte[] prepare(List<Checked> checks, long durationNanos, boolean full) {
+        return prepare(checks, durationNanos, full, Shutdown.RUNNING);
+    }
+
+    /** As above, with the JVM's shutdown state ({@code jvmhealth_shutdown{state}}). */
+    static byte[] prepare(List<Checked> checks, long durationNanos, boolean full, Shutdown shutdown) {
         StringBuilder b = new StringBuilder(256 + checks.size() * (full ? 400 : 200));
         if (durationNanos >= 0) {
             family(b, "jvmhealth_evaluation_duration_seconds", "How long the last evaluation of every check took.");
@@ -42,6 +47,10 @@ final class MetricsText {
                 label(b, c.name());
                 b.append("\",status=\"").append(s).append("\"} ").append(s.equals(status) ? '1' : '0').append('\n');
             }
+        }
+        family(b, "jvmhealth_shutdown", "Where the JVM is in its end, as a state set: running, draining (shutdown.drain) or stopping.");
+        for (Shutdown.State s : Shutdown.State.values()) {
+            b.append("jvmhealth_shutdown{state=\"").append(s.word()).append("\"} ").append(s == shutdown.state() ? '1' : '0').append('\n');
         }
         if (full) {
             figures(b, checks);

@@ -19,6 +19,7 @@ public final class Snapshot {
     private final boolean started;
     private final Status overall;
     private final String timestamp;
+    private final long epochMillis;
     private final long durationNanos;
     private final List<Checked> checks;
     private final Map<String, CheckResult> results;
@@ -29,10 +30,14 @@ public final class Snapshot {
     private final Map<String, Reply> perCheck;
     private final byte[] metricsFull;
     private final byte[] metricsBrief;
+    private final Shutdown shutdown;
 
     Snapshot(long completedAtNanos, long staleAfterNanos, boolean evaluated, boolean started, Status overall,
-             String timestamp, long durationNanos, List<Checked> checks, Reply[] replies, Reply[] texts,
-             Reply stale, Reply[] staleTexts, Map<String, Reply> perCheck, byte[] metricsFull, byte[] metricsBrief) {
+             String timestamp, long epochMillis, long durationNanos, List<Checked> checks, Reply[] replies, Reply[] texts,
+             Reply stale, Reply[] staleTexts, Map<String, Reply> perCheck, byte[] metricsFull, byte[] metricsBrief,
+             Shutdown shutdown) {
+        this.epochMillis = epochMillis;
+        this.shutdown = shutdown;
         this.completedAtNanos = completedAtNanos;
         this.staleAfterNanos = staleAfterNanos;
         this.evaluated = evaluated;
@@ -76,6 +81,21 @@ public final class Snapshot {
     /** The evaluation's time as written in bodies ({@code 2026-11-24T10:30:00Z}); null before the first. */
     public String timestamp() {
         return timestamp;
+    }
+
+    /** The evaluation's wall-clock time (epoch milliseconds); 0 before the first. */
+    public long epochMillis() {
+        return epochMillis;
+    }
+
+    /** When the evaluation completed ({@link System#nanoTime()}). */
+    long completedAtNanos() {
+        return completedAtNanos;
+    }
+
+    /** Where the JVM is in its end: running, draining or stopping. */
+    public Shutdown shutdown() {
+        return shutdown;
     }
 
     /** How long the evaluation took, or -1 when not measured. */

@@ -26,6 +26,7 @@ public final class SnapshotWriter {
     /** The answer-level condition named in verbose text when no check line explains a failure. */
     private static final String EVALUATION = "evaluation";
     private static final String STARTED = "started";
+    private static final String SHUTDOWN = "shutdown";
     private static final String STARTING = "starting: the first health evaluation has not completed";
 
     private final long staleAfterNanos;
@@ -52,15 +53,32 @@ public final class SnapshotWriter {
 
     /** The snapshot served before the first evaluation: alive, not started, not ready. */
     public Snapshot initial(long nowNanos) {
+        return initial(nowNanos, Shutdown.RUNNING);
+    }
+
+    private Snapshot initial(long nowNanos, Shutdown shutdown) {
         Reply live = reply(OK, Status.HEALTHY, null, null, Collections.<String, CheckResult>emptyMap());
         View liveView = new View(Probe.LIVE, OK, Status.HEALTHY, null, null, Collections.<Checked>emptyList());
         Reply[] replies = {live, notStarted, notStarted, notStarted};
         Reply[] texts = notStartedTexts.clone();
         texts[Probe.LIVE.ordinal()] = text(liveView, Collections.<String>emptyList());
-        return new Snapshot(nowNanos, staleAfterNanos, false, false, Status.UNHEALTHY, null, -1,
+        return new Snapshot(nowNanos, staleAfterNanos, false, false, Status.UNHEALTHY, null, 0, -1,
                 Collections.<Checked>emptyList(), replies, texts, stale, staleTexts,
-                Collections.<String, Reply>emptyMap(), MetricsText.prepare(Collections.<Checked>emptyList(), -1, true),
-                MetricsText.prepare(Collections.<Checked>emptyList(), -1, false));
+                Collections.<String, Reply>emptyMap(), MetricsText.prepare(Collections.<Checked>emptyList(), -1, true, shutdown),
+                MetricsText.prepare(Collections.<Checked>emptyList(), -1, false, shutdown), shutdown);
+    }
+
+    /**
+     * The same evaluation's snapshot with another shutdown state: what {@code /ready} says the moment the JVM's
+     * shutdown or a drain begins, without waiting for an evaluation. Its age is the evaluation's, not the
+     * moment of the rewrite (it vouches for nothing newer).
+     */
+    public Snapshot rewrite(Snapshot previous, Shutdown shutdown) {
+        if (!previous.isEvaluated()) {
+            return initial(previous.completedAtNanos(), shutdown);
+        }
+        return write(previous.completedAtNanos(), previous.epochMillis(), previous.checks(), previous.isStarted(), null,
+                previous.durationNanos(), shutdown);
     }
 
     /** As {@link #write(long, long, List, boolean, List, long)} without a measured duration. */
@@ -81,14 +99,20 @@ public final class SnapshotWriter {
      */
     public Snapshot write(long nowNanos, long epochMillis, List<Checked> checks, boolean started, List<String> pendingGates,
                           long durationNanos) {
+        return write(nowNanos, epochMillis, checks, started, pendingGates, durationNanos, Shutdown.RUNNING);
+    }
+
+    /** As above, in a JVM whose end may have begun ({@code shutdown}: {@code /ready} 503 unless running). */
+    public Snapshot write(long nowNanos, long epochMillis, List<Checked> checks, boolean started, List<String> pendingGates,
+                          long durationNanos, Shutdown shutdown) {
         String timestamp = JsonBytes.isoSeconds(epochMillis);
         Set<String> none = Collections.emptySet();
         Probe[] probes = Probe.values();
         Reply[] replies = new Reply[probes.length];
         Reply[] texts = new Reply[probes.length];
         for (Probe probe : probes) {
-            View v = view(probe, checks, started, pendingGates, none);
-            replies[probe.ordinal()] = reply(v, timestamp);
+            View v = view(probe, checks, started, pendingGates, none, shutdown);
+            replies[probe.ordinal()] = reply(v, timestamp, shutdown);
             texts[probe.ordinal()] = text(v, Collections.<String>emptyList());
         }
         Status overall = Status.HEALTHY;
@@ -99,9 +123,10 @@ public final class SnapshotWriter {
             perCheck.put(c.name(), new Reply(r.status() == Status.UNHEALTHY ? UNAVAILABLE : OK,
                     checkBody(r, true), checkBody(r, false)));
         }
-        return new Snapshot(nowNanos, staleAfterNanos, true, started, overall, timestamp, durationNanos, checks,
+        return new Snapshot(nowNanos, staleAfterNanos, true, started, overall, timestamp, epochMillis, durationNanos, checks,
                 replies, texts, stale, staleTexts, perCheck,
-                MetricsText.prepare(checks, durationNanos, true), MetricsText.prepare(checks, durationNanos, false));
+                MetricsText.prepare(checks, durationNanos, true, shutdown), MetricsText.prepare(checks, durationNanos, false, shutdown),
+                shutdown);
     }
 
     /**
@@ -117,7 +142,8 @@ public final class SnapshotWriter {
      *   <li>{@code /health}: every check; fails when one is unhealthy.</li>
      * </ul>
      */
-    static View view(Probe probe, List<Checked> checks, boolean started, List<String> pendingGates, Set<String> excluded) {
+    static View view(Probe probe, List<Checked> checks, boolean started, List<String> pendingGates, Set<String> excluded,
+                     Shutdown shutdown) {
         boolean exclude = probe.acceptsExclude() && !excluded.isEmpty();
         List<Checked> deciding = new ArrayList<>(checks.size());
         Status status = Status.HEALTHY;
@@ -173,6 +199,9 @@ public final class SnapshotWriter {
                         ? new View(probe, OK, Status.HEALTHY, null, null, deciding)
                         : new View(probe, UNAVAILABLE, Status.UNHEALTHY, waiting, STARTED, deciding);
             case READY:
+                if (!shutdown.isRunning()) {
+                    return new View(probe, UNAVAILABLE, Status.UNHEALTHY, shutdown.reason(), SHUTDOWN, deciding);
+                }
                 return started
                         ? new View(probe, status == Status.UNHEALTHY ? UNAVAILABLE : OK, status, null, null, deciding)
                         : new View(probe, UNAVAILABLE, Status.UNHEALTHY, waiting, STARTED, deciding);
@@ -203,8 +232,8 @@ public final class SnapshotWriter {
         if (!anyKnown || !snapshot.isEvaluated() || snapshot.isStale(nowNanos) || !probe.acceptsExclude()) {
             return verbose ? withWarning(snapshot.text(probe, nowNanos), unknown) : snapshot.reply(probe, nowNanos);
         }
-        View v = view(probe, snapshot.checks(), snapshot.isStarted(), null, new java.util.HashSet<>(excluded));
-        return verbose ? text(v, unknown) : reply(v, snapshot.timestamp());
+        View v = view(probe, snapshot.checks(), snapshot.isStarted(), null, new java.util.HashSet<>(excluded), snapshot.shutdown());
+        return verbose ? text(v, unknown) : reply(v, snapshot.timestamp(), snapshot.shutdown());
     }
 
     /** Re-renders a prepared text with a warning line before its last line (for names that matched nothing). */
@@ -229,13 +258,14 @@ public final class SnapshotWriter {
         return b.append('\n').toString();
     }
 
-    /** The answer with JSON bodies (full and brief) for a view. */
-    private static Reply reply(View v, String timestamp) {
+    /** The answer with JSON bodies (full and brief) for a view; {@code /ready} and {@code /health} say a shutdown. */
+    private static Reply reply(View v, String timestamp, Shutdown shutdown) {
         Map<String, CheckResult> checks = new LinkedHashMap<>();
         for (Checked c : v.deciding) {
             checks.put(c.name(), c.result());
         }
-        return reply(v.code, v.status, timestamp, v.reason, checks);
+        Shutdown said = v.probe == Probe.READY || v.probe == Probe.HEALTH ? shutdown : Shutdown.RUNNING;
+        return new Reply(v.code, body(v.status, timestamp, v.reason, checks, true, said), body(v.status, null, null, checks, false, said));
     }
 
     private static View failure(Probe probe, String reason) {
@@ -360,6 +390,11 @@ public final class SnapshotWriter {
     }
 
     static byte[] body(Status status, String timestamp, String reason, Map<String, CheckResult> checks, boolean full) {
+        return body(status, timestamp, reason, checks, full, Shutdown.RUNNING);
+    }
+
+    /** A probe's JSON body; {@code "shutdown":{"state", "reason", "endsAt"?}} while the JVM's end has begun. */
+    static byte[] body(Status status, String timestamp, String reason, Map<String, CheckResult> checks, boolean full, Shutdown shutdown) {
         JsonBytes g = new JsonBytes(full ? 512 : 32);
         g.startObject();
         g.field("status").string(status.json());
@@ -369,6 +404,15 @@ public final class SnapshotWriter {
             }
             if (reason != null) {
                 g.field("reason").string(reason);
+            }
+            if (!shutdown.isRunning()) {
+                g.field("shutdown").startObject();
+                g.field("state").string(shutdown.state().word());
+                g.field("reason").string(shutdown.reason());
+                if (shutdown.endsAtMillis() > 0) {
+                    g.field("endsAt").string(UtcTime.iso(shutdown.endsAtMillis()));
+                }
+                g.endObject();
             }
             g.field("checks").startObject();
             for (Map.Entry<String, CheckResult> e : checks.entrySet()) {
