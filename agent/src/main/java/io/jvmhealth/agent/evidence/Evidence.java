@@ -9,6 +9,7 @@ import io.jvmhealth.agent.health.checks.HeapCheck;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Checked;
 import io.jvmhealth.agent.health.Evaluator;
+import io.jvmhealth.agent.health.History;
 import io.jvmhealth.agent.health.Snapshot;
 import io.jvmhealth.agent.health.Status;
 
@@ -65,6 +66,8 @@ public final class Evidence implements Evaluator.Listener {
     private Thread writer;
     private boolean closed;
     private final Watchdog watchdog;
+    /** For the transitions a stall's evidence repeats (the stalled evaluator still holds its last snapshot). */
+    private final Evaluator watchdogEvaluator;
 
     static final int OOM_ATTEMPTS = 5;
     static final long OOM_RETRY_MILLIS = 1000;
@@ -74,14 +77,19 @@ public final class Evidence implements Evaluator.Listener {
         final String reason;
         final String featured;
         final String heapReason;
+        final List<History.Transition> transitions;
 
-        Job(String kind, String reason, String featured, String heapReason) {
+        Job(String kind, String reason, String featured, String heapReason, List<History.Transition> transitions) {
             this.kind = kind;
             this.reason = reason;
             this.featured = featured;
             this.heapReason = heapReason;
+            this.transitions = transitions;
         }
     }
+
+    /** The last transitions an evidence block repeats (the whole history is at /health/history). */
+    static final int TRANSITIONS_SHOWN = 20;
 
     Evidence(String dir, long intervalMillis, long minGapMillis, long watchMillis, Evaluator evaluator) {
         this.live = new Incident(TimeUnit.MILLISECONDS.toNanos(minGapMillis));
@@ -89,6 +97,7 @@ public final class Evidence implements Evaluator.Listener {
         this.dir = dir;
         this.stallMillis = Evaluator.stallMillis(intervalMillis);
         this.watchdog = evaluator == null ? null : new Watchdog(evaluator, this, watchMillis);
+        this.watchdogEvaluator = evaluator;
     }
 
     /** Hooks evidence onto the evaluator's publications and starts the watchdog. */
@@ -119,22 +128,29 @@ public final class Evidence implements Evaluator.Listener {
             }
         }
         boolean failed = failing != null;
-        decide(live, failed, now, failed ? "/live 503: " + failing : null, "liveness", null, null);
+        decide(live, failed, now, failed ? "/live 503: " + failing : null, "liveness", null, null, snapshot.transitions());
         boolean heapUnhealthy = heapResult != null && heapResult.status() == Status.UNHEALTHY && !heapResult.checkFailed();
         decide(heap, heapUnhealthy, now, heapUnhealthy ? "heap unhealthy: " + heapResult.reason() : null, "heap", null,
-                heapUnhealthy ? heapResult.reason() : null);
+                heapUnhealthy ? heapResult.reason() : null, snapshot.transitions());
     }
 
     /** From the watchdog: no evaluation has completed for the stall limit. */
     void stalled(long now) {
         decide(live, true, now, "/live 503: health evaluation stalled: no evaluation completed in the last " + stallMillis
-                + "ms; the evaluator thread \"" + Evaluator.THREAD_NAME + "\" is shown first", "stall", Evaluator.THREAD_NAME, null);
+                + "ms; the evaluator thread \"" + Evaluator.THREAD_NAME + "\" is shown first", "stall", Evaluator.THREAD_NAME, null,
+                transitionsOf(watchdogEvaluator));
     }
 
-    private void decide(Incident incident, boolean failing, long now, String reason, String kind, String featured, String heapReason) {
+    private static List<History.Transition> transitionsOf(Evaluator evaluator) {
+        Snapshot s = evaluator == null ? null : evaluator.current();
+        return s == null ? java.util.Collections.<History.Transition>emptyList() : s.transitions();
+    }
+
+    private void decide(Incident incident, boolean failing, long now, String reason, String kind, String featured, String heapReason,
+                        List<History.Transition> transitions) {
         Incident.Decision d = incident.observe(failing, now);
         if (d == Incident.Decision.WRITE) {
-            submit(new Job(kind, reason, featured, heapReason));
+            submit(new Job(kind, reason, featured, heapReason, transitions));
         } else if (d == Incident.Decision.SKIP_RATE) {
             AgentLog.info("evidence not written for " + reason + ": the last was written "
                     + TimeUnit.NANOSECONDS.toSeconds(incident.sinceLastWrittenNanos(now)) + " s ago (at most one every "
@@ -217,6 +233,16 @@ public final class Evidence implements Evaluator.Listener {
                     PlatformBeans.memoryPools(), PlatformBeans.garbageCollectors());
         } else {
             lines = ThreadDump.of(PlatformBeans.threads(), "Full thread dump" + title, job.featured);
+        }
+        if (!job.transitions.isEmpty()) {
+            lines = new java.util.ArrayList<String>(lines);
+            int from = Math.max(0, job.transitions.size() - TRANSITIONS_SHOWN);
+            lines.add("");
+            lines.add("Recent transitions (the last " + (job.transitions.size() - from) + " of /health/history, oldest first):");
+            for (History.Transition t : job.transitions.subList(from, job.transitions.size())) {
+                lines.add(AgentLog.escape("  " + UtcTime.isoMillis(t.epochMillis()) + " " + t.check() + " " + t.from() + " -> " + t.to()
+                        + (t.reason() == null ? "" : ": " + t.reason())));
+            }
         }
         output.write(job.kind, job.reason, lines, epoch);
     }

@@ -9,6 +9,9 @@ import java.util.Locale;
  * names each check type declares; a rule may not take one of those either, see the rules' options).
  */
 public final class CheckNames {
+    /** Not a check's name: {@code /health/history} is the transitions, so no rule may be called that. */
+    public static final String HISTORY = "history";
+
     /** Gate names carry a prefix with a colon, which rule names may not contain: no clash is possible. */
     public static final String PORT_GATE_PREFIX = "port:";
     public static final String METHOD_GATE_PREFIX = "after:";
@@ -40,7 +43,7 @@ public final class CheckNames {
      * letter, at most 64 characters.
      */
     public static boolean isValidRuleName(String name) {
-        if (name.isEmpty() || name.length() > 64) {
+        if (name.isEmpty() || name.length() > 64 || name.equals(HISTORY)) {
             return false;
         }
         if (name.charAt(0) < 'a' || name.charAt(0) > 'z') {

@@ -16,6 +16,11 @@ import java.util.List;
  * the docs are views over these declarations. Immutable; built with {@link #named}.
  */
 public final class CheckType {
+    /** The suffix of every thresholded check's damping margin key ({@code heap.recover.margin}); see {@link Thresholds}. */
+    public static final String RECOVER_MARGIN = ".recover.margin";
+    /** The suffix of every thresholded check's damping time key ({@code heap.recover.after}). */
+    public static final String RECOVER_AFTER = ".recover.after";
+
     /** Makes the check from the settings (on the evaluator thread); may throw, the check then reports why. */
     public interface Factory {
         HealthCheck create(Settings settings) throws Exception;
@@ -107,9 +112,16 @@ public final class CheckType {
             return this;
         }
 
-        /** Its {@code degraded} key must not exceed its {@code unhealthy} key (unless that is {@code off}). */
+        /**
+         * Its {@code degraded} key must not exceed its {@code unhealthy} key (unless that is {@code off}); declares the
+         * flap damping keys {@code <name>.recover.margin} and {@code <name>.recover.after} too ({@link Thresholds}).
+         */
         public Builder thresholds(String degradedKey, String unhealthyKey) {
             ordered.add(new String[] {degradedKey, unhealthyKey});
+            options.add(OptionSpec.ratio(name + RECOVER_MARGIN, "0.05", "flap damping: a `" + name + "` that turned worse recovers at once"
+                    + " only below its threshold less this fraction of it ([checks.md](checks.md#flap-damping))"));
+            options.add(OptionSpec.duration(name + RECOVER_AFTER, "60s", 0, 24 * 3_600_000L, "flap damping: ... or after its figure stayed"
+                    + " under the threshold this long"));
             return this;
         }
 

@@ -15,13 +15,30 @@ public final class Checked {
     private final boolean passed;
     private final CheckResult result;
     private final List<MetricFamily> families;
+    private final long[] transitions;
+    private final long lastTransitionMillis;
+    private final long durationNanos;
+    private static final long[] NONE = new long[Status.values().length];
 
     Checked(String name, Role role, boolean decidesReadiness, boolean passed, CheckResult result) {
         this(name, role, decidesReadiness, passed, result, Collections.<MetricFamily>emptyList());
     }
 
     Checked(String name, Role role, boolean decidesReadiness, boolean passed, CheckResult result, List<MetricFamily> families) {
+        this(name, role, decidesReadiness, passed, result, families, NONE, 0, -1);
+    }
+
+    /**
+     * @param transitions          how many times the check turned into each status (by {@link Status#ordinal()}) since the agent started
+     * @param lastTransitionMillis when it last changed status (epoch milliseconds), 0 when never
+     * @param durationNanos        how long its evaluation took, -1 when not measured
+     */
+    Checked(String name, Role role, boolean decidesReadiness, boolean passed, CheckResult result, List<MetricFamily> families,
+            long[] transitions, long lastTransitionMillis, long durationNanos) {
         this.families = families;
+        this.transitions = transitions;
+        this.lastTransitionMillis = lastTransitionMillis;
+        this.durationNanos = durationNanos;
         this.name = name;
         this.role = role;
         this.decidesReadiness = decidesReadiness;
@@ -57,6 +74,21 @@ public final class Checked {
 
     public CheckResult result() {
         return result;
+    }
+
+    /** How many times the check turned into {@code status} since the agent started. */
+    public long transitionsInto(Status status) {
+        return transitions[status.ordinal()];
+    }
+
+    /** When the check last changed status (epoch milliseconds), 0 when it never did. */
+    public long lastTransitionMillis() {
+        return lastTransitionMillis;
+    }
+
+    /** How long its evaluation took (nanoseconds), -1 when not measured; a latched gate is not evaluated again. */
+    public long durationNanos() {
+        return durationNanos;
     }
 
     /** The metric families the check declared: the result's figures are theirs, in this order. */

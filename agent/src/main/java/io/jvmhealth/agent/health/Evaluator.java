@@ -68,6 +68,12 @@ public final class Evaluator implements Publisher {
     private volatile Runnable beforeFirstEvaluation;
     /** Held while a snapshot is written and published, so that a shutdown's snapshot is never overwritten by an older state. */
     private final Object publishing = new Object();
+    /** The last transitions (guarded by {@link #publishing}). */
+    private final History history = new History();
+    /** Each path's answer in the last published snapshot (guarded by {@link #publishing}); before the first: starting. */
+    private final int[] lastCodes = {Reply.OK, Reply.UNAVAILABLE, Reply.UNAVAILABLE, Reply.UNAVAILABLE};
+    /** Per check (evaluator thread only). */
+    private final Map<String, CheckStats> stats = new HashMap<>();
     private volatile Shutdown shutdownState = Shutdown.RUNNING;
     /** The shortest watch period of the checks ({@link HealthCheck#watchMillis()}), 0 when none watches. */
     private long watchNanos;
@@ -296,10 +302,17 @@ public final class Evaluator implements Publisher {
      */
     public void shutdown(Shutdown state) {
         synchronized (publishing) {
+            Shutdown before = shutdownState;
             shutdownState = state;
+            long epochMillis = System.currentTimeMillis();
+            history.add(new History.Transition(epochMillis, "shutdown", before.state().word(), state.state().word(), state.reason()));
             Snapshot c = current;
             if (c != null && writer != null) {
-                current = writer.rewrite(c, state);
+                Snapshot s = writer.rewrite(c, state, history);
+                if (pathsChanged(s, epochMillis)) {
+                    s = writer.rewrite(c, state, history);
+                }
+                current = s;
             }
         }
     }
@@ -350,18 +363,23 @@ public final class Evaluator implements Publisher {
         }
         long began = System.nanoTime();
         publishRequested = false;
+        long epochMillis = System.currentTimeMillis();
         List<Checked> evaluated = new ArrayList<>(checks.size());
         List<String> pending = null;
+        List<History.Transition> changes = null;
         for (HealthCheck check : checks) {
             String name = check.name();
             Role role = check.role();
             boolean gate = role == Role.STARTUP;
             CheckResult latched = gate ? passedGates.get(name) : null;
             CheckResult result;
+            long took = -1;
             if (latched != null && !check.judgesReadinessOncePassed()) {
                 result = latched;
             } else {
+                long t0 = System.nanoTime();
                 result = run(check);
+                took = System.nanoTime() - t0;
             }
             if (result.isAbsent() && !gate) {
                 continue; // nothing to judge in this JVM (a preset whose MBeans do not exist): not listed
@@ -379,7 +397,24 @@ public final class Evaluator implements Publisher {
                 pending.add(name);
             }
             boolean decidesReadiness = !gate || passed && check.judgesReadinessOncePassed();
-            evaluated.add(new Checked(name, role, decidesReadiness, passed, result, check.metricFamilies()));
+            CheckStats stats = this.stats.get(name);
+            if (stats == null) {
+                // a gate's first status (waiting) is where it starts; any other check starts healthy
+                stats = new CheckStats(gate ? result.status() : Status.HEALTHY);
+                this.stats.put(name, stats);
+            }
+            if (stats.last != result.status()) {
+                if (changes == null) {
+                    changes = new ArrayList<>(2);
+                }
+                changes.add(new History.Transition(epochMillis, name, stats.last.json(), result.status().json(),
+                        result.reason() != null ? result.reason() : gate ? "passed" : null));
+                stats.into[result.status().ordinal()]++;
+                stats.last = result.status();
+                stats.lastChangeMillis = epochMillis;
+            }
+            evaluated.add(new Checked(name, role, decidesReadiness, passed, result, check.metricFamilies(),
+                    stats.into.clone(), stats.lastChangeMillis, took));
             if (!gate || passed && check.judgesReadinessOncePassed()) {
                 logChange(name, result);
             }
@@ -395,8 +430,16 @@ public final class Evaluator implements Publisher {
         }
         Snapshot snapshot;
         synchronized (publishing) { // a shutdown published meanwhile is said by this snapshot too
+            if (changes != null) {
+                for (History.Transition t : changes) {
+                    history.add(t);
+                }
+            }
             long now = System.nanoTime();
-            snapshot = writer.write(now, System.currentTimeMillis(), evaluated, started, pending, now - began, shutdownState);
+            snapshot = writer.write(now, epochMillis, evaluated, started, pending, now - began, shutdownState, history);
+            if (pathsChanged(snapshot, epochMillis)) {
+                snapshot = writer.write(now, epochMillis, evaluated, started, pending, now - began, shutdownState, history);
+            }
             current = snapshot;
         }
         long now = System.nanoTime();
@@ -413,6 +456,35 @@ public final class Evaluator implements Publisher {
             startedAtNanos = now;
         }
         return snapshot;
+    }
+
+    /**
+     * Adds a transition for each path whose answer changed since the last published snapshot ({@code /ready} 200 to
+     * 503, with the answer's reason); true when one did (the caller holds the publishing lock).
+     */
+    private boolean pathsChanged(Snapshot snapshot, long epochMillis) {
+        boolean any = false;
+        for (Probe p : Probe.values()) {
+            int code = snapshot.prepared(p).code();
+            if (code != lastCodes[p.ordinal()]) {
+                history.add(new History.Transition(epochMillis, p.path(), Integer.toString(lastCodes[p.ordinal()]),
+                        Integer.toString(code), snapshot.why(p)));
+                lastCodes[p.ordinal()] = code;
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** Per check, on the evaluator thread: its last status, how often it turned into each status, and when last. */
+    private static final class CheckStats {
+        Status last;
+        final long[] into = new long[Status.values().length];
+        long lastChangeMillis;
+
+        CheckStats(Status first) {
+            this.last = first;
+        }
     }
 
     /** Tells every check of the start, before the evaluation that follows, so that it already judges as they now can. */

@@ -52,6 +52,7 @@ final class MetricsText {
         for (Shutdown.State s : Shutdown.State.values()) {
             b.append("jvmhealth_shutdown{state=\"").append(s.word()).append("\"} ").append(s == shutdown.state() ? '1' : '0').append('\n');
         }
+        transitions(b, checks);
         if (full) {
             figures(b, checks);
             family(b, "jvmhealth_info", "The agent's version.");
@@ -72,6 +73,44 @@ final class MetricsText {
         family(b, "jvmhealth_evaluation_age_seconds",
                 "Time since the last evaluation completed (since the agent started, before the first).");
         b.append("jvmhealth_evaluation_age_seconds ").append(number(snapshot.ageNanos(nowNanos) / 1e9)).append('\n');
+    }
+
+    /** Each check's transitions by status, when it last changed, and how long its evaluation took. */
+    private static void transitions(StringBuilder b, List<Checked> checks) {
+        if (checks.isEmpty()) {
+            return;
+        }
+        b.append("# HELP jvmhealth_check_transitions_total Times each check turned into each status since the agent started.\n")
+                .append("# TYPE jvmhealth_check_transitions_total counter\n");
+        for (Checked c : checks) {
+            for (Status s : Status.values()) {
+                b.append("jvmhealth_check_transitions_total{check=\"");
+                label(b, c.name());
+                b.append("\",status=\"").append(s.json()).append("\"} ").append(c.transitionsInto(s)).append('\n');
+            }
+        }
+        StringBuilder last = new StringBuilder();
+        StringBuilder took = new StringBuilder();
+        for (Checked c : checks) {
+            if (c.lastTransitionMillis() > 0) {
+                last.append("jvmhealth_check_last_transition_timestamp_seconds{check=\"");
+                label(last, c.name());
+                last.append("\"} ").append(number(c.lastTransitionMillis() / 1000.0)).append('\n');
+            }
+            if (c.durationNanos() >= 0) {
+                took.append("jvmhealth_check_evaluation_duration_seconds{check=\"");
+                label(took, c.name());
+                took.append("\"} ").append(number(c.durationNanos() / 1e9)).append('\n');
+            }
+        }
+        if (last.length() > 0) {
+            family(b, "jvmhealth_check_last_transition_timestamp_seconds", "When each check last changed status (Unix time), for checks that did.");
+            b.append(last);
+        }
+        if (took.length() > 0) {
+            family(b, "jvmhealth_check_evaluation_duration_seconds", "How long each check's last evaluation took (a passed gate is not evaluated again).");
+            b.append(took);
+        }
     }
 
     /** Each check's figures under the families it declared, grouped by family (a family must be contiguous). */

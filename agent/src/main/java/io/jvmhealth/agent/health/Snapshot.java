@@ -31,11 +31,19 @@ public final class Snapshot {
     private final byte[] metricsFull;
     private final byte[] metricsBrief;
     private final Shutdown shutdown;
+    private final String[] why;
+    private final List<History.Transition> transitions;
+    private final Reply history;
+    private final Reply historyText;
 
     Snapshot(long completedAtNanos, long staleAfterNanos, boolean evaluated, boolean started, Status overall,
              String timestamp, long epochMillis, long durationNanos, List<Checked> checks, Reply[] replies, Reply[] texts,
              Reply stale, Reply[] staleTexts, Map<String, Reply> perCheck, byte[] metricsFull, byte[] metricsBrief,
-             Shutdown shutdown) {
+             Shutdown shutdown, String[] why, List<History.Transition> transitions, Reply history, Reply historyText) {
+        this.why = why;
+        this.transitions = transitions;
+        this.history = history;
+        this.historyText = historyText;
         this.epochMillis = epochMillis;
         this.shutdown = shutdown;
         this.completedAtNanos = completedAtNanos;
@@ -91,6 +99,26 @@ public final class Snapshot {
     /** When the evaluation completed ({@link System#nanoTime()}). */
     long completedAtNanos() {
         return completedAtNanos;
+    }
+
+    /** Why {@code probe} answers as this evaluation prepared it: its reason or the failing checks'; null when it passes. */
+    public String why(Probe probe) {
+        return why[probe.ordinal()];
+    }
+
+    /** The last transitions, oldest first, as of this snapshot (bounded: {@link History}). */
+    public List<History.Transition> transitions() {
+        return transitions;
+    }
+
+    /** {@code /health/history}: always 200; the brief body leaves reasons out. */
+    public Reply history() {
+        return history;
+    }
+
+    /** {@code /health/history?verbose}. */
+    public Reply historyText() {
+        return historyText;
     }
 
     /** Where the JVM is in its end: running, draining or stopping. */

@@ -62,10 +62,12 @@ public final class SnapshotWriter {
         Reply[] replies = {live, notStarted, notStarted, notStarted};
         Reply[] texts = notStartedTexts.clone();
         texts[Probe.LIVE.ordinal()] = text(liveView, Collections.<String>emptyList());
+        List<History.Transition> none = Collections.emptyList();
         return new Snapshot(nowNanos, staleAfterNanos, false, false, Status.UNHEALTHY, null, 0, -1,
                 Collections.<Checked>emptyList(), replies, texts, stale, staleTexts,
                 Collections.<String, Reply>emptyMap(), MetricsText.prepare(Collections.<Checked>emptyList(), -1, true, shutdown),
-                MetricsText.prepare(Collections.<Checked>emptyList(), -1, false, shutdown), shutdown);
+                MetricsText.prepare(Collections.<Checked>emptyList(), -1, false, shutdown), shutdown,
+                new String[] {null, STARTING, STARTING, STARTING}, none, History.reply(none, 0), History.text(none));
     }
 
     /**
@@ -73,12 +75,12 @@ public final class SnapshotWriter {
      * shutdown or a drain begins, without waiting for an evaluation. Its age is the evaluation's, not the
      * moment of the rewrite (it vouches for nothing newer).
      */
-    public Snapshot rewrite(Snapshot previous, Shutdown shutdown) {
+    public Snapshot rewrite(Snapshot previous, Shutdown shutdown, History history) {
         if (!previous.isEvaluated()) {
             return initial(previous.completedAtNanos(), shutdown);
         }
         return write(previous.completedAtNanos(), previous.epochMillis(), previous.checks(), previous.isStarted(), null,
-                previous.durationNanos(), shutdown);
+                previous.durationNanos(), shutdown, history);
     }
 
     /** As {@link #write(long, long, List, boolean, List, long)} without a measured duration. */
@@ -105,7 +107,14 @@ public final class SnapshotWriter {
     /** As above, in a JVM whose end may have begun ({@code shutdown}: {@code /ready} 503 unless running). */
     public Snapshot write(long nowNanos, long epochMillis, List<Checked> checks, boolean started, List<String> pendingGates,
                           long durationNanos, Shutdown shutdown) {
+        return write(nowNanos, epochMillis, checks, started, pendingGates, durationNanos, shutdown, null);
+    }
+
+    /** As above, with the transitions so far ({@code /health/history}; null: none kept). */
+    public Snapshot write(long nowNanos, long epochMillis, List<Checked> checks, boolean started, List<String> pendingGates,
+                          long durationNanos, Shutdown shutdown, History history) {
         String timestamp = JsonBytes.isoSeconds(epochMillis);
+        String[] why = new String[Probe.values().length];
         Set<String> none = Collections.emptySet();
         Probe[] probes = Probe.values();
         Reply[] replies = new Reply[probes.length];
@@ -113,6 +122,7 @@ public final class SnapshotWriter {
         for (Probe probe : probes) {
             View v = view(probe, checks, started, pendingGates, none, shutdown);
             replies[probe.ordinal()] = reply(v, timestamp, shutdown);
+            why[probe.ordinal()] = why(v);
             texts[probe.ordinal()] = text(v, Collections.<String>emptyList());
         }
         Status overall = Status.HEALTHY;
@@ -123,10 +133,13 @@ public final class SnapshotWriter {
             perCheck.put(c.name(), new Reply(r.status() == Status.UNHEALTHY ? UNAVAILABLE : OK,
                     checkBody(r, true), checkBody(r, false)));
         }
+        List<History.Transition> transitions = history == null ? Collections.<History.Transition>emptyList() : history.entries();
+        long total = history == null ? 0 : history.total();
         return new Snapshot(nowNanos, staleAfterNanos, true, started, overall, timestamp, epochMillis, durationNanos, checks,
                 replies, texts, stale, staleTexts, perCheck,
                 MetricsText.prepare(checks, durationNanos, true, shutdown), MetricsText.prepare(checks, durationNanos, false, shutdown),
-                shutdown);
+                shutdown, why, transitions, history == null ? History.reply(transitions, total) : history.reply(),
+                history == null ? History.text(transitions) : history.text());
     }
 
     /**
@@ -256,6 +269,26 @@ public final class SnapshotWriter {
             b.append(i == 0 ? "" : ",").append('"').append(oneLine(unknown.get(i))).append('"');
         }
         return b.append('\n').toString();
+    }
+
+    /** Why a view's answer is what it is, for its transition: its own reason, or the failing checks' (null when it passes). */
+    private static String why(View v) {
+        if (v.code == OK) {
+            return null;
+        }
+        if (v.reason != null) {
+            return v.reason;
+        }
+        StringBuilder b = new StringBuilder();
+        for (Checked c : v.deciding) {
+            if (!passes(v.probe, c)) {
+                b.append(b.length() == 0 ? "" : "; ").append(c.name());
+                if (c.result().reason() != null) {
+                    b.append(": ").append(c.result().reason());
+                }
+            }
+        }
+        return b.length() == 0 ? null : b.toString();
     }
 
     /** The answer with JSON bodies (full and brief) for a view; {@code /ready} and {@code /health} say a shutdown. */

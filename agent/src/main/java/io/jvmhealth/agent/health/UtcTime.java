@@ -14,6 +14,12 @@ public final class UtcTime {
         return pad(f[0], 4) + "-" + pad(f[1], 2) + "-" + pad(f[2], 2) + "T" + pad(f[3], 2) + ":" + pad(f[4], 2) + ":" + pad(f[5], 2) + "Z";
     }
 
+    /** {@code 2026-12-02T00:45:07.123Z}: to the millisecond (transitions). */
+    public static String isoMillis(long epochMillis) {
+        String s = iso(epochMillis);
+        return s.substring(0, s.length() - 1) + "." + pad(Math.floorMod(epochMillis, 1000L), 3) + "Z";
+    }
+
     /** {@code 20261202T004507.123Z}: sorts by time, safe in a file name. */
     public static String compact(long epochMillis) {
         long[] f = fields(epochMillis);

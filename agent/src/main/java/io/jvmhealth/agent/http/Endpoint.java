@@ -13,6 +13,8 @@ enum Endpoint {
     READY("/ready", Probe.READY),
     STARTED("/started", Probe.STARTED),
     HEALTH("/health", Probe.HEALTH),
+    /** The last status transitions (not a check: a rule may not be named {@code history}). */
+    HISTORY("/health/history", null),
     METRICS("/metrics", null);
 
     /** {@code /health/<check>}: one check alone. */
@@ -37,7 +39,7 @@ enum Endpoint {
         String[] paths = new String[ALL.length + 1];
         int i = 0;
         for (Endpoint e : ALL) {
-            if (e == METRICS) {
+            if (e == HISTORY) {
                 paths[i++] = CHECK_PREFIX + "<check>";
             }
             paths[i++] = e.path;

@@ -79,6 +79,10 @@ final class Router {
         if (endpoint == Endpoint.METRICS) {
             return new Answer(HttpStatus.OK, Answer.METRICS, snapshot.metrics(details, nowNanos));
         }
+        if (endpoint == Endpoint.HISTORY) {
+            Reply history = query.verbose ? snapshot.historyText() : snapshot.history();
+            return new Answer(history.code(), query.verbose ? Answer.TEXT : Answer.JSON, details ? history.fullBody() : history.briefBody());
+        }
         Probe probe = endpoint.probe;
         Reply reply;
         if (!query.excluded.isEmpty() && probe.acceptsExclude()) {

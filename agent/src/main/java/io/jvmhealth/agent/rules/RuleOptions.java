@@ -136,6 +136,10 @@ public final class RuleOptions {
                         + " '" + name + "'; choose another name (taken: " + String.join(", ", builtIns)
                         + (presets.isEmpty() ? "" : ", " + String.join(", ", presets)) + ")");
             }
+            if (name.equals(CheckNames.HISTORY)) {
+                throw new InvalidOptionException("option '" + key + "' (from " + v.origin + "): rule name '" + name
+                        + "' is taken by the path /health/history (the transitions); choose another name");
+            }
             if (!CheckNames.isValidRuleName(name)) {
                 throw new InvalidOptionException("option '" + key + "' (from " + v.origin + "): rule name '" + name
                         + "' is not valid: expected lower-case letters, digits, '-', '_' and '.', starting with a letter, at most 64 characters");

@@ -7,6 +7,7 @@ import io.jvmhealth.agent.health.CheckType;
 import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.Thresholds;
 import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
 import io.jvmhealth.agent.base.ProcFile;
 
@@ -57,7 +58,7 @@ public final class CpuCheck implements HealthCheck {
                 @Override
                 public HealthCheck create(Settings s) {
                     return new CpuCheck(Cgroup.ofThisProcess(), s.ratio("cpu.degraded"), s.ratio("cpu.unhealthy"),
-                            s.millis("cpu.window"), s.millis("interval"));
+                            s.millis("cpu.window"), s.millis("interval")).damped(Thresholds.of(TYPE, s));
                 }
             });
 
@@ -70,6 +71,8 @@ public final class CpuCheck implements HealthCheck {
     /** Linux reports /proc times in USER_HZ, 100 per second on every architecture it runs the JVM on. */
     private static final long NANOS_PER_TICK = 10_000_000L;
     private final double degradedAt;
+    /** The thresholds with their flap damping (undamped unless {@link #damped}). */
+    private Thresholds thresholds;
     private final double unhealthyAt;
     private final long windowNanos;
     private final String unavailable;
@@ -88,6 +91,7 @@ public final class CpuCheck implements HealthCheck {
         this.procStat = new ProcFile("/proc/self/stat", 1024);
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
+        this.thresholds = Thresholds.undamped(degradedAt, unhealthyAt);
         this.windowNanos = windowMillis * 1_000_000L;
         int capacity = (int) Math.min(256, Math.max(2, windowMillis / Math.max(1, intervalMillis) + 2));
         at = new long[capacity];
@@ -110,6 +114,12 @@ public final class CpuCheck implements HealthCheck {
             period = new ProcFile(dir + "/cpu.cfs_period_us", 64);
             unavailable = null;
         }
+    }
+
+    /** With flap damping ({@link Thresholds}): the factory's, from {@code <check>.recover.*}. */
+    CpuCheck damped(Thresholds t) {
+        this.thresholds = t;
+        return this;
     }
 
     @Override
@@ -221,10 +231,11 @@ public final class CpuCheck implements HealthCheck {
             details.put("processOfQuota", figures[8]);
         }
         details.put("source", source);
-        Status status = Status.of(fraction, degradedAt, unhealthyAt);
-        double limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
+        Thresholds.Verdict v = thresholds.judge(fraction, now);
+        Status status = v.status();
         return CheckResult.of(status, "CPU throttled in " + HeapCheck.percent(fraction) + " of scheduling periods over the last "
-                + Math.round(seconds / 1e9) + "s (" + status.json() + " at " + HeapCheck.percent(limit) + "; quota "
+                + Math.round(seconds / 1e9) + "s (" + status.json() + " at " + HeapCheck.percent(v.limit())
+                + (v.held() == null ? "" : "; " + v.held()) + "; quota "
                 + details.get("quotaCores") + " cores)", details).with(figures);
     }
 

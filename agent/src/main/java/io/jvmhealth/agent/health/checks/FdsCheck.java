@@ -7,6 +7,7 @@ import io.jvmhealth.agent.health.CheckType;
 import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.Thresholds;
 import io.jvmhealth.agent.base.ProcFile;
 
 import java.io.File;
@@ -41,7 +42,7 @@ public final class FdsCheck implements HealthCheck {
                         public OperatingSystemMXBean call() {
                             return java.lang.management.ManagementFactory.getOperatingSystemMXBean();
                         }
-                    }, s.ratio("fds.degraded"), s.ratio("fds.unhealthy"));
+                    }, s.ratio("fds.degraded"), s.ratio("fds.unhealthy")).damped(Thresholds.of(TYPE, s));
                 }
             });
 
@@ -49,6 +50,8 @@ public final class FdsCheck implements HealthCheck {
     private final com.sun.management.UnixOperatingSystemMXBean unix;
     private final ProcFile limits;
     private final double degradedAt;
+    /** The thresholds with their flap damping (undamped unless {@link #damped}). */
+    private Thresholds thresholds;
     private final double unhealthyAt;
 
     /** @param os supplies the bean, asked for only where there is no {@code /proc/self/fd} */
@@ -71,6 +74,13 @@ public final class FdsCheck implements HealthCheck {
         this.limits = l;
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
+        this.thresholds = Thresholds.undamped(degradedAt, unhealthyAt);
+    }
+
+    /** With flap damping ({@link Thresholds}): the factory's, from {@code <check>.recover.*}. */
+    FdsCheck damped(Thresholds t) {
+        this.thresholds = t;
+        return this;
     }
 
     @Override
@@ -121,9 +131,9 @@ public final class FdsCheck implements HealthCheck {
         double ratio = (double) open / max;
         double rounded = Math.round(ratio * 1000) / 1000.0;
         details.put("ratio", rounded);
-        Status status = Status.of(ratio, degradedAt, unhealthyAt);
-        double at = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
+        Thresholds.Verdict v = thresholds.judge(ratio, System.nanoTime());
+        Status status = v.status();
         return CheckResult.of(status, open + " of " + max + " file descriptors open (" + HeapCheck.percent(ratio) + "; "
-                + status.json() + " at " + HeapCheck.percent(at) + ")", details).with(open, max, rounded);
+                + status.json() + " at " + HeapCheck.percent(v.limit()) + (v.held() == null ? "" : "; " + v.held()) + ")", details).with(open, max, rounded);
     }
 }

@@ -8,6 +8,7 @@ import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.Thresholds;
 
 import javax.management.openmbean.CompositeData;
 import java.lang.management.GarbageCollectorMXBean;
@@ -46,13 +47,15 @@ public final class GcCheck implements HealthCheck {
                 @Override
                 public HealthCheck create(Settings s) {
                     return new GcCheck(PlatformBeans.garbageCollectors(), s.ratio("gc.degraded"), s.ratio("gc.unhealthy"),
-                            s.millis("gc.window"));
+                            s.millis("gc.window")).damped(Thresholds.of(TYPE, s));
                 }
             });
 
     private static final int BUCKETS = 60;
 
     private final double degradedAt;
+    /** The thresholds with their flap damping (undamped unless {@link #damped}). */
+    private Thresholds thresholds;
     private final double unhealthyAt;
     private final long windowMillis;
     private final PauseWindow window;
@@ -67,6 +70,7 @@ public final class GcCheck implements HealthCheck {
     public GcCheck(List<GarbageCollectorMXBean> collectors, double degradedAt, double unhealthyAt, long windowMillis) {
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
+        this.thresholds = Thresholds.undamped(degradedAt, unhealthyAt);
         this.windowMillis = windowMillis;
         this.window = new PauseWindow(TimeUnit.MILLISECONDS.toNanos(windowMillis), BUCKETS, System.nanoTime());
         this.events = new GcEvents(collectors, new GcEvents.Sink() {
@@ -127,6 +131,12 @@ public final class GcCheck implements HealthCheck {
         }
     }
 
+    /** With flap damping ({@link Thresholds}): the factory's, from {@code <check>.recover.*}. */
+    GcCheck damped(Thresholds t) {
+        this.thresholds = t;
+        return this;
+    }
+
     @Override
     public String name() {
         return TYPE.name();
@@ -157,10 +167,11 @@ public final class GcCheck implements HealthCheck {
         if (!polled.isEmpty()) {
             details.put("polledCollectors", names(polled));
         }
-        Status status = Status.of(fraction, degradedAt, unhealthyAt);
-        double limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
+        Thresholds.Verdict v = thresholds.judge(fraction, now);
+        Status status = v.status();
         return CheckResult.of(status, "GC pauses took " + HeapCheck.percent(fraction) + " of the last "
-                + Math.round(window.observedNanos(now) / 1e9) + "s (" + status.json() + " at " + HeapCheck.percent(limit) + ")",
+                + Math.round(window.observedNanos(now) / 1e9) + "s (" + status.json() + " at " + HeapCheck.percent(v.limit())
+                + (v.held() == null ? "" : "; " + v.held()) + ")",
                 details).with(pauseRatio, windowMillis / 1000.0, observedSeconds, pausedMillis / 1000.0);
     }
 

@@ -8,6 +8,7 @@ import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.Thresholds;
 
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
@@ -58,7 +59,7 @@ public final class HeapCheck implements HealthCheck {
                 @Override
                 public HealthCheck create(Settings s) {
                     return new HeapCheck(PlatformBeans.memoryPools(), PlatformBeans.garbageCollectors(),
-                            s.ratio("heap.degraded"), s.ratio("heap.unhealthy"));
+                            s.ratio("heap.degraded"), s.ratio("heap.unhealthy")).damped(Thresholds.of(TYPE, s));
                 }
             });
 
@@ -69,6 +70,8 @@ public final class HeapCheck implements HealthCheck {
     private final GcEvents events;
     private final List<GarbageCollectorMXBean> collectors;
     private final double degradedAt;
+    /** The thresholds with their flap damping (undamped unless {@link #damped}). */
+    private Thresholds thresholds;
     private final double unhealthyAt;
 
     public HeapCheck(List<MemoryPoolMXBean> allPools, List<GarbageCollectorMXBean> collectors,
@@ -84,6 +87,7 @@ public final class HeapCheck implements HealthCheck {
         }
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
+        this.thresholds = Thresholds.undamped(degradedAt, unhealthyAt);
         this.collectors = collectors;
         this.events = poolNames.length == 0 ? null : new GcEvents(collectors, new GcEvents.Sink() {
             @Override
@@ -173,6 +177,12 @@ public final class HeapCheck implements HealthCheck {
         return old.isEmpty() ? whole : old;
     }
 
+    /** With flap damping ({@link Thresholds}): the factory's, from {@code <check>.recover.*}. */
+    HeapCheck damped(Thresholds t) {
+        this.thresholds = t;
+        return this;
+    }
+
     @Override
     public String name() {
         return TYPE.name();
@@ -211,10 +221,10 @@ public final class HeapCheck implements HealthCheck {
         details.put("maxBytes", max);
         details.put("ratio", Math.round(ratio * 1000) / 1000.0);
         details.put("pools", names);
-        Status status = Status.of(ratio, degradedAt, unhealthyAt);
-        double limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
+        Thresholds.Verdict v = thresholds.judge(ratio, System.nanoTime());
+        Status status = v.status();
         return CheckResult.of(status, "heap after GC is " + percent(ratio) + " of max (" + status.json() + " at "
-                + percent(limit) + ")", details).with(used, max, Math.round(ratio * 1000) / 1000.0);
+                + percent(v.limit()) + (v.held() == null ? "" : "; " + v.held()) + ")", details).with(used, max, Math.round(ratio * 1000) / 1000.0);
     }
 
     static String percent(double ratio) {

@@ -8,6 +8,7 @@ import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.Thresholds;
 import io.jvmhealth.agent.health.checks.cgroup.Cgroup;
 import io.jvmhealth.agent.base.ProcFile;
 
@@ -61,7 +62,7 @@ public final class MemoryCheck implements HealthCheck {
                                 public List<BufferPoolMXBean> call() {
                                     return PlatformBeans.bufferPools();
                                 }
-                            }, s.ratio("memory.degraded"), s.ratio("memory.unhealthy"));
+                            }, s.ratio("memory.degraded"), s.ratio("memory.unhealthy")).damped(Thresholds.of(TYPE, s));
                 }
             });
 
@@ -79,6 +80,8 @@ public final class MemoryCheck implements HealthCheck {
     private final java.util.concurrent.Callable<List<BufferPoolMXBean>> bufferPoolSource;
     private List<BufferPoolMXBean> bufferPools;
     private final double degradedAt;
+    /** The thresholds with their flap damping (undamped unless {@link #damped}). */
+    private Thresholds thresholds;
     private final double unhealthyAt;
     private final String unavailable;
 
@@ -103,6 +106,7 @@ public final class MemoryCheck implements HealthCheck {
         this.bufferPoolSource = bufferPools;
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
+        this.thresholds = Thresholds.undamped(degradedAt, unhealthyAt);
         String dir = cgroup.memoryDir();
         if (version == null) {
             usage = stat = limit = null;
@@ -118,6 +122,12 @@ public final class MemoryCheck implements HealthCheck {
             limit = new ProcFile(dir + "/memory.limit_in_bytes", 64);
             unavailable = null;
         }
+    }
+
+    /** With flap damping ({@link Thresholds}): the factory's, from {@code <check>.recover.*}. */
+    MemoryCheck damped(Thresholds t) {
+        this.thresholds = t;
+        return this;
     }
 
     @Override
@@ -180,15 +190,19 @@ public final class MemoryCheck implements HealthCheck {
             details.put("note", "no memory limit is set on this cgroup: nothing to judge against");
             return CheckResult.healthy(details).with(figures);
         }
-        Status status = Status.of(ratio, degradedAt, unhealthyAt);
+        Thresholds.Verdict v = thresholds.judge(ratio, System.nanoTime());
+        Status status = v.status();
         if (status == Status.HEALTHY) {
             return CheckResult.healthy(details).with(figures);
         }
-        double at = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
+        double at = v.limit();
         String reason = "container working set is " + HeapCheck.percent(ratio) + " of its memory limit (" + status.json() + " at "
                 + HeapCheck.percent(at) + "): " + mib(workingSet) + " of " + mib(max) + "; heap committed " + mib(jvm[0])
                 + ", non-heap " + mib(jvm[1]) + ", direct buffers " + mib(jvm[2]) + ", mapped " + mib(jvm[3])
                 + ", rest (thread stacks, native, page cache) " + mib(Math.max(0, workingSet - jvm[0] - jvm[1] - jvm[2] - jvm[3]));
+        if (v.held() != null) {
+            reason += "; " + v.held();
+        }
         return CheckResult.of(status, reason, details).with(figures);
     }
 

@@ -8,6 +8,7 @@ import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.Thresholds;
 
 import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
@@ -28,18 +29,28 @@ public final class ThreadsCheck implements HealthCheck {
             .create(new CheckType.Factory() {
                 @Override
                 public HealthCheck create(Settings s) {
-                    return new ThreadsCheck(PlatformBeans.threads(), s.integer("threads.degraded"), s.integer("threads.unhealthy"));
+                    return new ThreadsCheck(PlatformBeans.threads(), s.integer("threads.degraded"), s.integer("threads.unhealthy"))
+                            .damped(Thresholds.of(TYPE, s));
                 }
             });
 
     private final ThreadMXBean threads;
     private final int degradedAt;
+    /** The thresholds with their flap damping (undamped unless {@link #damped}). */
+    private Thresholds thresholds;
     private final int unhealthyAt;
 
     public ThreadsCheck(ThreadMXBean threads, int degradedAt, int unhealthyAt) {
         this.threads = threads;
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
+        this.thresholds = Thresholds.undamped(degradedAt, unhealthyAt);
+    }
+
+    /** With flap damping ({@link Thresholds}): the factory's, from {@code <check>.recover.*}. */
+    ThreadsCheck damped(Thresholds t) {
+        this.thresholds = t;
+        return this;
     }
 
     @Override
@@ -61,8 +72,9 @@ public final class ThreadsCheck implements HealthCheck {
         details.put("live", live);
         details.put("peak", peak);
         details.put("daemon", daemon);
-        Status status = Status.of(live, degradedAt, unhealthyAt);
-        int limit = status == Status.UNHEALTHY ? unhealthyAt : degradedAt;
-        return CheckResult.of(status, live + " live threads (" + status.json() + " at " + limit + ")", details).with(live, peak, daemon);
+        Thresholds.Verdict v = thresholds.judge(live, System.nanoTime());
+        Status status = v.status();
+        return CheckResult.of(status, live + " live threads (" + status.json() + " at " + (int) v.limit()
+                + (v.held() == null ? "" : "; " + v.held()) + ")", details).with(live, peak, daemon);
     }
 }
