@@ -74,7 +74,7 @@ public final class MBeanStateGate implements HealthCheck {
         if (registered) {
             details.put(detailKey, value);
         }
-        double figure = value instanceof Number ? ((Number) value).doubleValue() : Double.NaN;
+        double figure = r.figure(0); // the rule's value figure: the state read, where it is a number
         if (r.status() == Status.HEALTHY && registered) {
             return CheckResult.healthy(details).with(figure);
         }

@@ -72,7 +72,8 @@ final class Judge {
             details.put("matched", 0);
             details.put("mbean", patterns());
             Status missing = rule.missing();
-            return CheckResult.of(missing, "no MBean matches " + patterns() + " (" + missing.json() + " when none does)", details);
+            return CheckResult.of(missing, "no MBean matches " + patterns() + " (" + missing.json() + " when none does)", details)
+                    .with(Double.NaN, 0);
         }
         details.putAll(decider);
         details.put("matched", matched);
@@ -82,7 +83,8 @@ final class Judge {
         if (pending != null) {
             details.put("pending", pending);
         }
-        return CheckResult.of(worst, reason, details);
+        Object value = decider.get("value");
+        return CheckResult.of(worst, reason, details).with(value instanceof Number ? ((Number) value).doubleValue() : Double.NaN, matched);
     }
 
     private static java.util.Set<String> names(List<Reading> reads) {

@@ -197,11 +197,7 @@ public final class RuleCheck implements HealthCheck {
                 }
                 readings.add(reads);
             }
-            result = judge.judge(readings, System.nanoTime(), truncated);
-            Object value = result.details().get("value");
-            Object matched = result.details().get("matched");
-            result = result.with(value instanceof Number ? ((Number) value).doubleValue() : Double.NaN,
-                    matched instanceof Number ? ((Number) matched).doubleValue() : Double.NaN);
+            result = judge.judge(readings, System.nanoTime(), truncated); // its figures: the value judged, the matches
             if (preset && result.details().get("matched") instanceof Integer && (Integer) result.details().get("matched") == 0) {
                 result = CheckResult.absent();
             }
