@@ -30,7 +30,7 @@ public final class FdsCheck implements HealthCheck {
     public static final CheckType TYPE = CheckType.named("fds")
             .summary("open file descriptors as a fraction of the process's limit")
             .options(OptionSpec.ratio("fds.degraded", "0.80", "open file descriptors (fraction of the process limit) at which `fds` is degraded"),
-                    OptionSpec.ratio("fds.unhealthy", "0.95", "... at which `fds` is unhealthy"))
+                    OptionSpec.ratio("fds.unhealthy", "0.95", "open file descriptors (fraction of the process limit) at which `fds` is unhealthy (`/ready` 503)"))
             .thresholds("fds.degraded", "fds.unhealthy")
             .metrics(OPEN, MAX, MetricFamily.RATIO)
             .create(new CheckType.Factory() {

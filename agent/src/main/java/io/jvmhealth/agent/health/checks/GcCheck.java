@@ -37,8 +37,8 @@ public final class GcCheck implements HealthCheck {
             "Time spent in stop-the-world GC pauses within the window, in seconds.");
     public static final CheckType TYPE = CheckType.named("gc")
             .summary("the fraction of wall time spent in stop-the-world GC pauses over a sliding window")
-            .options(OptionSpec.ratio("gc.degraded", "0.10", "fraction of wall time in stop-the-world GC pauses at which `gc` is degraded"),
-                    OptionSpec.ratio("gc.unhealthy", "0.30", "... at which `gc` is unhealthy (`/ready` 503)"),
+            .options(OptionSpec.ratio("gc.degraded", "0.10", "fraction of wall time in stop-the-world GC pauses over `gc.window` at which `gc` is degraded"),
+                    OptionSpec.ratio("gc.unhealthy", "0.30", "fraction of wall time in stop-the-world GC pauses over `gc.window` at which `gc` is unhealthy (`/ready` 503)"),
                     OptionSpec.duration("gc.window", "60s", 1000, 24 * 3_600_000L, "sliding window for the GC fraction (1 s to 24 h)"))
             .thresholds("gc.degraded", "gc.unhealthy")
             .metrics(PAUSE_RATIO, MetricFamily.WINDOW_SECONDS, OBSERVED_SECONDS, PAUSED_SECONDS)

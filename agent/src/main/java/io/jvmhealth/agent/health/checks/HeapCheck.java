@@ -51,7 +51,7 @@ public final class HeapCheck implements HealthCheck {
     public static final CheckType TYPE = CheckType.named("heap")
             .summary("old-generation occupancy after GC, as a fraction of max")
             .options(OptionSpec.ratio("heap.degraded", "0.85", "old-generation occupancy after GC (fraction of max) at which `heap` is degraded"),
-                    OptionSpec.ratio("heap.unhealthy", "0.95", "... at which `heap` is unhealthy (`/ready` 503)"))
+                    OptionSpec.ratio("heap.unhealthy", "0.95", "old-generation occupancy after GC (fraction of max) at which `heap` is unhealthy (`/ready` 503)"))
             .thresholds("heap.degraded", "heap.unhealthy")
             .metrics(USED_AFTER_GC_BYTES, MAX_BYTES, MetricFamily.RATIO)
             .create(new CheckType.Factory() {

@@ -49,7 +49,7 @@ public final class MemoryCheck implements HealthCheck {
     public static final CheckType TYPE = CheckType.named("memory")
             .summary("the container's working set as a fraction of its memory limit")
             .options(OptionSpec.ratio("memory.degraded", "0.90", "container working set (fraction of the cgroup memory limit) at which `memory` is degraded"),
-                    OptionSpec.ratio("memory.unhealthy", "0.97", "... at which `memory` is unhealthy"))
+                    OptionSpec.ratio("memory.unhealthy", "0.97", "container working set (fraction of the cgroup memory limit) at which `memory` is unhealthy (`/ready` 503)"))
             .thresholds("memory.degraded", "memory.unhealthy")
             .metrics(WORKING_SET_BYTES, LIMIT_BYTES, MetricFamily.RATIO, USAGE_BYTES, INACTIVE_FILE_BYTES, HEAP_COMMITTED_BYTES)
             .create(new CheckType.Factory() {
