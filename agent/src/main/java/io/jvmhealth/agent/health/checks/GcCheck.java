@@ -24,9 +24,8 @@ import java.util.concurrent.TimeUnit;
  * out as {@link GcPauses} decides. Where a collector bean does not emit notifications, its
  * collection-time delta between evaluations is used instead, and so it is for every pause bean until
  * the agent has told it {@link #started()} (one interval after the start): the notifications would cost
- * the application's start the JVM's building of every collection's {@code GcInfo} (about 20 ms of CPU on
- * the notification thread during a Spring Boot start). Listeners
- * are removed by {@link #close()}.
+ * the application's start the JVM's building of every collection's {@code GcInfo} on its notification
+ * thread (docs/performance.md). Listeners are removed by {@link #close()}.
  */
 public final class GcCheck implements HealthCheck {
     public static final MetricFamily PAUSE_RATIO = MetricFamily.gauge("jvmhealth_check_pause_ratio",

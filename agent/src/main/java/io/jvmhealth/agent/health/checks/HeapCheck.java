@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>The notifications are subscribed once the agent has {@link #started()} (every startup gate
  * passed; {@code /ready} is 503 before, whatever this check says): building a {@code GcInfo} for each
- * collection cost a Spring Boot start about 20 ms of CPU on the JVM's notification thread. At that
+ * collection costs the application's start CPU on the JVM's notification thread (docs/performance.md). At that
  * moment the latest collection's {@code GcInfo} ({@code getLastGcInfo}) seeds the after-GC figures,
  * so the first answers after the start judge what that collection left, as a notification would have.
  */

@@ -85,9 +85,9 @@ public final class MemoryCheck implements HealthCheck {
     /**
      * @param bufferPools asked for only once the working set first reaches {@code degradedAt}: getting
      *        the platform's BufferPoolMXBeans ({@code ManagementFactory.getPlatformMXBeans}) spins method
-     *        handles and lambdas in the JDK, about 0.5 MB of resident memory in a host that has none of
-     *        its own (measured with sample-target), which a healthy pod should not pay; the agent asks
-     *        {@code PlatformBeans}, which avoids most of it where it can
+     *        handles and lambdas in the JDK, resident memory in a host that has none of its own, which a
+     *        healthy pod should not pay (docs/performance.md); the agent asks {@code PlatformBeans}, which
+     *        avoids most of it where it can
      */
     public MemoryCheck(Cgroup cgroup, MemoryMXBean memory, List<MemoryPoolMXBean> pools,
                        java.util.concurrent.Callable<List<BufferPoolMXBean>> bufferPools, double degradedAt, double unhealthyAt) {
