@@ -7,7 +7,7 @@
 # is missing; about 10 minutes on 2 cores). Environment knobs, for quick development runs only:
 #   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
 #   BENCH_ONLY=connections  only what issue 11 measures (docs/connections.md): launches of none/floor/ours
-#                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no README update
+#                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no update of docs/performance.md
 #   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
 #                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
@@ -301,12 +301,13 @@ log "JMX rules: 100 rules over 1,000 MBeans, RSS with presets"
 "$SRC/rules.sh" "$LAUNCH_RUNS" >>"$result" || log "JMX rules block failed (see above)"
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"
-# README's Performance section shows the latest full run (between the bench-table markers).
-if [[ "${BENCH_QUICK:-0}" != 1 ]] && ((ONLY_CONNECTIONS == 0)) && grep -q '^<!-- /bench-table -->' "$ROOT/README.md"; then
+# docs/performance.md shows the latest full run (between the bench-table markers).
+PAGE="$ROOT/docs/performance.md"
+if [[ "${BENCH_QUICK:-0}" != 1 ]] && ((ONLY_CONNECTIONS == 0)) && grep -q '^<!-- /bench-table -->' "$PAGE"; then
   awk -v table="$result" '
     /^<!-- bench-table/ { print; while ((getline line < table) > 0) if (line !~ /^# /) print line; skip = 1; next }
     /^<!-- \/bench-table -->/ { skip = 0 }
-    !skip { print }' "$ROOT/README.md" >"$WORK/README.md" && cat "$WORK/README.md" >"$ROOT/README.md"
-  log "README.md Performance section updated"
+    !skip { print }' "$PAGE" >"$WORK/performance.md" && cat "$WORK/performance.md" >"$PAGE"
+  log "docs/performance.md: the last full run's table updated"
 fi
 cat "$result"

@@ -16,28 +16,26 @@ import java.util.Map;
 
 /**
  * {@code app:spring-boot}: passes once {@code SpringApplication.run} has returned, the moment Spring
- * publishes {@code ApplicationReadyEvent} (its last step before returning). Without instrumentation:
- * {@code run} lasts from the start of {@code main} until the application is ready (seconds), so the
- * gate watches the thread that is inside it and passes when that thread has left it. Byte Buddy and
- * a class-load hook cost a Spring Boot application about 700 ms of its start and 30 MB (measured
- * with scripts/bench/SpringWindow.java); reading one thread's stack costs a hundred microseconds on a
- * quiet machine and about half a millisecond with Spring's deep start-up stack on a loaded one.
+ * publishes {@code ApplicationReadyEvent} (its last step before returning), never before. Without
+ * instrumentation: {@code run} lasts from the start of {@code main} until the application is ready
+ * (seconds), so the gate watches the thread that is inside it and passes when that thread has left it
+ * (instrumenting Spring costs its start far more than reading one thread's stack now and then: the
+ * figures are in docs/performance.md).
  *
  * <p>How it decides: until a thread is seen inside {@code run}, each poll reads the {@code main}
  * thread's stack and every {@link #SCAN_MILLIS} all threads' stacks (Spring started from another
  * thread, e.g. devtools' {@code restartedMain}). A thread seen inside {@code run} is watched until it
  * has left it: each poll whether it is alive, and its stack alone every {@link #WATCH_READ_MILLIS} when
  * it is not running (blocked or waiting: what a {@code main} that lives on after {@code run} does) and
- * every {@link #RUNNABLE_READ_MILLIS} while it runs (all of Spring's start: each read of that deep stack
- * costs the agent most of a millisecond and stops the thread for the walk); then all threads are looked
- * at once more, and the
- * gate passes only if no other thread is inside (devtools restarts the application on a thread of
- * its own while {@code main} leaves {@code run} by an exception). When no thread was ever seen inside:
- * attached to a running JVM, the class loaded and no thread inside means {@code run} returned before
- * the agent came; at JVM start the same must hold for {@link NeverLoaded#WAIT_MILLIS} (the class can
- * load more than a second before {@code run} is entered: a bound of two scans 500 ms apart once
- * passed the gate before a fat jar's application served). A thread that left {@code run} by an exception
- * also counts (the application then ends, as Spring Boot applications do when {@code run} fails).
+ * every {@link #RUNNABLE_READ_MILLIS} while it runs (all of Spring's start: the reads are what cost,
+ * as each walks that deep stack and stops the thread for the walk); then all threads are looked at once
+ * more, and the gate passes only if no other thread is inside (devtools restarts the application on a
+ * thread of its own while {@code main} leaves {@code run} by an exception). When no thread was ever
+ * seen inside: attached to a running JVM, the class loaded and no thread inside means {@code run}
+ * returned before the agent came; at JVM start the same must hold for {@link NeverLoaded#WAIT_MILLIS}
+ * (the class can load more than a second before {@code run} is entered). A thread that left
+ * {@code run} by an exception also counts (the application then ends, as Spring Boot applications do
+ * when {@code run} fails).
  */
 final class SpringBootGate implements HealthCheck {
     static final String CLASS_NAME = "org.springframework.boot.SpringApplication";
@@ -51,8 +49,7 @@ final class SpringBootGate implements HealthCheck {
     static final long WATCH_READ_MILLIS = 75;
     /**
      * How often the stack of a watched thread that is running is read: a thread inside {@code run} is running
-     * nearly all the time (measured: 139 of 140 polls of a Spring Boot start saw {@code main} RUNNABLE), so this
-     * is the rate of reads during the start. A {@code main} that goes on computing after {@code run} returned is
+     * nearly all the time (docs/performance.md), so this is the rate of reads during the start. A {@code main} that goes on computing after {@code run} returned is
      * seen within this bound.
      */
     static final long RUNNABLE_READ_MILLIS = 500;
@@ -131,8 +128,8 @@ final class SpringBootGate implements HealthCheck {
     private void observe() {
         // Threads already seen inside: still there? A thread that ended has left (a typical main ends right after run
         // returns: seen within a poll); a live one's stack is read only every WATCH_READ_MILLIS while it waits and
-        // every RUNNABLE_READ_MILLIS while it runs, since Spring's start-up stack is deep (a read cost the agent
-        // about 0.8 ms of CPU and 2.5 ms in all on a quiet machine, measured over 51 reads of a Spring Boot start).
+        // every RUNNABLE_READ_MILLIS while it runs, since Spring's start-up stack is deep (the reads are what cost:
+        // docs/performance.md).
         long readAt = System.nanoTime();
         long sinceRead = readAt - lastWatchRead;
         boolean read = false;

@@ -10,7 +10,7 @@ import java.util.Set;
  * jar nested inside the agent's jar and is loaded by {@link NestedJarLoader} only when a gate needs
  * it. Nothing else of the agent refers to a Byte Buddy class, so a host without method gates reads
  * none of Byte Buddy's three thousand entries (the JVM indexes every entry of a jar on the class
- * path when it opens it: that alone cost a Hello program about 7 ms, measured with hyperfine).
+ * path when it opens it, on the host's start-up: docs/performance.md).
  */
 public interface AdviceInstaller {
     /** Told when a gated class could not be instrumented; its gates then pass without waiting. */

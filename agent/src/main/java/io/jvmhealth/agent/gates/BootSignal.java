@@ -37,9 +37,9 @@ final class BootSignal {
         if (bytes == null) {
             throw new IOException(RESOURCE + " is missing from the agent's jar");
         }
-        // Appending to the boot class path is the JDK's own API for this. Byte Buddy's Unsafe injector was tried
-        // first: it allocated 18 MB on the agent's thread (about 40 MB more RSS on an idle host), and from JDK 24 on
-        // the JVM warns on stderr about its sun.misc.Unsafe call.
+        // Appending to the boot class path is the JDK's own API for this. Not Byte Buddy's Unsafe injector: it
+        // allocates far more on the agent's thread (docs/performance.md), and from JDK 24 on the JVM warns on stderr
+        // about its sun.misc.Unsafe call.
         appendJar(instrumentation, bytes);
         // The agent's own references to GateSignal must resolve to that same class (the system loader delegates to
         // the bootstrap loader first, so this holds unless something loaded the agent's copy before).

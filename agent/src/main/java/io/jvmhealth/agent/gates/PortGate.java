@@ -42,8 +42,8 @@ final class PortGate implements HealthCheck {
 
     /**
      * While pending, the evaluator polls a gate every 25 ms. Reading /proc/net/tcp costs the kernel time in
-     * proportion to the host's sockets (about 10 ms of CPU with fifteen thousand TIME_WAIT entries): polls
-     * closer than {@link #COST_FACTOR} times the last read's CPU time (user and system, of this thread)
+     * proportion to the host's sockets (milliseconds on a host with many TIME_WAIT entries: docs/performance.md):
+     * polls closer than {@link #COST_FACTOR} times the last read's CPU time (user and system, of this thread)
      * return the last result, so the gate never takes more than about a quarter of a core.
      */
     static final int COST_FACTOR = 4;

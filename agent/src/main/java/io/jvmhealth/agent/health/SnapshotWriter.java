@@ -13,11 +13,10 @@ import java.util.Set;
  * Serializes evaluation results into the endpoints' JSON bodies, once per evaluation, straight to
  * bytes.
  *
- * <p>It writes JSON itself ({@link JsonBytes}) rather than through jackson, and formats the
- * timestamp itself rather than through {@code java.time}: measured with scripts/bench.sh, loading
- * and verifying jackson's generator classes alone added about 3.7 MB to the host's resident memory,
- * and {@code Instant.toString()} (the {@code java.time.format} machinery) about 0.2 to 0.7 MB, for
- * bodies of a few hundred bytes written once per interval.
+ * <p>It writes JSON itself ({@link JsonBytes}) rather than through a JSON library, and formats the
+ * timestamp itself ({@link UtcTime}) rather than through {@code java.time}: for bodies of a few hundred
+ * bytes written once per interval, either library would cost the host more resident memory than the
+ * whole answer is worth (the figures are in docs/performance.md).
  */
 public final class SnapshotWriter {
     private static final int OK = Reply.OK;

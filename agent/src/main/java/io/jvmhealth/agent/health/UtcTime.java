@@ -2,7 +2,7 @@ package io.jvmhealth.agent.health;
 
 /**
  * UTC times for JSON bodies, evidence headers and file names, without java.time: its formatting
- * machinery cost 0.2 to 0.7 MB of the host's RSS for a timestamp per interval (see SnapshotWriter).
+ * machinery would cost the host resident memory for a timestamp per interval (docs/performance.md).
  */
 public final class UtcTime {
     private UtcTime() {

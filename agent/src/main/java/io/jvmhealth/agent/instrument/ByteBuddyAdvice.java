@@ -23,8 +23,8 @@ import java.util.Set;
  * plain host never loads a Byte Buddy class. Puts {@link GateAdvice} on the gated methods of the
  * classes {@code ClassWatch} hands it (matched by name there, so deciding loads nothing). Plain
  * {@code ByteBuddy.redefine} with the class's own bytes and a type pool over its loader's resources,
- * no {@code AgentBuilder}: the AgentBuilder alone allocated 13 MB when created (measured with the
- * thread's allocated bytes), for features the gates do not use. No member is added to a class (the
+ * no {@code AgentBuilder}: creating one allocates megabytes (docs/performance.md) for features the
+ * gates do not use. No member is added to a class (the
  * implementation context is disabled), so loaded classes can be retransformed. A failure is reported
  * to the caller and the class loads unchanged.
  */
@@ -79,8 +79,8 @@ public final class ByteBuddyAdvice implements AdviceInstaller {
 
     /**
      * Runs one redefinition of a small class of the agent on the calling (agent) thread: the first one loads and
-     * runs cold the part of Byte Buddy that writes classes (about 240 ms and 7 MB, measured), which would otherwise
-     * happen on the application's thread loading the first gated class.
+     * runs cold the part of Byte Buddy that writes classes (hundreds of milliseconds: docs/performance.md), which
+     * would otherwise happen on the application's thread loading the first gated class.
      */
     private static void warmUp(ByteBuddy byteBuddy, Advice advice) {
         String name = WarmUp.class.getName();

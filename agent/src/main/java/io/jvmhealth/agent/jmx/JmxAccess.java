@@ -134,7 +134,7 @@ public final class JmxAccess {
     /**
      * Both classes sought are public, non-final classes of the JDK (the boot loader) that extend Object
      * directly. Checking that first costs no allocation; {@code Class.getName} builds a name and keeps
-     * it in the class, about 0.1 MB over a thousand JDK classes a plain host never names.
+     * it in the class, memory spent on a thousand JDK classes a plain host never names (docs/performance.md).
      */
     static boolean mayBeSought(Class<?> c) {
         int modifiers = c.getModifiers();

@@ -240,8 +240,8 @@ public final class AgentRuntime {
                 throw new BindException("port " + settings.port + " on " + settings.host + " is in use or not available ("
                         + e.getMessage() + "); choose another with port=N, or port=0 for a free one");
             }
-            // Anonymous classes, not lambdas: a JVM's first lambdas cost milliseconds of bootstrapping
-            // and a class spun at run time each (measured with scripts/bench.sh), on the way to the first answer.
+            // Anonymous classes, not lambdas: a JVM's first lambdas cost bootstrapping and a class spun at run
+            // time each (docs/performance.md), on the way to the first answer.
             Instrumentation instrumentation = AgentInstrumentation.get();
             final JmxAccess jmxAccess = JmxAccess.platform(instrumentation);
             final JmxReader jmxReader = new JmxReader(settings.millis(RuleOptions.TIMEOUT.key()));

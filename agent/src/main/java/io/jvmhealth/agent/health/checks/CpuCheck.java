@@ -48,8 +48,8 @@ public final class CpuCheck implements HealthCheck {
             "The process's own CPU use over the window as a fraction of the quota.");
     public static final CheckType TYPE = CheckType.named("cpu")
             .summary("the fraction of CFS scheduling periods in which the container was throttled, over a window")
-            .options(OptionSpec.ratio("cpu.degraded", "0.25", "fraction of CFS periods throttled at which `cpu` is degraded"),
-                    OptionSpec.ratioOrOff("cpu.unhealthy", "off", "... at which `cpu` is unhealthy: `off` or a fraction"),
+            .options(OptionSpec.ratio("cpu.degraded", "0.25", "fraction of CFS periods throttled over `cpu.window` at which `cpu` is degraded"),
+                    OptionSpec.ratioOrOff("cpu.unhealthy", "off", "fraction of CFS periods throttled over `cpu.window` at which `cpu` is unhealthy (`/ready` 503); `off`: never"),
                     OptionSpec.duration("cpu.window", "60s", 1000, 24 * 3_600_000L, "window for the throttled fraction (1 s to 24 h)"))
             .thresholds("cpu.degraded", "cpu.unhealthy")
             .metrics(QUOTA_CORES, PERIOD_SECONDS, THROTTLED_RATIO, PERIODS, THROTTLED_PERIODS, THROTTLED_SECONDS,

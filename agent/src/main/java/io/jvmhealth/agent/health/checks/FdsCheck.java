@@ -22,8 +22,8 @@ import java.util.Map;
  * Read from {@code /proc/self/fd} (a directory listing: one short string per open descriptor) and the
  * "Max open files" line of {@code /proc/self/limits} (one small file read); where there is no
  * {@code /proc}, from the JDK's {@code UnixOperatingSystemMXBean}. Not the bean first: creating the
- * platform OperatingSystemMXBean loads the JDK's own container-metrics classes, about 0.8 MB of the
- * host's resident memory at idle (measured with sample-target, median of 5).
+ * platform OperatingSystemMXBean loads the JDK's own container-metrics classes, resident memory the
+ * host keeps for good (docs/performance.md).
  */
 public final class FdsCheck implements HealthCheck {
     public static final MetricFamily OPEN = MetricFamily.gauge("jvmhealth_check_open", "Open file descriptors of this process.");
@@ -31,7 +31,7 @@ public final class FdsCheck implements HealthCheck {
     public static final CheckType TYPE = CheckType.named("fds")
             .summary("open file descriptors as a fraction of the process's limit")
             .options(OptionSpec.ratio("fds.degraded", "0.80", "open file descriptors (fraction of the process limit) at which `fds` is degraded"),
-                    OptionSpec.ratio("fds.unhealthy", "0.95", "... at which `fds` is unhealthy"))
+                    OptionSpec.ratio("fds.unhealthy", "0.95", "open file descriptors (fraction of the process limit) at which `fds` is unhealthy (`/ready` 503)"))
             .thresholds("fds.degraded", "fds.unhealthy")
             .metrics(OPEN, MAX, MetricFamily.RATIO)
             .create(new CheckType.Factory() {

@@ -25,9 +25,8 @@ import java.util.concurrent.TimeUnit;
  * out as {@link GcPauses} decides. Where a collector bean does not emit notifications, its
  * collection-time delta between evaluations is used instead, and so it is for every pause bean until
  * the agent has told it {@link #started()} (one interval after the start): the notifications would cost
- * the application's start the JVM's building of every collection's {@code GcInfo} (about 20 ms of CPU on
- * the notification thread during a Spring Boot start). Listeners
- * are removed by {@link #close()}.
+ * the application's start the JVM's building of every collection's {@code GcInfo} on its notification
+ * thread (docs/performance.md). Listeners are removed by {@link #close()}.
  */
 public final class GcCheck implements HealthCheck {
     public static final MetricFamily PAUSE_RATIO = MetricFamily.gauge("jvmhealth_check_pause_ratio",
@@ -38,8 +37,8 @@ public final class GcCheck implements HealthCheck {
             "Time spent in stop-the-world GC pauses within the window, in seconds.");
     public static final CheckType TYPE = CheckType.named("gc")
             .summary("the fraction of wall time spent in stop-the-world GC pauses over a sliding window")
-            .options(OptionSpec.ratio("gc.degraded", "0.10", "fraction of wall time in stop-the-world GC pauses at which `gc` is degraded"),
-                    OptionSpec.ratio("gc.unhealthy", "0.30", "... at which `gc` is unhealthy (`/ready` 503)"),
+            .options(OptionSpec.ratio("gc.degraded", "0.10", "fraction of wall time in stop-the-world GC pauses over `gc.window` at which `gc` is degraded"),
+                    OptionSpec.ratio("gc.unhealthy", "0.30", "fraction of wall time in stop-the-world GC pauses over `gc.window` at which `gc` is unhealthy (`/ready` 503)"),
                     OptionSpec.duration("gc.window", "60s", 1000, 24 * 3_600_000L, "sliding window for the GC fraction (1 s to 24 h)"))
             .thresholds("gc.degraded", "gc.unhealthy")
             .metrics(PAUSE_RATIO, MetricFamily.WINDOW_SECONDS, OBSERVED_SECONDS, PAUSED_SECONDS)

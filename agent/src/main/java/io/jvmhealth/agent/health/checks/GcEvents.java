@@ -33,7 +33,7 @@ final class GcEvents implements AutoCloseable {
     GcEvents(List<GarbageCollectorMXBean> collectors, Sink sink) {
         this.collectors = collectors;
         // Anonymous classes rather than lambdas throughout the agent: each lambda is a class spun at
-        // run time, and the first ones bootstrap invokedynamic (measured with scripts/bench.sh).
+        // run time, and the first ones bootstrap invokedynamic (docs/performance.md).
         this.listener = new NotificationListener() {
             @Override
             public void handleNotification(Notification notification, Object handback) {

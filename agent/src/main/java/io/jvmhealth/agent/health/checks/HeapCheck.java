@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>The notifications are subscribed once the agent has {@link #started()} (every startup gate
  * passed; {@code /ready} is 503 before, whatever this check says): building a {@code GcInfo} for each
- * collection cost a Spring Boot start about 20 ms of CPU on the JVM's notification thread. At that
+ * collection costs the application's start CPU on the JVM's notification thread (docs/performance.md). At that
  * moment the latest collection's {@code GcInfo} ({@code getLastGcInfo}) seeds the after-GC figures,
  * so the first answers after the start judge what that collection left, as a notification would have.
  */
@@ -52,7 +52,7 @@ public final class HeapCheck implements HealthCheck {
     public static final CheckType TYPE = CheckType.named("heap")
             .summary("old-generation occupancy after GC, as a fraction of max")
             .options(OptionSpec.ratio("heap.degraded", "0.85", "old-generation occupancy after GC (fraction of max) at which `heap` is degraded"),
-                    OptionSpec.ratio("heap.unhealthy", "0.95", "... at which `heap` is unhealthy (`/ready` 503)"))
+                    OptionSpec.ratio("heap.unhealthy", "0.95", "old-generation occupancy after GC (fraction of max) at which `heap` is unhealthy (`/ready` 503)"))
             .thresholds("heap.degraded", "heap.unhealthy")
             .metrics(USED_AFTER_GC_BYTES, MAX_BYTES, MetricFamily.RATIO)
             .create(new CheckType.Factory() {

@@ -50,7 +50,7 @@ public final class MemoryCheck implements HealthCheck {
     public static final CheckType TYPE = CheckType.named("memory")
             .summary("the container's working set as a fraction of its memory limit")
             .options(OptionSpec.ratio("memory.degraded", "0.90", "container working set (fraction of the cgroup memory limit) at which `memory` is degraded"),
-                    OptionSpec.ratio("memory.unhealthy", "0.97", "... at which `memory` is unhealthy"))
+                    OptionSpec.ratio("memory.unhealthy", "0.97", "container working set (fraction of the cgroup memory limit) at which `memory` is unhealthy (`/ready` 503)"))
             .thresholds("memory.degraded", "memory.unhealthy")
             .metrics(WORKING_SET_BYTES, LIMIT_BYTES, MetricFamily.RATIO, USAGE_BYTES, INACTIVE_FILE_BYTES, HEAP_COMMITTED_BYTES)
             .create(new CheckType.Factory() {
@@ -88,9 +88,9 @@ public final class MemoryCheck implements HealthCheck {
     /**
      * @param bufferPools asked for only once the working set first reaches {@code degradedAt}: getting
      *        the platform's BufferPoolMXBeans ({@code ManagementFactory.getPlatformMXBeans}) spins method
-     *        handles and lambdas in the JDK, about 0.5 MB of resident memory in a host that has none of
-     *        its own (measured with sample-target), which a healthy pod should not pay; the agent asks
-     *        {@code PlatformBeans}, which avoids most of it where it can
+     *        handles and lambdas in the JDK, resident memory in a host that has none of its own, which a
+     *        healthy pod should not pay (docs/performance.md); the agent asks {@code PlatformBeans}, which
+     *        avoids most of it where it can
      */
     public MemoryCheck(Cgroup cgroup, MemoryMXBean memory, List<MemoryPoolMXBean> pools,
                        java.util.concurrent.Callable<List<BufferPoolMXBean>> bufferPools, double degradedAt, double unhealthyAt) {

@@ -23,7 +23,7 @@ public final class ThreadsCheck implements HealthCheck {
     public static final CheckType TYPE = CheckType.named("threads")
             .summary("the live thread count (a thread leak)")
             .options(OptionSpec.integer("threads.degraded", "2000", 1, Integer.MAX_VALUE, "live thread count at which `threads` is degraded"),
-                    OptionSpec.integer("threads.unhealthy", "5000", 1, Integer.MAX_VALUE, "live thread count at which `threads` is unhealthy"))
+                    OptionSpec.integer("threads.unhealthy", "5000", 1, Integer.MAX_VALUE, "live thread count at which `threads` is unhealthy (`/ready` 503)"))
             .thresholds("threads.degraded", "threads.unhealthy")
             .metrics(LIVE, PEAK, DAEMON)
             .create(new CheckType.Factory() {

@@ -24,10 +24,10 @@ import java.util.Set;
  * <p>Why: {@code ManagementFactory.getGarbageCollectorMXBeans()} (and the pool lists) index the beans
  * by {@code ObjectName}, and java.management builds those names with invokedynamic string
  * concatenation; the first such concatenation in a JVM bootstraps {@code StringConcatFactory} and
- * spins method-handle classes: 1.5-2.3 MB of resident memory for the collector and pool lists in a
- * host that never pays that itself (any Java 8 bytecode application). java.management's own
- * {@code ManagementFactoryHelper} returns the very same bean objects without naming them (0.46 MB
- * with everything else those calls load; a 20-line program, 3 runs each, docs/performance.md).
+ * spins method-handle classes, resident memory a host that never pays it itself (any Java 8 bytecode
+ * application) should not pay for the agent. java.management's own {@code ManagementFactoryHelper}
+ * returns the very same bean objects without naming them, for a fraction of that (the figures are in
+ * docs/performance.md).
  *
  * <p>How, without changing the host: the helper's package is not exported. The agent exports it,
  * through {@link Instrumentation#redefineModule}, to one module only: the unnamed module of a class
@@ -54,7 +54,8 @@ public final class PlatformBeans {
      * The thread bean. Through the helper it is java.management's own implementation (every method of
      * {@link ThreadMXBean}, none of {@code com.sun.management.ThreadMXBean}'s extensions, which the
      * agent does not use); {@code ManagementFactory.getThreadMXBean()} would first load every
-     * platform MBean provider through a ServiceLoader (about 1.4 MB in a host that never did).
+     * platform MBean provider through a ServiceLoader (resident memory a host that never did should not
+     * pay: docs/performance.md).
      */
     public static ThreadMXBean threads() {
         return source().threads;
