@@ -118,10 +118,10 @@ public final class CheckType {
          */
         public Builder thresholds(String degradedKey, String unhealthyKey) {
             ordered.add(new String[] {degradedKey, unhealthyKey});
-            options.add(OptionSpec.ratio(name + RECOVER_MARGIN, "0.05", "flap damping: a `" + name + "` that turned worse recovers at once"
-                    + " only below its threshold less this fraction of it ([checks.md](checks.md#flap-damping))"));
-            options.add(OptionSpec.duration(name + RECOVER_AFTER, "60s", 0, 24 * 3_600_000L, "flap damping: ... or after its figure stayed"
-                    + " under the threshold this long"));
+            options.add(OptionSpec.ratio(name + RECOVER_MARGIN, "0.05", "flap damping: `" + name + "` returns from a worse status at once"
+                    + " only when its figure is below the threshold by this fraction of it ([checks.md](checks.md#flap-damping))"));
+            options.add(OptionSpec.duration(name + RECOVER_AFTER, "60s", 0, 24 * 3_600_000L, "flap damping: `" + name + "` returns from a"
+                    + " worse status once its figure stayed below the threshold this long (`0s`: no damping)"));
             return this;
         }
 
