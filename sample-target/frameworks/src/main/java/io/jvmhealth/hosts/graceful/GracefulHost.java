@@ -19,8 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>{@code GET /} answers {@code ok}; {@code GET /slow?ms=4000} answers {@code slow ok} after that long.
  * stdout, for the tests: {@code serving PORT} once ready; {@code availability ReadinessState REFUSING_TRAFFIC NANOS}
- * (and every other availability change: what Actuator's readiness endpoint would report, without Actuator) and
- * {@code context closed NANOS} (NANOS: System.nanoTime, comparable with the test's on Linux).
+ * (and every other availability change: what Actuator's readiness endpoint would report, without Actuator),
+ * {@code context closed NANOS} and {@code slow begins NANOS} when a slow request is taken (NANOS: System.nanoTime, comparable with the test's on Linux).
  */
 @SpringBootApplication
 public class GracefulHost {
@@ -41,6 +41,7 @@ public class GracefulHost {
 
         @GetMapping("/slow")
         public String slow(@RequestParam("ms") long millis) throws InterruptedException {
+            say("slow begins " + System.nanoTime());
             Thread.sleep(millis);
             return "slow ok";
         }
