@@ -116,9 +116,10 @@ public final class ShutdownWatch {
                 drain = d;
             }
         } catch (Throwable e) {
-            // LinkageError: no sun.misc.Signal in this runtime (a jlink image without jdk.unsupported, a named main module not reading it)
-            AgentLog.warn("shutdown.drain is off: " + AgentLog.describe(e)
-                    + " (sun.misc.Signal, module jdk.unsupported, is needed; --add-modules jdk.unsupported adds it)");
+            // NoClassDefFoundError sun/misc/SignalHandler: seen with `java -m app/...` (jdk.unsupported not resolved) and a jlink image without it
+            AgentLog.warn("shutdown.drain is off: " + AgentLog.describe(e) + " (it needs sun.misc.Signal of module jdk.unsupported,"
+                    + " which a JVM started with a main module (-m) resolves only with --add-modules jdk.unsupported,"
+                    + " and a runtime image made without it lacks)");
         }
     }
 

@@ -275,6 +275,23 @@ class ShutdownIT {
         }
     }
 
+    /**
+     * The hook writes its log line from a daemon thread and waits for it at most 100 ms: with System.err's monitor held
+     * for good by a host thread (JDK 17's PrintStream locks itself), the JVM still exits at once; the line is lost.
+     */
+    @Test
+    void aBlockedStderrDoesNotHoldTheJvmsExit() throws Exception {
+        try (TargetJvm jvm = host(Jdks.current(), "out=stdout", "exit-stderr-held", "3").start()) {
+            assertEquals(3, jvm.awaitExit(Duration.ofSeconds(20)), jvm.toString());
+            List<String> out = jvm.stdoutAfterExit();
+            assertTrue(out.contains("stderr held"), out.toString());
+            long exit = nanosOf(out, "exit");
+            long told = nanosOf(out, "[probe] shutdownBegan");
+            System.out.println("[ShutdownIT] System.exit with stderr held -> listener told " + ms(told - exit) + " ms");
+            assertFalse(jvm.stderrAfterExit().stream().anyMatch(l -> l.contains("the JVM's shutdown began")), "the line waited for stderr");
+        }
+    }
+
     // ---------------------------------------------------------------- shutdown.drain
 
     @Test

@@ -6,7 +6,8 @@ package io.jvmhealth.agent.shutdown;
  * starts a {@link ShutdownWatch} whose listener prints each call with its System.nanoTime on stderr:
  * {@code [probe] drainBegan NANOS DRAIN_NANOS}, {@code [probe] drainEnded NANOS WHY},
  * {@code [probe] shutdownBegan NANOS} (the cause follows in the agent's log line). Argument: {@code drain=MILLIS} (0 or absent: no drain),
- * {@code close=MILLIS} closes the watch that long after the start (the agent's {@code stop}).
+ * {@code close=MILLIS} closes the watch that long after the start (the agent's {@code stop}), {@code out=stdout}
+ * prints the probe's lines on stdout instead.
  * Unlike the agent (which starts on a thread of its own), premain installs synchronously.
  */
 public final class ProbeAgent {
@@ -28,6 +29,8 @@ public final class ProbeAgent {
             for (String part : args.split(",")) {
                 if (part.startsWith("drain=")) {
                     drainMillis = Long.parseLong(part.substring("drain=".length()));
+                } else if (part.equals("out=stdout")) {
+                    out = System.out;
                 } else if (part.startsWith("close=")) {
                     closeMillis = Long.parseLong(part.substring("close=".length()));
                 }
@@ -69,8 +72,10 @@ public final class ProbeAgent {
         }
     }
 
+    private static volatile java.io.PrintStream out = System.err;
+
     private static void say(String line) {
-        System.err.println("[probe] " + line);
-        System.err.flush();
+        out.println("[probe] " + line);
+        out.flush();
     }
 }

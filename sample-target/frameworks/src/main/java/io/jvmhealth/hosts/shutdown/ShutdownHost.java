@@ -16,6 +16,8 @@ import sun.misc.SignalHandler;
  *   own-handler CODE       installs its own SIGTERM handler (sun.misc.Signal), which prints a line and System.exit(CODE)
  *   own-handler-chain CODE the same handler, but it calls the handler it replaced instead of exiting itself
  *   own-handler-stay       its SIGTERM handler prints a line and returns: the JVM lives on
+ *   exit-stderr-held CODE  a daemon thread takes System.err's monitor for good (on JDK 8 to 17 every other writer of
+ *                          System.err then blocks), then main calls System.exit(CODE) after 300 ms
  * </pre>
  * stdout: {@code ready} once set up; {@code host handler SIGTERM NANOS} from its handler; {@code host hook NANOS}
  * from its own shutdown hook (NANOS: System.nanoTime, CLOCK_MONOTONIC on Linux, comparable with the test's);
@@ -52,6 +54,20 @@ public final class ShutdownHost {
                 last.start();
                 say("ready");
                 return;
+            case "exit-stderr-held":
+                Thread holder = new Thread(() -> {
+                    synchronized (System.err) {
+                        say("stderr held");
+                        LockSupportHolder.parkForever();
+                    }
+                }, "host-stderr-holder");
+                holder.setDaemon(true);
+                holder.start();
+                say("ready");
+                Thread.sleep(300);
+                say("exit " + System.nanoTime());
+                System.exit(Integer.parseInt(args[1]));
+                break;
             case "own-handler":
             case "own-handler-chain":
             case "own-handler-stay":
@@ -75,6 +91,14 @@ public final class ShutdownHost {
             }
         });
         say("host replaced " + (previous[0].toString().startsWith("java.lang.Terminator") ? "the JVM's handler" : "another handler"));
+    }
+
+    private static final class LockSupportHolder {
+        static void parkForever() {
+            while (true) {
+                java.util.concurrent.locks.LockSupport.park();
+            }
+        }
     }
 
     private static void waitForever() throws InterruptedException {
