@@ -83,7 +83,14 @@ public final class Drain {
         if (watch.shuttingDown()) {
             return null;
         }
-        Drain drain = new Drain(drainNanos, watch, new Signal("TERM"));
+        Signal term;
+        try {
+            term = new Signal("TERM");
+        } catch (IllegalArgumentException e) {
+            AgentLog.warn("shutdown.drain is off: this platform has no SIGTERM (" + e.getMessage() + ")");
+            return null;
+        }
+        Drain drain = new Drain(drainNanos, watch, term);
         String refusal;
         synchronized (drain.lock) { // a SIGTERM arriving now waits in the handler until this is decided
             SignalHandler before;
