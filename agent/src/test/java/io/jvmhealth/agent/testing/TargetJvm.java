@@ -190,6 +190,12 @@ public final class TargetJvm implements AutoCloseable {
         return stdout.linesAfterEnd(Duration.ofSeconds(5));
     }
 
+    /** Stderr after the process ended: waits for the process to exit and for its stderr pump to read the last line. */
+    public List<String> stderrAfterExit() {
+        Poll.until("the target to exit (" + this + ")", Duration.ofSeconds(5), process::isAlive, alive -> !alive);
+        return stderr.linesAfterEnd(Duration.ofSeconds(5));
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();
