@@ -9,6 +9,9 @@ import io.jvmhealth.agent.jmx.JmxAccess;
 import io.jvmhealth.agent.jmx.JmxReader;
 import io.jvmhealth.agent.rules.Rule;
 import io.jvmhealth.agent.rules.RuleOptions;
+import io.jvmhealth.agent.health.Shutdown;
+import io.jvmhealth.agent.shutdown.ShutdownListener;
+import io.jvmhealth.agent.shutdown.ShutdownWatch;
 import io.jvmhealth.agent.evidence.Evidence;
 import io.jvmhealth.agent.gates.Gates;
 import io.jvmhealth.agent.health.Evaluator;
@@ -203,6 +206,31 @@ public final class AgentRuntime {
         return names.isEmpty() ? "none" : names.toString();
     }
 
+    /** The JVM's end, as {@code /ready} says it: 503 from a drain's start or the shutdown's, at once, for good. */
+    private static final class ReadinessEnds implements ShutdownListener {
+        private final Evaluator evaluator;
+
+        ReadinessEnds(Evaluator evaluator) {
+            this.evaluator = evaluator;
+        }
+
+        @Override
+        public void drainBegan(long drainNanos) {
+            long millis = drainNanos / 1_000_000L;
+            evaluator.shutdown(Shutdown.draining(millis, System.currentTimeMillis() + millis));
+        }
+
+        @Override
+        public void drainEnded(String why) {
+            // readiness stays failed; the JVM's shutdown (or the host's own TERM handler) follows
+        }
+
+        @Override
+        public void shutdownBegan() {
+            evaluator.shutdown(Shutdown.stopping(null));
+        }
+    }
+
     /** One running instance: its evaluator, its socket and (once the evaluator thread started it) its server. */
     private static final class Running {
         final Evaluator evaluator;
@@ -211,6 +239,8 @@ public final class AgentRuntime {
         final Applications applications;
         /** The start line's account of the settings, rules and gates. */
         String description;
+        /** Tells the evaluator of the JVM's end (and owns the drain), or null before it is started. */
+        volatile ShutdownWatch shutdown;
         final String url;
         private volatile HealthServer server;
         /** Set by {@link #stop}, read by {@link #serve}: a server that starts after a stop is stopped, not published. */
@@ -273,6 +303,9 @@ public final class AgentRuntime {
                     AgentLog.warn("evidence is off: its watchdog could not start: " + e);
                 }
             }
+            long drainMillis = settings.millis(ShutdownWatch.DRAIN.key());
+            running.shutdown = ShutdownWatch.start(new ReadinessEnds(evaluator), drainMillis > 0 ? drainMillis * 1_000_000L : 0);
+            running.description += "; " + running.shutdown.describe();
             evaluator.start(new Runnable() {
                 @Override
                 public void run() {
@@ -326,6 +359,10 @@ public final class AgentRuntime {
             synchronized (this) {
                 stopped = true;
                 s = server;
+            }
+            ShutdownWatch w = shutdown;
+            if (w != null) {
+                w.close(); // the agent's stop is not the application's end: /ready is not failed, a drain under way is handed on
             }
             evaluator.stop();
             Evidence e = evidence;

@@ -12,6 +12,7 @@ import io.jvmhealth.agent.health.checks.BuiltInChecks;
 import io.jvmhealth.agent.rules.Rule;
 import io.jvmhealth.agent.rules.RuleChecks;
 import io.jvmhealth.agent.rules.RuleOptions;
+import io.jvmhealth.agent.shutdown.ShutdownWatch;
 
 import java.util.Collections;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class Catalog {
                     .add(Applications.OPTIONS)
                     .add(RuleChecks.OPTIONS)
                     .add(Evidence.OPTIONS)
+                    .add(ShutdownWatch.OPTIONS)
                     .add(Settings.configSpec());
             t = b.build();
             table = t;

@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.shutdown;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
+import io.jvmhealth.agent.base.AgentThreads;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -43,7 +44,8 @@ import java.util.concurrent.TimeUnit;
 public final class Drain {
     /** The longest drain: 5 minutes (a Kubernetes pod's default termination grace period is 30 s). */
     public static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
-    static final String THREAD = "jvm-health-drain";
+    private static final String THREAD_NAME = "drain";
+    static final String THREAD = AgentThreads.PREFIX + THREAD_NAME;
 
     private static final int IDLE = 0;
     private static final int DRAINING = 1;
@@ -199,14 +201,12 @@ public final class Drain {
             deadline = System.nanoTime() + drainNanos;
         }
         try {
-            Thread waiter = new Thread(new Runnable() {
+            AgentThreads.start(THREAD_NAME, new Runnable() {
                 @Override
                 public void run() {
                     drain();
                 }
-            }, THREAD);
-            waiter.setDaemon(true);
-            waiter.start();
+            });
             ShutdownWatch.logAside("SIGTERM: readiness fails now; the JVM's shutdown waits " + duration(drainNanos)
                     + " (shutdown.drain; a second SIGTERM ends the wait)");
             return null;

@@ -1,6 +1,8 @@
 package io.jvmhealth.agent.shutdown;
 
-import io.jvmhealth.agent.AgentLog;
+import io.jvmhealth.agent.base.AgentLog;
+import io.jvmhealth.agent.base.AgentThreads;
+import io.jvmhealth.agent.config.OptionSpec;
 
 /**
  * Tells a {@link ShutdownListener} when the JVM's shutdown begins, and (with {@code shutdown.drain}) owns
@@ -24,8 +26,15 @@ import io.jvmhealth.agent.AgentLog;
  * </ul>
  */
 public final class ShutdownWatch {
-    static final String HOOK_THREAD = "jvm-health-shutdown";
-    static final String LOG_THREAD = "jvm-health-shutdown-log";
+    /** {@code shutdown.drain}: off, or how long SIGTERM waits before the JVM's own shutdown (a {@code Long} of ms, -1 off). */
+    public static final OptionSpec DRAIN = OptionSpec.durationOrOff("shutdown.drain", "off", 1, Drain.MAX_NANOS / 1_000_000L,
+            "on SIGTERM: `/ready` 503 at once, the JVM's own shutdown begins only after this duration (a second SIGTERM or a"
+                    + " SIGINT ends it); `off`: no signal handler ([kubernetes.md](kubernetes.md#shutdown))");
+    public static final java.util.List<OptionSpec> OPTIONS = java.util.Collections.singletonList(DRAIN);
+
+    private static final String HOOK_NAME = "shutdown";
+    private static final String LOG_NAME = "shutdown-log";
+    static final String HOOK_THREAD = AgentThreads.PREFIX + HOOK_NAME;
 
     private static final int SERVING = 0;
     private static final int DRAINING = 1;
@@ -90,13 +99,12 @@ public final class ShutdownWatch {
     private void addHook() {
         try {
             ShutdownCause.describe(HOOK_THREAD, new StackTraceElement[0]); // loads the class now, not during the shutdown
-            Thread h = new Thread(new Runnable() {
+            Thread h = AgentThreads.create(HOOK_NAME, new Runnable() {
                 @Override
                 public void run() {
                     hookRan();
                 }
-            }, HOOK_THREAD);
-            h.setDaemon(true);
+            }, null);
             hooks.add(h);
             synchronized (lock) {
                 hook = h;
@@ -291,15 +299,12 @@ public final class ShutdownWatch {
      */
     static Thread logAside(final String line) {
         try {
-            Thread t = new Thread(new Runnable() {
+            return AgentThreads.start(LOG_NAME, new Runnable() {
                 @Override
                 public void run() {
                     AgentLog.info(line);
                 }
-            }, LOG_THREAD);
-            t.setDaemon(true);
-            t.start();
-            return t;
+            });
         } catch (Throwable ignored) {
             return null; // no thread for a log line: the line is dropped, the shutdown goes on
         }
