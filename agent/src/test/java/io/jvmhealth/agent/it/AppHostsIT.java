@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The application hosts of sample-target/apps, with no agent: proof that each starts, serves after its start-up delay,
  * stops serving on {@code stop} while its JVM lives on, and exits with the code {@code exit N} names. Vert.x, Netty,
  * gRPC, Micronaut and ZooKeeper answer their own protocol; Kafka Streams (state RUNNING, then NOT_RUNNING on stop and
- * ERROR on fail) and Kafka Connect (its REST API) run against one real Kafka broker (KRaft), started once for the class.
+ * ERROR on fail) and Kafka Connect (its REST API's {@code GET /health} 200) run against one real Kafka broker (KRaft),
+ * started once for the class.
  * Each start is printed as a MEASURED line.
  */
 class AppHostsIT {
@@ -90,7 +91,7 @@ class AppHostsIT {
 
     @Test
     void kafkaConnect() throws Exception {
-        servesStopsAndExits("io.jvmhealth.hosts.apps.KafkaConnectHost", AppHostsIT::answersHttp,
+        servesStopsAndExits("io.jvmhealth.hosts.apps.KafkaConnectHost", port -> answersHttp(port, "/health"),
                 "--bootstrap=" + broker.bootstrap(), "--dir=" + dir.resolve("connect"));
     }
 
@@ -165,8 +166,12 @@ class AppHostsIT {
     }
 
     private static boolean answersHttp(int port) {
+        return answersHttp(port, "/");
+    }
+
+    private static boolean answersHttp(int port, String path) {
         try {
-            return Http.get("http://127.0.0.1:" + port, "/").status == 200;
+            return Http.get("http://127.0.0.1:" + port, path).status == 200;
         } catch (IOException e) {
             return false;
         }
