@@ -33,6 +33,20 @@ public final class Artifacts {
         }
     }
 
+    /**
+     * The class path of the application hosts (sample-target/apps: Vert.x, Netty, gRPC, Micronaut, ZooKeeper, Kafka Streams,
+     * Kafka Connect, and Apache Kafka's own broker with main {@code kafka.Kafka}).
+     */
+    public static String appHostsClassPath() {
+        Path jar = existing("app.hosts.jar", "../sample-target/apps/target/app-hosts.jar");
+        Path deps = existing("app.hosts.classpath", "../sample-target/apps/target/classpath.txt");
+        try {
+            return jar + java.io.File.pathSeparator + Files.readString(deps).trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + deps, e);
+        }
+    }
+
     private static Path existing(String property, String fallback) {
         Path path = Paths.get(System.getProperty(property, fallback)).toAbsolutePath().normalize();
         if (!Files.isRegularFile(path)) {
