@@ -1,5 +1,7 @@
 package io.jvmhealth.agent.config;
 
+import io.jvmhealth.agent.base.LogLevel;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

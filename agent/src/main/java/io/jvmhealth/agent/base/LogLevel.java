@@ -1,4 +1,4 @@
-package io.jvmhealth.agent.config;
+package io.jvmhealth.agent.base;
 
 /** How much the agent writes to stderr. It never writes to stdout. */
 public enum LogLevel {
