@@ -1,6 +1,5 @@
 package io.jvmhealth.agent.base;
 
-import io.jvmhealth.agent.base.LogLevel;
 
 /**
  * The agent's only output: single lines on stderr, prefixed {@code [jvm-health]}. Nothing is logged

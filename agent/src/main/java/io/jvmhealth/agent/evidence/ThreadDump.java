@@ -227,7 +227,8 @@ final class ThreadDump {
     }
 
     private static String lock(LockInfo lock) {
-        return "<0x" + String.format("%08x", lock.getIdentityHashCode()) + "> (a " + lock.getClassName() + ")";
+        String hex = Integer.toHexString(lock.getIdentityHashCode()); // as %08x, without java.util.Formatter's regex
+        return "<0x" + "00000000".substring(hex.length()) + hex + "> (a " + lock.getClassName() + ")";
     }
 
     private static String quoted(String name) {

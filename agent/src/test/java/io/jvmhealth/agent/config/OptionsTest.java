@@ -1,7 +1,6 @@
 package io.jvmhealth.agent.config;
 
 import io.jvmhealth.agent.base.LogLevel;
-
 import io.jvmhealth.agent.runtime.Catalog;
 
 import org.junit.jupiter.api.Test;

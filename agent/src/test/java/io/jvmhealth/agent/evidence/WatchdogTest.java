@@ -1,10 +1,10 @@
 package io.jvmhealth.agent.evidence;
 
-import io.jvmhealth.agent.testing.BlockingCheck;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.testing.Poll;
+import io.jvmhealth.agent.testing.StubCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +32,7 @@ class WatchdogTest {
 
     @Test
     void aBlockedCheckIsDumpedWithTheEvaluatorFirstAndTheThreadsEndOnClose() throws Exception {
-        BlockingCheck blocking = new BlockingCheck("threads", io.jvmhealth.agent.health.Role.READINESS);
+        StubCheck blocking = StubCheck.readiness("threads");
         Evaluator evaluator = new Evaluator(Collections.singletonList(blocking), 100);
         Evidence evidence = new Evidence(dir.toString(), 100, Evidence.MIN_GAP_MILLIS, 100, evaluator);
         evaluator.setListener(evidence);
@@ -52,7 +52,7 @@ class WatchdogTest {
             assertTrue(lines.get(0).startsWith("BEGIN evidence /live 503: health evaluation stalled"), lines.get(0));
             assertTrue(lines.get(3).startsWith("\"jvm-health-evaluator\" #"), String.join("\n", lines));
             String stack = String.join("\n", lines.subList(3, 20));
-            assertTrue(stack.contains("BlockingCheck.evaluate(BlockingCheck.java:") && stack.contains("CountDownLatch.await"), stack);
+            assertTrue(stack.contains("StubCheck.evaluate(StubCheck.java:") && stack.contains("CountDownLatch.await"), stack);
             blocking.release();
             Poll.until("fresh again", Duration.ofSeconds(5), evaluator::current, s -> !s.isStale(System.nanoTime()));
         } finally {

@@ -1,7 +1,7 @@
 package io.jvmhealth.agent.health;
 
-import io.jvmhealth.agent.testing.BlockingCheck;
 import io.jvmhealth.agent.testing.Poll;
+import io.jvmhealth.agent.testing.StubCheck;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -19,38 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Our own failures stay contained: a throwing check, a dying evaluator thread, a stalled evaluation. */
 class EvaluatorFailuresTest {
 
-    private static HealthCheck check(String name, boolean liveness, java.util.function.Supplier<CheckResult> body) {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CheckResult evaluate() {
-                return body.get();
-            }
-
-            @Override
-            public Role role() {
-                return liveness ? Role.LIVENESS : Role.READINESS;
-            }
-        };
-    }
-
     private static String text(byte[] body) {
         return new String(body, StandardCharsets.UTF_8);
     }
 
     @Test
     void aCheckThatThrowsIsUnhealthyWithTheReasonAndDoesNotFailLiveness() {
-        HealthCheck broken = check("deadlock", true, () -> {
-            throw new IllegalStateException("bean went away");
-        });
-        HealthCheck error = check("heap", false, () -> {
-            throw new StackOverflowError("deep");
-        });
-        HealthCheck fine = check("threads", false, () -> CheckResult.healthy(null));
+        HealthCheck broken = StubCheck.liveness("deadlock").failWith(new IllegalStateException("bean went away"));
+        HealthCheck error = StubCheck.readiness("heap").failWith(new StackOverflowError("deep"));
+        HealthCheck fine = StubCheck.readiness("threads");
         Evaluator evaluator = new Evaluator(Arrays.asList(broken, error, fine), 1000);
         Snapshot s = evaluator.evaluateOnce();
         long now = System.nanoTime();
@@ -75,7 +52,7 @@ class EvaluatorFailuresTest {
                 firstThread.set(Thread.currentThread());
                 throw new IllegalStateException("factory bug on the first try");
             }
-            return Collections.singletonList(check("threads", false, () -> CheckResult.healthy(null)));
+            return Collections.<HealthCheck>singletonList(StubCheck.readiness("threads"));
         }, 100);
         evaluator.start(null);
         try {
@@ -115,7 +92,7 @@ class EvaluatorFailuresTest {
 
     @Test
     void liveReports503StalledWhileAnEvaluationBlocksAndRecoversAfterwards() {
-        BlockingCheck blocking = new BlockingCheck("slow", Role.READINESS);
+        StubCheck blocking = StubCheck.readiness("slow");
         Evaluator evaluator = new Evaluator(Collections.singletonList(blocking), 100);
         evaluator.start(null);
         try {
@@ -147,7 +124,7 @@ class EvaluatorFailuresTest {
     @Test
     void checksListIsCreatedOnceAndRetriedOnlyAfterAFailure() {
         AtomicInteger calls = new AtomicInteger();
-        List<HealthCheck> checks = Collections.singletonList(check("x", false, () -> CheckResult.healthy(null)));
+        List<HealthCheck> checks = Collections.singletonList(StubCheck.readiness("x"));
         Evaluator evaluator = new Evaluator(e -> {
             calls.incrementAndGet();
             return checks;

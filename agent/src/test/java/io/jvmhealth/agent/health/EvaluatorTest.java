@@ -1,13 +1,13 @@
 package io.jvmhealth.agent.health;
 
 import io.jvmhealth.agent.testing.Json;
+import io.jvmhealth.agent.testing.StubCheck;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,40 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvaluatorTest {
 
-    /** A check whose next result the test sets. */
-    static final class Scripted implements HealthCheck {
-        final String name;
-        final boolean liveness;
-        final AtomicReference<CheckResult> next = new AtomicReference<>(CheckResult.healthy(null));
-        volatile RuntimeException failure;
-
-        Scripted(String name, boolean liveness) {
-            this.name = name;
-            this.liveness = liveness;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public CheckResult evaluate() {
-            if (failure != null) {
-                throw failure;
-            }
-            return next.get();
-        }
-
-        @Override
-        public Role role() {
-            return liveness ? Role.LIVENESS : Role.READINESS;
-        }
-    }
-
-    private final Scripted deadlock = new Scripted("deadlock", true);
-    private final Scripted heap = new Scripted("heap", false);
-    private final Scripted gc = new Scripted("gc", false);
+    private final StubCheck deadlock = StubCheck.liveness("deadlock");
+    private final StubCheck heap = StubCheck.readiness("heap");
+    private final StubCheck gc = StubCheck.readiness("gc");
     private final Evaluator evaluator = new Evaluator(Arrays.asList(deadlock, heap, gc), 1000);
 
     private static Map<String, Object> json(byte[] body) {
@@ -69,18 +38,18 @@ class EvaluatorTest {
 
     @Test
     void anAbsentCheckIsNotListedUntilItHasSomethingToJudge() {
-        gc.next.set(CheckResult.absent());
+        gc.set(CheckResult.absent());
         Map<String, Object> body = json(evaluator.evaluateOnce().health(System.nanoTime()).fullBody());
         assertNull(Json.at(body, "checks", "gc"), body.toString());
         assertEquals("healthy", Json.at(body, "checks", "heap", "status"));
-        gc.next.set(CheckResult.of(Status.DEGRADED, "d", null));
+        gc.set(CheckResult.of(Status.DEGRADED, "d", null));
         body = json(evaluator.evaluateOnce().health(System.nanoTime()).fullBody());
         assertEquals("degraded", Json.at(body, "checks", "gc", "status"));
     }
 
     @Test
     void degradedIsStillReadyAndHealthy() {
-        heap.next.set(CheckResult.of(Status.DEGRADED, "heap after GC is 90% of max (degraded at 85%)", null));
+        heap.set(CheckResult.of(Status.DEGRADED, "heap after GC is 90% of max (degraded at 85%)", null));
         Snapshot s = evaluator.evaluateOnce();
         long now = System.nanoTime();
         assertEquals(Status.DEGRADED, s.overall());
@@ -94,8 +63,8 @@ class EvaluatorTest {
 
     @Test
     void overallIsTheWorstCheckAndUnhealthyFailsReadinessButNotLiveness() {
-        heap.next.set(CheckResult.of(Status.DEGRADED, "d", null));
-        gc.next.set(CheckResult.of(Status.UNHEALTHY, "u", null));
+        heap.set(CheckResult.of(Status.DEGRADED, "d", null));
+        gc.set(CheckResult.of(Status.UNHEALTHY, "u", null));
         Snapshot s = evaluator.evaluateOnce();
         long now = System.nanoTime();
         assertEquals(Status.UNHEALTHY, s.overall());
@@ -107,7 +76,7 @@ class EvaluatorTest {
 
     @Test
     void anObservedDeadlockFailsLivenessWithOnlyTheDeadlockCheckInTheBody() {
-        deadlock.next.set(CheckResult.of(Status.UNHEALTHY, "2 threads deadlocked", Collections.singletonMap("deadlockedThreads", 2)));
+        deadlock.set(CheckResult.of(Status.UNHEALTHY, "2 threads deadlocked", Collections.singletonMap("deadlockedThreads", 2)));
         Snapshot s = evaluator.evaluateOnce();
         long now = System.nanoTime();
         assertEquals(503, s.live(now).code());
@@ -119,7 +88,7 @@ class EvaluatorTest {
 
     @Test
     void aThrowingCheckIsUnhealthyWithTheReasonButNeverFailsLiveness() {
-        deadlock.failure = new IllegalStateException("MXBean went away");
+        deadlock.failWith(new IllegalStateException("MXBean went away"));
         Snapshot s = evaluator.evaluateOnce();
         long now = System.nanoTime();
         CheckResult r = s.results().get("deadlock");
@@ -132,7 +101,7 @@ class EvaluatorTest {
 
     @Test
     void briefBodiesCarryTheStatusOnly() {
-        gc.next.set(CheckResult.of(Status.UNHEALTHY, "secret-ish reason", Collections.singletonMap("x", 1)));
+        gc.set(CheckResult.of(Status.UNHEALTHY, "secret-ish reason", Collections.singletonMap("x", 1)));
         Snapshot s = evaluator.evaluateOnce();
         long now = System.nanoTime();
         assertEquals("{\"status\":\"unhealthy\"}", new String(s.health(now).briefBody(), StandardCharsets.UTF_8));

@@ -2,13 +2,13 @@ package io.jvmhealth.agent.health;
 
 import io.jvmhealth.agent.testing.Json;
 import io.jvmhealth.agent.testing.Poll;
+import io.jvmhealth.agent.testing.StubCheck;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,46 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The check seam's startup side: gates hold /started and /ready, latch once passed, and publish at once. */
 class StartupGatesTest {
 
-    /** A gate whose condition the test sets. */
-    static final class Gate implements HealthCheck {
-        final String name;
-        final boolean keepsJudging;
-        final AtomicReference<CheckResult> next = new AtomicReference<>(CheckResult.of(Status.UNHEALTHY, "waiting", null));
-        final AtomicInteger evaluations = new AtomicInteger();
-
-        Gate(String name, boolean keepsJudging) {
-            this.name = name;
-            this.keepsJudging = keepsJudging;
-        }
-
-        void pass() {
-            next.set(CheckResult.healthy(null));
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Role role() {
-            return Role.STARTUP;
-        }
-
-        @Override
-        public boolean judgesReadinessOncePassed() {
-            return keepsJudging;
-        }
-
-        @Override
-        public CheckResult evaluate() {
-            evaluations.incrementAndGet();
-            return next.get();
-        }
-    }
-
-    private final EvaluatorTest.Scripted heap = new EvaluatorTest.Scripted("heap", false);
-    private final EvaluatorTest.Scripted deadlock = new EvaluatorTest.Scripted("deadlock", true);
+    private final StubCheck heap = StubCheck.readiness("heap");
+    private final StubCheck deadlock = StubCheck.liveness("deadlock");
 
     private static Map<String, Object> json(Reply r) {
         return Json.parseObject(new String(r.fullBody(), StandardCharsets.UTF_8));
@@ -66,7 +28,7 @@ class StartupGatesTest {
 
     @Test
     void aPendingGateHoldsStartedAndReadyButNeverLive() {
-        Gate gate = new Gate("port:8080", false);
+        StubCheck gate = StubCheck.gate("port:8080", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(deadlock, heap, gate), 1000);
         Snapshot s = evaluator.evaluateOnce();
         long now = System.nanoTime();
@@ -85,56 +47,41 @@ class StartupGatesTest {
         assertNull(Json.at(json(s.live(now)), "checks", "port:8080"));
     }
 
-    /** A check told of the start: how many times, and whether the published snapshot said started by then. */
-    static final class StartWatcher implements HealthCheck {
-        final AtomicInteger calls = new AtomicInteger();
-        volatile Evaluator evaluator;
-        volatile Boolean publishedStarted;
-
-        @Override
-        public String name() {
-            return "heap";
-        }
-
-        @Override
-        public CheckResult evaluate() {
-            return CheckResult.healthy(null);
-        }
-
-        @Override
-        public void started() {
-            calls.incrementAndGet();
-            publishedStarted = evaluator.current().isStarted();
-        }
+    /** A check told of the start ({@link StubCheck#startedCalls()}), recording whether the published snapshot said started by then. */
+    private static StubCheck startWatcher(AtomicReference<Evaluator> evaluator, AtomicReference<Boolean> publishedStarted) {
+        return StubCheck.readiness("heap").onStarted(() -> publishedStarted.set(evaluator.get().current().isStarted()));
     }
 
     @Test
     void checksAreToldOfTheStartOnceAsTheScheduledEvaluationAfterTheStartedOneBegins() {
-        StartWatcher watcher = new StartWatcher();
-        Gate gate = new Gate("app:spring-boot", false);
+        AtomicReference<Evaluator> evaluatorOfWatcher = new AtomicReference<>();
+        AtomicReference<Boolean> publishedStarted = new AtomicReference<>();
+        StubCheck watcher = startWatcher(evaluatorOfWatcher, publishedStarted);
+        StubCheck gate = StubCheck.gate("app:spring-boot", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(watcher, gate), 1000);
-        watcher.evaluator = evaluator;
+        evaluatorOfWatcher.set(evaluator);
         evaluator.evaluateOnce();
         evaluator.evaluateOnce();
-        assertEquals(0, watcher.calls.get(), "not while a gate is pending");
+        assertEquals(0, watcher.startedCalls(), "not while a gate is pending");
         gate.pass();
         Snapshot s = evaluator.evaluateOnce();
         assertTrue(s.isStarted());
-        assertEquals(0, watcher.calls.get(), "not in the evaluation that says started");
+        assertEquals(0, watcher.startedCalls(), "not in the evaluation that says started");
         Snapshot next = evaluator.evaluateOnce();
-        assertEquals(1, watcher.calls.get(), "as the next one begins");
-        assertEquals(Boolean.TRUE, watcher.publishedStarted, "told after /started and /ready could answer 200");
+        assertEquals(1, watcher.startedCalls(), "as the next one begins");
+        assertEquals(Boolean.TRUE, publishedStarted.get(), "told after /started and /ready could answer 200");
         assertTrue(next.isStarted());
         evaluator.evaluateOnce();
-        assertEquals(1, watcher.calls.get(), "once");
+        assertEquals(1, watcher.startedCalls(), "once");
 
-        StartWatcher noGates = new StartWatcher();
+        AtomicReference<Evaluator> evaluatorOfNoGates = new AtomicReference<>();
+        StubCheck noGates = startWatcher(evaluatorOfNoGates, new AtomicReference<>());
         Evaluator plain = new Evaluator(Arrays.<HealthCheck>asList(noGates), 1000);
-        noGates.evaluator = plain;
+        evaluatorOfNoGates.set(plain);
         plain.evaluateOnce();
-        assertEquals(0, noGates.calls.get(), "without gates: not in the first evaluation");
+        assertEquals(0, noGates.startedCalls(), "without gates: not in the first evaluation");
         plain.evaluateOnce();
-        assertEquals(1, noGates.calls.get(), "without gates: as the second begins");
+        assertEquals(1, noGates.startedCalls(), "without gates: as the second begins");
     }
 
     /**
@@ -143,11 +90,12 @@ class StartupGatesTest {
      */
     @Test
     void aPromptEvaluationDoesNotTellTheChecksOfTheStart() {
-        StartWatcher watcher = new StartWatcher();
-        Gate gate = new Gate("app:spring-boot", false);
+        AtomicReference<Evaluator> evaluatorOfWatcher = new AtomicReference<>();
+        StubCheck watcher = startWatcher(evaluatorOfWatcher, new AtomicReference<>());
+        StubCheck gate = StubCheck.gate("app:spring-boot", false);
         long interval = 1500;
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(watcher, gate), interval);
-        watcher.evaluator = evaluator;
+        evaluatorOfWatcher.set(evaluator);
         evaluator.start(null);
         try {
             Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, x -> x != null && x.results().containsKey("heap"));
@@ -155,19 +103,19 @@ class StartupGatesTest {
             long passedAt = System.nanoTime();
             Poll.until("/started 200", Duration.ofSeconds(2), () -> evaluator.current().started().code(), c -> c == 200);
             long startedMillis = (System.nanoTime() - passedAt) / 1_000_000;
-            assertEquals(0, watcher.calls.get(), "told in the prompt evaluation that said started (" + startedMillis + " ms after the pass)");
-            Poll.until("told of the start", Duration.ofSeconds(10), watcher.calls::get, c -> c == 1);
+            assertEquals(0, watcher.startedCalls(), "told in the prompt evaluation that said started (" + startedMillis + " ms after the pass)");
+            Poll.until("told of the start", Duration.ofSeconds(10), watcher::startedCalls, c -> c == 1);
             long toldMillis = (System.nanoTime() - passedAt) / 1_000_000;
             assertTrue(toldMillis >= interval / 2, "told " + toldMillis + " ms after the gate passed, with a " + interval + " ms interval");
         } finally {
             evaluator.stop();
         }
-        assertEquals(1, watcher.calls.get(), "once");
+        assertEquals(1, watcher.startedCalls(), "once");
     }
 
     @Test
     void aPassedGateIsLatchedAndNoLongerEvaluated() {
-        Gate gate = new Gate("after:com.acme.App.start", false);
+        StubCheck gate = StubCheck.gate("after:com.acme.App.start", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap, gate), 1000);
         evaluator.evaluateOnce();
         gate.pass();
@@ -175,10 +123,10 @@ class StartupGatesTest {
         assertTrue(s.isStarted());
         assertEquals(200, s.started().code());
         assertEquals(200, s.ready(System.nanoTime()).code());
-        int evaluations = gate.evaluations.get();
-        gate.next.set(CheckResult.of(Status.UNHEALTHY, "would fail again", null));
+        int evaluations = gate.evaluations();
+        gate.set(CheckResult.of(Status.UNHEALTHY, "would fail again", null));
         s = evaluator.evaluateOnce();
-        assertEquals(evaluations, gate.evaluations.get(), "a latched gate is not evaluated again");
+        assertEquals(evaluations, gate.evaluations(), "a latched gate is not evaluated again");
         assertEquals(200, s.started().code());
         assertEquals("healthy", Json.at(json(s.started()), "checks", "after:com.acme.App.start", "status"));
         assertEquals(200, s.ready(System.nanoTime()).code());
@@ -186,11 +134,11 @@ class StartupGatesTest {
 
     @Test
     void aGateThatKeepsJudgingFailsReadinessAfterStartButStartedStays200() {
-        Gate port = new Gate("port:8080", true);
+        StubCheck port = StubCheck.gate("port:8080", true);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap, port), 1000);
         port.pass();
         assertEquals(200, evaluator.evaluateOnce().started().code());
-        port.next.set(CheckResult.of(Status.UNHEALTHY, "port 8080 is no longer listening", null));
+        port.set(CheckResult.of(Status.UNHEALTHY, "port 8080 is no longer listening", null));
         Snapshot s = evaluator.evaluateOnce();
         long now = System.nanoTime();
         assertEquals(200, s.started().code(), "/started stays 200 once passed");
@@ -203,8 +151,8 @@ class StartupGatesTest {
 
     @Test
     void startedNeedsEveryGate() {
-        Gate a = new Gate("port:1", false);
-        Gate b = new Gate("port:2", false);
+        StubCheck a = StubCheck.gate("port:1", false);
+        StubCheck b = StubCheck.gate("port:2", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(a, b), 1000);
         a.pass();
         Snapshot s = evaluator.evaluateOnce();
@@ -224,7 +172,7 @@ class StartupGatesTest {
 
     @Test
     void aGateThatPassesIsPublishedWithinMillisecondsNotAtTheNextInterval() {
-        Gate polled = new Gate("port:8080", false);
+        StubCheck polled = StubCheck.gate("port:8080", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap, polled), 60_000);
         evaluator.start(null);
         try {
@@ -241,7 +189,7 @@ class StartupGatesTest {
 
     @Test
     void publishNowEvaluatesAtOnceWithALongInterval() {
-        Gate signalled = new Gate("after:X.run", false);
+        StubCheck signalled = StubCheck.gate("after:X.run", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap), 60_000);
         evaluator.start(null);
         try {
@@ -252,6 +200,6 @@ class StartupGatesTest {
         } finally {
             evaluator.stop();
         }
-        assertEquals(0, signalled.evaluations.get());
+        assertEquals(0, signalled.evaluations());
     }
 }

@@ -1,11 +1,11 @@
 package io.jvmhealth.agent.http;
 
 import io.jvmhealth.agent.config.Details;
-import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Poll;
+import io.jvmhealth.agent.testing.StubCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,17 +37,7 @@ class ConnectionTableTest {
     private HealthServer server;
 
     private int start(int max, long headMillis, long idleMillis) throws IOException {
-        HealthCheck ok = new HealthCheck() {
-            @Override
-            public String name() {
-                return "deadlock";
-            }
-
-            @Override
-            public CheckResult evaluate() {
-                return CheckResult.healthy(null);
-            }
-        };
+        HealthCheck ok = StubCheck.readiness("deadlock");
         Evaluator evaluator = new Evaluator(Collections.singletonList(ok), 1000);
         evaluator.evaluateOnce();
         server = HealthServer.create(ListeningSocket.bind("127.0.0.1", 0), evaluator, Details.ALWAYS, null, max, headMillis, idleMillis);
@@ -185,17 +175,7 @@ class ConnectionTableTest {
 
     @Test
     void aFailureWhileServingClosesThatConnectionOnlyAndTheLoopGoesOn() throws Exception {
-        HealthCheck ok = new HealthCheck() {
-            @Override
-            public String name() {
-                return "deadlock";
-            }
-
-            @Override
-            public CheckResult evaluate() {
-                return CheckResult.healthy(null);
-            }
-        };
+        HealthCheck ok = StubCheck.readiness("deadlock");
         Evaluator unprepared = new Evaluator(Collections.singletonList(ok), 1000); // no snapshot yet: routing throws
         server = HealthServer.create(ListeningSocket.bind("127.0.0.1", 0), unprepared, Details.ALWAYS, null, MAX, 60_000, 60_000); // only the failure can close
         server.start();

@@ -2,9 +2,9 @@ package io.jvmhealth.agent.http;
 
 import fi.iki.elonen.NanoHTTPD;
 import io.jvmhealth.agent.config.Details;
-import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.testing.StubCheck;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,17 +25,7 @@ public final class ReverseLookupProbe {
     private static final byte[] REQUEST = "GET /live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     public static void main(String[] args) throws Exception {
-        HealthCheck ok = new HealthCheck() {
-            @Override
-            public String name() {
-                return "deadlock";
-            }
-
-            @Override
-            public CheckResult evaluate() {
-                return CheckResult.healthy(null);
-            }
-        };
+        HealthCheck ok = StubCheck.readiness("deadlock");
         Evaluator evaluator = new Evaluator(Collections.singletonList(ok), 1000);
         evaluator.evaluateOnce();
         HealthServer server = HealthServer.create(ListeningSocket.bind("0.0.0.0", 0), evaluator, Details.ALWAYS, null);

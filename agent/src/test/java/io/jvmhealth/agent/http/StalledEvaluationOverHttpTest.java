@@ -1,12 +1,12 @@
 package io.jvmhealth.agent.http;
 
-import io.jvmhealth.agent.testing.BlockingCheck;
 import io.jvmhealth.agent.config.Details;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Poll;
+import io.jvmhealth.agent.testing.StubCheck;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,7 +20,7 @@ class StalledEvaluationOverHttpTest {
 
     @Test
     void liveAnswers503StalledWhileAnEvaluationBlocks() throws Exception {
-        BlockingCheck check = new BlockingCheck("deadlock", io.jvmhealth.agent.health.Role.LIVENESS);
+        StubCheck check = StubCheck.liveness("deadlock");
         Evaluator evaluator = new Evaluator(Collections.singletonList(check), 100);
         HealthServer server = HealthServer.create(ListeningSocket.bind("127.0.0.1", 0), evaluator, Details.ALWAYS, null);
         evaluator.start(() -> {

@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.AgentLines;
+import io.jvmhealth.agent.testing.Hosts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.ProcessStats;
@@ -48,12 +49,6 @@ class AccessIT {
         return hex.toString();
     }
 
-    private static String started(TargetJvm target) {
-        String url = target.agentUrl(Duration.ofSeconds(20));
-        Poll.until("/started to answer 200", Duration.ofSeconds(15), () -> Http.get(url, "/started"), r -> r.status == 200);
-        return url;
-    }
-
     private static Http.Response get(String url, String path, String authorization) throws IOException {
         return Http.request(url, "GET", path, authorization == null ? "" : "Authorization: " + authorization + "\r\n");
     }
@@ -69,13 +64,13 @@ class AccessIT {
              TargetJvm fromFile = TargetJvm.builder().agent("port=0,interval=200ms,heap.unhealthy=0.9,details=authorized,token.file=" + tokenFile)
                      .jvmArgs("-Xmx64m").commands("leak", "0.9").start()) {
             // The second host has a full heap: its /ready and /health are 503 with and without the token.
-            String fileUrl = started(fromFile);
+            String fileUrl = Hosts.started(fromFile);
             Poll.until("the leak", Duration.ofSeconds(20), fromFile::stdoutLines, l -> l.contains("ok leak 0.9"));
             ProcessStats.jcmd(fromFile.pid(), "GC.run"); // the heap check judges occupancy after a GC
             Poll.until("/ready 503 on the leaking host", Duration.ofSeconds(20), () -> get(fileUrl, "/ready", "Bearer " + token),
                     r -> r.status == 503);
             for (TargetJvm target : Arrays.asList(inline, fromFile)) {
-                String url = started(target);
+                String url = Hosts.started(target);
                 for (String path : PATHS) {
                     Http.Response full = get(url, path, "Bearer " + token);
                     seen.add(full.toString() + full.headers);
@@ -128,7 +123,7 @@ class AccessIT {
     void detailsNeverHidesDetailsEvenFromTheTokenHolder() throws Exception {
         String token = newToken();
         try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms,details=never,token=" + token).commands("idle").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             for (String path : PATHS) {
                 for (String auth : Arrays.asList(null, "Bearer " + token)) {
                     Http.Response r = get(url, path, auth);
@@ -143,7 +138,7 @@ class AccessIT {
     void hostLoopbackIsUnreachableFromAnyOtherAddress() throws Exception {
         try (TargetJvm loopback = TargetJvm.builder().agent("port=0,interval=200ms,host=127.0.0.1").commands("idle").start();
              TargetJvm everywhere = TargetJvm.builder().agent("port=0,interval=200ms").commands("idle").start()) {
-            String url = started(loopback);
+            String url = Hosts.started(loopback);
             int port = URI.create(url).getPort();
             assertEquals("127.0.0.1", URI.create(url).getHost());
             assertEquals(200, Http.get(url, "/live").status);
@@ -153,7 +148,7 @@ class AccessIT {
                 assertThrows(ConnectException.class, () -> connect(other, port), "connecting to " + other.getHostAddress() + ":" + port);
             }
             // Control: the same connection works when the agent listens on all addresses.
-            int allPort = URI.create(started(everywhere)).getPort();
+            int allPort = URI.create(Hosts.started(everywhere)).getPort();
             for (InetAddress other : others) {
                 assertEquals(200, Http.get("http://" + other.getHostAddress() + ":" + allPort + "/", "/live").status, other.toString());
             }
@@ -165,7 +160,7 @@ class AccessIT {
     void noRequestChangesAnything() throws Exception {
         String token = newToken();
         try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms,details=authorized,token=" + token).commands("idle").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             long pid = target.pid();
             List<String> threadsBefore = agentThreadNames(pid);
             Map<String, Object> before = get(url, "/health", "Bearer " + token).json();
@@ -204,7 +199,7 @@ class AccessIT {
         try (TargetJvm target = TargetJvm.builder()
                 .agent("port=0,interval=200ms,details=authorized,token=" + token + ",checks=deadlock,heap,gc,threads,threads.degraded=4,threads.unhealthy=5")
                 .commands("idle").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             String bearer = "Bearer " + token;
             Http.Response briefText = get(url, "/ready?verbose", null);
             assertEquals(503, briefText.status);

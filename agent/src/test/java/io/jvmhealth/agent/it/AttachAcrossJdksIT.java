@@ -2,6 +2,7 @@ package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.AgentCli;
 import io.jvmhealth.agent.testing.Artifacts;
+import io.jvmhealth.agent.testing.Hosts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.Poll;
@@ -28,7 +29,7 @@ class AttachAcrossJdksIT {
     @Test
     void jdk17ToolAttachesToJdk25TargetWhichWarnsOnItsStderr() throws Exception {
         Path java25 = Jdks.requireJava25();
-        try (TargetJvm target = started(TargetJvm.builder().java(java25))) {
+        try (TargetJvm target = Hosts.startHostWithoutAgent(TargetJvm.builder().java(java25))) {
             String pid = Long.toString(target.pid());
             AgentCli.Result r = AgentCli.run("attach", pid, "port=0,interval=200ms");
             assertEquals(0, r.exitCode, r.toString());
@@ -48,7 +49,7 @@ class AttachAcrossJdksIT {
     @Test
     void jdk25TargetWithEnableDynamicAgentLoadingLoadsTheAgentSilently() throws Exception {
         Path java25 = Jdks.requireJava25();
-        try (TargetJvm target = started(TargetJvm.builder().java(java25).jvmArgs("-XX:+EnableDynamicAgentLoading"))) {
+        try (TargetJvm target = Hosts.startHostWithoutAgent(TargetJvm.builder().java(java25).jvmArgs("-XX:+EnableDynamicAgentLoading"))) {
             AgentCli.Result r = AgentCli.run("attach", Long.toString(target.pid()), "port=0");
             assertEquals(0, r.exitCode, r.toString());
             assertEquals(Arrays.asList(), r.stderr, "nothing to note: " + r);
@@ -61,7 +62,7 @@ class AttachAcrossJdksIT {
     @Test
     void jdk25TargetThatForbidsDynamicAgentsIsAOneLineRefusal() throws Exception {
         Path java25 = Jdks.requireJava25();
-        try (TargetJvm target = started(TargetJvm.builder().java(java25).jvmArgs("-XX:-EnableDynamicAgentLoading"))) {
+        try (TargetJvm target = Hosts.startHostWithoutAgent(TargetJvm.builder().java(java25).jvmArgs("-XX:-EnableDynamicAgentLoading"))) {
             AgentCli.Result r = AgentCli.run("attach", Long.toString(target.pid()), "port=0");
             AttachErrorsIT.assertOneLineFailure(r, 4, "does not allow agents to be loaded into it while it runs");
             assertTrue(r.stderr.get(0).contains("-javaagent"), r.toString());
@@ -72,7 +73,7 @@ class AttachAcrossJdksIT {
     @Test
     void jdk25ToolAttachesToJdk17Target() throws Exception {
         Path java25 = Jdks.requireJava25();
-        try (TargetJvm target = started(TargetJvm.builder())) {
+        try (TargetJvm target = Hosts.startHostWithoutAgent(TargetJvm.builder())) {
             String pid = Long.toString(target.pid());
             AgentCli tool = AgentCli.tool().java(java25);
             AgentCli.Result r = tool.exec("attach", pid, "port=0");
@@ -91,9 +92,4 @@ class AttachAcrossJdksIT {
         }
     }
 
-    private static TargetJvm started(TargetJvm.Builder builder) throws Exception {
-        TargetJvm target = builder.start();
-        Poll.until("the target to start", WAIT, target::stdoutLines, l -> l.contains("sample-target started"));
-        return target;
-    }
 }

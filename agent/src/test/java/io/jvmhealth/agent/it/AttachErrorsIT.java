@@ -1,8 +1,8 @@
 package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.AgentCli;
+import io.jvmhealth.agent.testing.Hosts;
 import io.jvmhealth.agent.testing.Http;
-import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.Privileges;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +17,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -30,15 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing on stdout and no stack trace; and none of them touches the target.
  */
 class AttachErrorsIT {
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static TargetJvm target;
     private static String pid;
 
     @BeforeAll
     static void startHostWithoutAgent() throws Exception {
-        target = TargetJvm.builder().start();
+        target = Hosts.startHostWithoutAgent(TargetJvm.builder());
         pid = Long.toString(target.pid());
-        Poll.until("the target to start", WAIT, target::stdoutLines, l -> l.contains("sample-target started"));
     }
 
     @AfterAll
@@ -82,8 +79,7 @@ class AttachErrorsIT {
     void jvmWithAttachDisabledIsRefusedAndItsStdoutStaysClean() throws Exception {
         for (String[] flags : Arrays.asList(new String[] {"-XX:+DisableAttachMechanism"},
                 new String[] {"-XX:+DisableAttachMechanism", "-XX:-UsePerfData"})) {
-            try (TargetJvm closed = TargetJvm.builder().jvmArgs(flags).start()) {
-                Poll.until("the target to start", WAIT, closed::stdoutLines, l -> l.contains("sample-target started"));
+            try (TargetJvm closed = Hosts.startHostWithoutAgent(TargetJvm.builder().jvmArgs(flags))) {
                 AgentCli.Result r = AgentCli.run("attach", Long.toString(closed.pid()));
                 assertOneLineFailure(r, 1, "refuses attach");
                 assertTrue(r.stderr.get(0).contains("DisableAttachMechanism"), r.toString());
@@ -173,8 +169,7 @@ class AttachErrorsIT {
         assertEquals(0, help.exitCode, help.toString());
         assertFalse(help.stderr.stream().anyMatch(l -> l.contains("[jvm-health]")), "no agent in the tool: " + help);
         assertFalse(help.stdout.stream().anyMatch(l -> l.contains("[jvm-health]")), help.toString());
-        try (TargetJvm other = TargetJvm.builder().start()) {
-            Poll.until("the target to start", WAIT, other::stdoutLines, l -> l.contains("sample-target started"));
+        try (TargetJvm other = Hosts.startHostWithoutAgent(TargetJvm.builder())) {
             AgentCli.Result r = AgentCli.tool().env("JAVA_TOOL_OPTIONS", toolOptions)
                     .exec("attach", Long.toString(other.pid()), "port=" + port);
             assertEquals(0, r.exitCode, r.toString());

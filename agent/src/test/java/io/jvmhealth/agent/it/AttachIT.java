@@ -2,6 +2,7 @@ package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.AgentCli;
 import io.jvmhealth.agent.testing.AgentLines;
+import io.jvmhealth.agent.testing.Hosts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Json;
 import io.jvmhealth.agent.testing.OsThreads;
@@ -38,9 +39,8 @@ class AttachIT {
 
     @BeforeAll
     static void startHostWithoutAgent() throws Exception {
-        target = TargetJvm.builder().commands("work").start();
+        target = Hosts.startHostWithoutAgent(TargetJvm.builder(), "work");
         pid = Long.toString(target.pid());
-        Poll.until("the target to start", WAIT, target::stdoutLines, l -> l.contains("ok work"));
     }
 
     @AfterAll

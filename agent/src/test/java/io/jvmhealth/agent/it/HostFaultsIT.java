@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.it;
 
+import io.jvmhealth.agent.testing.Hosts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.Json;
@@ -41,17 +42,11 @@ class HostFaultsIT {
         return feature == 25 ? Jdks.requireJava25() : Jdks.current();
     }
 
-    private static String started(TargetJvm target) {
-        String url = target.agentUrl(START);
-        Poll.until("/started to answer 200", Duration.ofSeconds(15), () -> Http.get(url, "/started"), r -> r.status == 200);
-        return url;
-    }
-
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {17, 25})
     void aHostOutOfHeapIsReportedWhileTheAgentKeepsAnswering(int jdk) throws Exception {
         try (TargetJvm target = TargetJvm.builder().java(jdk(jdk)).jvmArgs("-Xmx64m").agent("port=0,interval=200ms").commands("idle").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             target.run("oom", Duration.ofSeconds(60));
             Http.Response health;
             try {
@@ -142,7 +137,7 @@ class HostFaultsIT {
         try (TargetJvm target = TargetJvm.builder()
                 .prefix("setpriv", "--reuid=54321", "--regid=54321", "--clear-groups", "bash", "-c", "ulimit -u 80; exec \"$@\"", "bash")
                 .jvmArgs("-Xmx64m", "-XX:-UsePerfData").agent("port=0,interval=200ms").commands("idle").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             long pid = target.pid();
             target.send("threads 1000");
             Poll.until("the host to run out of threads", Duration.ofSeconds(30), target::stderrLines,
@@ -180,7 +175,7 @@ class HostFaultsIT {
     @ValueSource(ints = {17, 25})
     void aHostThatCallsSystemExitExitsPromptlyWithItsOwnCode(int jdk) throws Exception {
         try (TargetJvm target = TargetJvm.builder().java(jdk(jdk)).agent("port=0,interval=200ms").commands("idle").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             URI uri = URI.create(url);
             // Connections in every state: idle keep-alive, half a request.
             try (Socket keptAlive = new Socket(uri.getHost(), uri.getPort()); Socket half = new Socket(uri.getHost(), uri.getPort())) {
@@ -201,7 +196,7 @@ class HostFaultsIT {
     @Test
     void aHostWithClosedStdoutKeepsItsAgentAndExitsWithItsOwnCode() throws Exception {
         try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms").commands("idle").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             target.send("close-stdout");
             target.send("sleep 300");
             Poll.until("stdout to close", Duration.ofSeconds(10), () -> isClosed(target), closed -> closed);

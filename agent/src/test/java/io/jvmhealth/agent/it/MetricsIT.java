@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.it;
 
+import io.jvmhealth.agent.testing.Hosts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.OutputPump;
 import io.jvmhealth.agent.testing.Poll;
@@ -61,16 +62,10 @@ class MetricsIT {
         assertEquals("", result[1].trim(), "promtool had remarks on:\n" + r.body);
     }
 
-    private static String started(TargetJvm target) {
-        String url = target.agentUrl(Duration.ofSeconds(20));
-        Poll.until("/started to answer 200", Duration.ofSeconds(15), () -> Http.get(url, "/started"), r -> r.status == 200);
-        return url;
-    }
-
     @Test
     void aHealthyAgentsMetricsPassPromtool() throws Exception {
         try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms").commands("work").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             Http.Response r = Http.get(url, "/metrics");
             assertAccepted(r);
             for (String endpoint : new String[] {"live", "ready", "started", "health"}) {
@@ -109,7 +104,7 @@ class MetricsIT {
     @Test
     void withoutDetailsMetricsCarryStatesButNoFigures() throws Exception {
         try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms,details=never").commands("work").start()) {
-            String url = started(target);
+            String url = Hosts.started(target);
             Http.Response r = Http.get(url, "/metrics");
             assertAccepted(r);
             assertTrue(r.body.contains("jvmhealth_check_status{check=\"heap\",status=\"healthy\"} 1\n"), r.body);

@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.it;
 
+import io.jvmhealth.agent.testing.Hosts;
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Json;
 import io.jvmhealth.agent.testing.OsThreads;
@@ -45,10 +46,6 @@ class RulesIT {
         return c == null ? Map.of() : c;
     }
 
-    private static Map<String, Object> awaitCheck(String url, String name, String status) {
-        return Poll.until("check " + name + " " + status, CHANGE, () -> check(url, name), c -> status.equals(c.get("status")));
-    }
-
     @Test
     void judgesRatioCompositeTextForWorstOfSeveralAndMissing() throws Exception {
         Path file = config(
@@ -82,7 +79,7 @@ class RulesIT {
             assertEquals("io.jvmhealth.sample:name=a,type=Probe", Json.at(ratio, "details", "mbean"), "canonical name of the match: " + ratio);
 
             target.run("mbean-set a count 6", CHANGE); // 6 / 10
-            ratio = awaitCheck(url, "ratio", "degraded");
+            ratio = Hosts.awaitCheck(url, "ratio", "degraded", CHANGE);
             assertEquals("Count/Max of io.jvmhealth.sample:name=a,type=Probe is 0.6 (degraded when >= 0.5)", ratio.get("reason"));
             long set = System.nanoTime();
             // Each rule reads on its own: wait until "sustained" has read the new value too.
@@ -91,29 +88,29 @@ class RulesIT {
             if ("healthy".equals(pending.get("status"))) {
                 assertTrue(String.valueOf(Json.at(pending, "details", "pending")).startsWith("degraded if > 5 still holds in"), pending.toString());
             }
-            Map<String, Object> sustained = awaitCheck(url, "sustained", "degraded");
+            Map<String, Object> sustained = Hosts.awaitCheck(url, "sustained", "degraded", CHANGE);
             assertTrue(System.nanoTime() - set >= Duration.ofMillis(1500).toNanos(), "for=2s held before degraded: " + sustained);
             assertTrue(String.valueOf(sustained.get("reason")).contains("(degraded when > 5 for 2s: held "), sustained.toString());
             target.run("mbean-set a count 9", CHANGE);
-            assertEquals("unhealthy", awaitCheck(url, "ratio", "unhealthy").get("status"));
+            assertEquals("unhealthy", Hosts.awaitCheck(url, "ratio", "unhealthy", CHANGE).get("status"));
             target.run("mbean-set a max 0", CHANGE);
-            ratio = awaitCheck(url, "ratio", "healthy");
+            ratio = Hosts.awaitCheck(url, "ratio", "healthy", CHANGE);
             assertEquals("no value: Max is 0", Json.at(ratio, "details", "value"), "divide by 0 is said: " + ratio);
 
             target.run("mbean-set a used 51", CHANGE);
-            Map<String, Object> usage = awaitCheck(url, "usage", "degraded");
+            Map<String, Object> usage = Hosts.awaitCheck(url, "usage", "degraded", CHANGE);
             assertEquals(51L, Json.at(usage, "details", "value"), usage.toString());
 
             Map<String, Object> state = check(url, "state");
             assertEquals("healthy", state.get("status"), state.toString());
             assertEquals(2L, Json.at(state, "details", "matched"), state.toString());
             target.run("mbean-set b state STOPPED", CHANGE);
-            state = awaitCheck(url, "state", "unhealthy");
+            state = Hosts.awaitCheck(url, "state", "unhealthy", CHANGE);
             assertEquals("io.jvmhealth.sample:name=b,type=Probe", Json.at(state, "details", "mbean"), "the worst match decides: " + state);
             assertEquals("State of io.jvmhealth.sample:name=b,type=Probe is 'STOPPED' (unhealthy when != RUNNING)", state.get("reason"));
             assertEquals(2L, Json.at(state, "details", "matched"));
             target.run("mbean-set b state RUNNING", CHANGE);
-            awaitCheck(url, "state", "healthy");
+            Hosts.awaitCheck(url, "state", "healthy", CHANGE);
 
             Map<String, Object> absent = check(url, "absent");
             assertEquals("degraded", absent.get("status"), absent.toString());
@@ -185,9 +182,9 @@ class RulesIT {
         try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms,config=" + file)
                 .commands("mbean", "a").start()) {
             String url = target.agentUrl(START);
-            awaitCheck(url, "slow", "healthy");
+            Hosts.awaitCheck(url, "slow", "healthy", CHANGE);
             target.run("mbean-block a", CHANGE);
-            Map<String, Object> slow = awaitCheck(url, "slow", "unhealthy");
+            Map<String, Object> slow = Hosts.awaitCheck(url, "slow", "unhealthy", CHANGE);
             assertTrue(String.valueOf(slow.get("reason")).matches("reading Slow of io\\.jvmhealth\\.sample:name=a,type=Probe has not returned after .* \\(budget 1s\\): the getter blocks; it is not read again until it returns"),
                     slow.toString());
 
@@ -221,12 +218,12 @@ class RulesIT {
             assertTrue(maxReaders <= 2, "one blocked reader and one working, not one per evaluation: " + maxReaders);
 
             target.run("mbean-throw a on", CHANGE);
-            Map<String, Object> flaky = awaitCheck(url, "flaky", "unhealthy");
+            Map<String, Object> flaky = Hosts.awaitCheck(url, "flaky", "unhealthy", CHANGE);
             assertTrue(String.valueOf(flaky.get("reason")).contains("failed: java.lang.IllegalStateException: flaky getter failed on purpose"), flaky.toString());
             assertEquals(200, Http.get(url, "/live").status);
 
             target.run("mbean-unblock a", CHANGE);
-            awaitCheck(url, "slow", "healthy");
+            Hosts.awaitCheck(url, "slow", "healthy", CHANGE);
         }
     }
 
@@ -240,7 +237,7 @@ class RulesIT {
         try (TargetJvm target = TargetJvm.builder().agent("port=0,interval=200ms,rules.timeout=500ms,config=" + file)
                 .commands("mbean", "a").start()) {
             String url = target.agentUrl(START);
-            awaitCheck(url, "slowlive", "healthy");
+            Hosts.awaitCheck(url, "slowlive", "healthy", CHANGE);
             assertEquals(200, Http.get(url, "/live").status);
             target.run("mbean-block a", CHANGE);
             Http.Response live = Poll.until("/live 503", CHANGE, () -> Http.get(url, "/live"), r -> r.status == 503);

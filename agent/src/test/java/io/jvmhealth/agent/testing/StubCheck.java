@@ -24,7 +24,7 @@ public final class StubCheck implements HealthCheck {
     private final Role role;
     private final boolean keepsJudging;
     private final AtomicReference<CheckResult> next;
-    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean block = new AtomicBoolean();
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicInteger evaluations = new AtomicInteger();
@@ -68,6 +68,12 @@ public final class StubCheck implements HealthCheck {
 
     /** The next evaluations throw this. */
     public StubCheck failWith(RuntimeException e) {
+        failure.set(e);
+        return this;
+    }
+
+    /** The next evaluations throw this error (a check's bug that is not an exception: StackOverflowError, LinkageError). */
+    public StubCheck failWith(Error e) {
         failure.set(e);
         return this;
     }
@@ -138,9 +144,12 @@ public final class StubCheck implements HealthCheck {
                 Thread.currentThread().interrupt();
             }
         }
-        RuntimeException e = failure.get();
+        Throwable e = failure.get();
+        if (e instanceof Error) {
+            throw (Error) e;
+        }
         if (e != null) {
-            throw e;
+            throw (RuntimeException) e;
         }
         return next.get();
     }

@@ -71,6 +71,10 @@ public final class TargetJvm implements AutoCloseable {
             return this;
         }
 
+        boolean hasAgent() {
+            return agent;
+        }
+
         /** sample-target commands given on its command line, e.g. {@code "print", "hi", "exit", "3"}. */
         public Builder commands(String... words) {
             commands.addAll(Arrays.asList(words));
