@@ -20,12 +20,16 @@ final class Judge {
     private final Rule rule;
     /** Per part: MBean name -&gt; {since when the degraded condition holds, since when the unhealthy one holds} (nanos, 0: not holding). */
     private final List<Map<String, long[]>> held;
+    /** Per part with {@code unchanged}: MBean name -&gt; {the value last read, since when (nanos) it reads so}. */
+    private final List<Map<String, Object[]>> lastValues;
 
     Judge(Rule rule) {
         this.rule = rule;
         this.held = new java.util.ArrayList<>();
+        this.lastValues = new java.util.ArrayList<>();
         for (int i = 0; i < rule.parts().size(); i++) {
             held.add(new HashMap<String, long[]>());
+            lastValues.add(new HashMap<String, Object[]>());
         }
     }
 
@@ -51,9 +55,13 @@ final class Judge {
             if (since.size() > reads.size()) {
                 since.keySet().retainAll(names(reads)); // forget MBeans that are gone
             }
+            Map<String, Object[]> last = lastValues.get(p);
+            if (last.size() > reads.size()) {
+                last.keySet().retainAll(names(reads));
+            }
             matched += reads.size();
             for (Reading r : reads) {
-                Verdict v = verdict(part, r, since, nowNanos);
+                Verdict v = worse(verdict(part, r, since, nowNanos), unchanged(part, r, last, nowNanos));
                 if (pending == null && v.pending != null) {
                     pending = v.pending;
                 }
@@ -116,6 +124,45 @@ final class Judge {
             this.reason = reason;
             this.pending = pending;
         }
+    }
+
+    /** The worse of two verdicts (the first's pending note kept when the second has none). */
+    private static Verdict worse(Verdict a, Verdict b) {
+        if (b == null) {
+            return a;
+        }
+        Verdict w = b.status.ordinal() > a.status.ordinal() ? b : a;
+        return new Verdict(w.status, w.reason, w.pending != null ? w.pending : (a.pending != null ? a.pending : b.pending));
+    }
+
+    /**
+     * {@code unchanged}: unhealthy once the value has read the same for that long (a request counter that stopped
+     * moving); null for a part without it. An error or a missing value is judged by {@link #verdict}.
+     */
+    private static Verdict unchanged(Rule.Part part, Reading r, Map<String, Object[]> last, long now) {
+        if (part.unchangedMillis() <= 0 || r.error != null || r.divideByZero) {
+            return null;
+        }
+        Object[] seen = last.get(r.mbean);
+        if (seen == null || !same(seen[0], r.value)) {
+            last.put(r.mbean, new Object[] {r.value, stamp(now)});
+            return new Verdict(Status.HEALTHY, null, null);
+        }
+        long forNanos = now - (Long) seen[1];
+        long limitNanos = part.unchangedMillis() * 1_000_000L;
+        if (forNanos >= limitNanos) {
+            return new Verdict(Status.UNHEALTHY, part.label() + " of " + r.mbean + " has not changed for " + duration(forNanos / 1_000_000L)
+                    + ": it stays " + show(r.value) + " (unhealthy when unchanged for " + duration(part.unchangedMillis()) + ")", null);
+        }
+        return new Verdict(Status.HEALTHY, null, "unhealthy if " + part.label() + " stays " + show(r.value) + " for another "
+                + duration((limitNanos - forNanos) / 1_000_000L));
+    }
+
+    private static boolean same(Object a, Object b) {
+        if (a instanceof Number && b instanceof Number) {
+            return ((Number) a).doubleValue() == ((Number) b).doubleValue();
+        }
+        return a == null ? b == null : a.equals(b);
     }
 
     private static Verdict verdict(Rule.Part part, Reading r, Map<String, long[]> since, long now) {

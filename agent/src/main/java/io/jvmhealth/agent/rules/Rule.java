@@ -72,8 +72,16 @@ public final class Rule {
         private final Condition degraded;
         private final Condition unhealthy;
         private final long forMillis;
+        private final long unchangedMillis;
 
         public Part(ObjectName mbean, String attribute, String divide, Condition degraded, Condition unhealthy, long forMillis) {
+            this(mbean, attribute, divide, degraded, unhealthy, forMillis, 0);
+        }
+
+        /** @param unchangedMillis unhealthy when the value has not changed for this long (0: no such condition) */
+        public Part(ObjectName mbean, String attribute, String divide, Condition degraded, Condition unhealthy, long forMillis,
+                    long unchangedMillis) {
+            this.unchangedMillis = unchangedMillis;
             this.mbean = mbean;
             this.attribute = attribute;
             this.path = attribute.split("\\.");
@@ -119,6 +127,11 @@ public final class Rule {
 
         public long forMillis() {
             return forMillis;
+        }
+
+        /** Unhealthy when the value has not changed for this long (a request counter that stopped); 0 when not set. */
+        public long unchangedMillis() {
+            return unchangedMillis;
         }
 
         /** What is judged, for reasons: {@code QueueSize} or {@code currentThreadsBusy/maxThreads}. */

@@ -46,7 +46,7 @@ public final class RuleOptions {
             "time budget of one MBean read by a rule, preset or recognized application (10 ms to 60 s)");
     /** The rows of docs/options.md for {@code rule.<name>.<field>}: not a key of its own, documented beside the others. */
     public static final String RULE_KEYS_DOC = "a health check from any MBean attribute (`mbean`, `attribute`, `divide`, `degraded`,"
-            + " `unhealthy`, `for`, `role`, `missing`): see [rules.md](rules.md); in the `config` file or `-D`, not the environment";
+            + " `unhealthy`, `for`, `unchanged`, `role`, `missing`): see [rules.md](rules.md); in the `config` file or `-D`, not the environment";
 
     /**
      * Every rule of the settings, validated: a rule may not take the name of a built-in check ({@code builtIns})
@@ -61,7 +61,7 @@ public final class RuleOptions {
         return parse(values, settings.get(PRESETS.key(), Set.class), builtIns);
     }
     public static final List<String> FIELDS = Collections.unmodifiableList(Arrays.asList(
-            "mbean", "attribute", "divide", "degraded", "unhealthy", "for", "role", "missing"));
+            "mbean", "attribute", "divide", "degraded", "unhealthy", "for", "unchanged", "role", "missing"));
     private static final long MAX_FOR_MILLIS = 24 * 3_600_000L;
 
     private RuleOptions() {
@@ -175,9 +175,19 @@ public final class RuleOptions {
         String divide = divideText == null ? null : attributeName(prefix + "divide", divideText);
         Condition degraded = condition(prefix + "degraded", f.get("degraded"));
         Condition unhealthy = condition(prefix + "unhealthy", f.get("unhealthy"));
-        if (degraded == null && unhealthy == null) {
+        long unchangedMillis = 0;
+        Value unchangedText = f.get("unchanged");
+        if (unchangedText != null) {
+            Long parsed = Durations.parseMillis(unchangedText.text);
+            if (parsed == null || parsed < 1000 || parsed > MAX_FOR_MILLIS) {
+                throw bad(prefix + "unchanged", unchangedText, "a duration with a unit (ms, s, m, h) from 1s to 24h, such as 5m");
+            }
+            unchangedMillis = parsed;
+        }
+        if (degraded == null && unhealthy == null && unchangedMillis == 0) {
             throw new InvalidOptionException("rule '" + name + "' (from " + mbeanText.origin + ") has no condition: set "
-                    + prefix + "degraded or " + prefix + "unhealthy to " + Condition.ACCEPTED);
+                    + prefix + "degraded or " + prefix + "unhealthy to " + Condition.ACCEPTED + ", or " + prefix
+                    + "unchanged to a duration");
         }
         long forMillis = 0;
         Value forText = f.get("for");
@@ -209,7 +219,7 @@ public final class RuleOptions {
                 throw bad(prefix + "missing", missingText, "one of healthy, degraded, unhealthy");
             }
         }
-        return new Rule(name, role, missing, new Rule.Part(mbean, attr, divide, degraded, unhealthy, forMillis));
+        return new Rule(name, role, missing, new Rule.Part(mbean, attr, divide, degraded, unhealthy, forMillis, unchangedMillis));
     }
 
     private static Value require(Map<String, Value> f, String prefix, String field, String expected) throws InvalidOptionException {

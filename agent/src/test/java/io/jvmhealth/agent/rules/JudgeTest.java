@@ -120,4 +120,22 @@ class JudgeTest {
         assertEquals("45s", Judge.duration(45_400));
         assertEquals("2m", Judge.duration(120_000));
     }
+
+    /** {@code unchanged}: a request counter that stops moving makes the rule unhealthy after the duration; any change resets it. */
+    @Test
+    void unchangedIsUnhealthyOnceTheValueStaysTheSameForTheDuration() throws Exception {
+        Judge j = new Judge(new Rule("stuck", Role.LIVENESS, Status.HEALTHY, new Rule.Part(new ObjectName("d:type=T,*"), "requestCount",
+                null, null, null, 0, 60_000)));
+        String m = "d:n=1,type=T";
+        assertEquals(Status.HEALTHY, j.judge(reads(Reading.value(m, 10)), 0, false).status());
+        CheckResult r = j.judge(reads(Reading.value(m, 10)), 30 * S, false);
+        assertEquals(Status.HEALTHY, r.status());
+        assertEquals("unhealthy if requestCount stays 10 for another 30s", r.details().get("pending"));
+        assertEquals(Status.HEALTHY, j.judge(reads(Reading.value(m, 11)), 59 * S, false).status(), "it moved: the clock starts again");
+        assertEquals(Status.HEALTHY, j.judge(reads(Reading.value(m, 11)), 118 * S, false).status());
+        r = j.judge(reads(Reading.value(m, 11)), 119 * S, false);
+        assertEquals(Status.UNHEALTHY, r.status());
+        assertEquals("requestCount of d:n=1,type=T has not changed for 1m: it stays 11 (unhealthy when unchanged for 1m)", r.reason());
+        assertEquals(Status.HEALTHY, j.judge(reads(Reading.value(m, 12)), 120 * S, false).status(), "a completed request ends it at once");
+    }
 }

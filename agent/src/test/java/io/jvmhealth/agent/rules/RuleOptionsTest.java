@@ -105,7 +105,7 @@ class RuleOptionsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             // key=value pairs ; expected message
-            "rule.x.degradd=> 5|option 'rule.x.degradd' (from system property -Djvmhealth.rule.x.degradd): unknown rule field 'degradd' (fields: mbean, attribute, divide, degraded, unhealthy, for, role, missing)",
+            "rule.x.degradd=> 5|option 'rule.x.degradd' (from system property -Djvmhealth.rule.x.degradd): unknown rule field 'degradd' (fields: mbean, attribute, divide, degraded, unhealthy, for, unchanged, role, missing)",
             "rule.x.degraded=>> 5|option 'rule.x.degraded' has bad value '>> 5' (from system property -Djvmhealth.rule.x.degraded): expected a condition '> N', '>= N', '< N', '<= N', '== V' or '!= V' (N a number, V a number or text)",
             "rule.x.unhealthy=> lots|option 'rule.x.unhealthy' has bad value '> lots'",
             "rule.x.mbean=no colon|option 'rule.x.mbean' has bad value 'no colon' (from system property -Djvmhealth.rule.x.mbean): expected an ObjectName or pattern",
@@ -137,7 +137,7 @@ class RuleOptionsTest {
         InvalidOptionException e = assertThrows(InvalidOptionException.class,
                 () -> fromProperties("rule.x.mbean", "a:b=c", "rule.x.attribute", "A"));
         assertEquals("rule 'x' (from system property -Djvmhealth.rule.x.mbean) has no condition: set rule.x.degraded or rule.x.unhealthy to"
-                + " a condition '> N', '>= N', '< N', '<= N', '== V' or '!= V' (N a number, V a number or text)", e.getMessage());
+                + " a condition '> N', '>= N', '< N', '<= N', '== V' or '!= V' (N a number, V a number or text), or rule.x.unchanged to a duration", e.getMessage());
         e = assertThrows(InvalidOptionException.class, () -> fromProperties("rule.x.attribute", "A", "rule.x.degraded", "> 1"));
         assertTrue(e.getMessage().startsWith("option 'rule.x.mbean' is missing (rule from system property"), e.getMessage());
         e = assertThrows(InvalidOptionException.class, () -> fromProperties("rules.timeout", "forever"));
