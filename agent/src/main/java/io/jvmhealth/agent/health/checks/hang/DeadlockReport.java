@@ -28,7 +28,17 @@ final class DeadlockReport {
 
     /** The report of {@code cycles} found in {@code reader}'s graph; {@code reason} is null when there are none. */
     static DeadlockReport of(ThreadDumpReader reader, List<WaitGraph.Cycle> cycles) {
-        WaitGraph graph = reader.graph();
+        return of(reader.graph(), cycles, "JSON thread dump" + (reader.runtimeVersion() == null ? "" : " of JDK " + reader.runtimeVersion()),
+                reader.threadsRead(), reader.cutAt());
+    }
+
+    /**
+     * The report of {@code cycles} found in {@code graph}.
+     * @param source where the graph came from, for the details
+     * @param threadsRead the threads the source described, or -1
+     * @param cutAt where the source was cut, or null
+     */
+    static DeadlockReport of(WaitGraph graph, List<WaitGraph.Cycle> cycles, String source, int threadsRead, String cutAt) {
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         int total = 0;
         for (WaitGraph.Cycle c : cycles) {
@@ -65,10 +75,12 @@ final class DeadlockReport {
             }
             details.put("stuckBehindDeadlock", behind);
         }
-        details.put("source", "JSON thread dump" + (reader.runtimeVersion() == null ? "" : " of JDK " + reader.runtimeVersion()));
-        details.put("threadsRead", reader.threadsRead());
-        if (reader.cutAt() != null) {
-            details.put("dumpCut", "read up to " + reader.cutAt() + ": deadlocks among the threads not read are not found");
+        details.put("source", source);
+        if (threadsRead >= 0) {
+            details.put("threadsRead", threadsRead);
+        }
+        if (cutAt != null) {
+            details.put("dumpCut", "read up to " + cutAt + ": deadlocks among the threads not read are not found");
         }
         if (graph.dropped() > 0) {
             details.put("waitersNotKept", graph.dropped());
