@@ -107,7 +107,7 @@ class RequestPoolJudgeTest {
     void busyButCompletingForAnHourIsNeverHung() {
         RequestPoolJudge judge = judge();
         for (long t = 0; t < 3600; t++) {
-            judge.sample(t * S, 200, 200, t / 4); // one request completing every 4 s, within hang.after (5 s)
+            judge.sample(t * S, 200, 200, t / 2); // one request completing every 2 s
             assertFalse(judge.hung(t * S));
             assertEquals(Verdict.DEGRADED, judge.verdict(t * S));
         }
@@ -132,7 +132,7 @@ class RequestPoolJudgeTest {
         assertTrue(judge.hung(16 * S));
         judge.sample(30 * S, 4, 4, 0); // 14 s without a sample
         assertFalse(judge.hung(30 * S));
-        assertEquals(0, judge.details(30 * S).get("stalledSeconds"));
+        assertEquals(0L, judge.details(30 * S).get("stalledSeconds"));
     }
 
     @Test
