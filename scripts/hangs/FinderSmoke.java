@@ -32,6 +32,18 @@ public class FinderSmoke {
         }
         VirtualDeadlocks.Source source = file ? VirtualDeadlocks.of(null) : VirtualDeadlocks.of(JvmHealthAgent.instrumentation());
         System.out.println("internals: " + (ThreadInternals.unavailable() == null ? "open" : ThreadInternals.unavailable()));
+        // what the application itself may do afterwards: the packages are opened to the agent's private module only
+        for (String what : new String[] {"java.util.concurrent.locks.AbstractOwnableSynchronizer#getExclusiveOwnerThread", "jdk.internal.vm.ThreadSnapshot#of"}) {
+            try {
+                String[] cm = what.split("#");
+                Class<?> c = Class.forName(cm[0]);
+                java.lang.reflect.Method m = cm[1].equals("of") ? c.getDeclaredMethod(cm[1], Thread.class) : c.getDeclaredMethod(cm[1]);
+                m.setAccessible(true);
+                System.out.println("application access to " + what + ": ALLOWED");
+            } catch (Throwable e) {
+                System.out.println("application access to " + what + ": refused (" + e.getClass().getSimpleName() + ")");
+            }
+        }
         VirtualDeadlocks search = new VirtualDeadlocks(source, new DumpPacing(0, 0), 256L << 20, 200_000);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < evaluations; i++) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One line per second: t, pause % (stop-the-world beans, as GcPauses counts them), concurrent-cycle % (" Cycles" beans'
  * collection time), old-gen after the latest collection % of its max (from GC notifications, as HeapCheck), old-gen used now %,
  * collections in that second, operations completed in that second, OutOfMemoryErrors caught so far, old-gen after the latest
- * major collection (full GC, whole old/major cycle) % of its max.
+ * major collection (full GC, whole old/major cycle) % of its max, major collections in that second.
  */
 public class GcFigures {
     static final AtomicLong afterGcUsed = new AtomicLong(-1);
@@ -68,7 +68,7 @@ public class GcFigures {
         }
         System.out.println("# " + System.getProperty("java.version") + " " + scenario + " " + fraction + " threads=" + threads
                 + " maxHeap=" + (Runtime.getRuntime().maxMemory() >> 20) + "MB pool=" + oldPool + " poolMax=" + (max >> 20) + "MB beans: " + beans);
-        System.out.println("t\tpause%\tcycle%\tafterGC%\tused%\tgcs\tops/s\tooms\tafterMajor%");
+        System.out.println("t\tpause%\tcycle%\tafterGC%\tused%\tgcs\tops/s\tooms\tafterMajor%\tmajors");
         long start = System.nanoTime();
         long[] lastTime = new long[gcs.size()];
         long[] lastCount = new long[gcs.size()];
@@ -82,15 +82,17 @@ public class GcFigures {
         driver.start();
         char[] line = new char[200];
         for (int s = 1; s <= seconds; s++) {
+          try {
             Thread.sleep(Math.max(0, (start + s * 1_000_000_000L - System.nanoTime()) / 1_000_000));
             long now = System.nanoTime();
             double wall = (now - lastT) / 1e6;
             lastT = now;
-            long pauseMs = 0, cycleMs = 0, count = 0;
+            long pauseMs = 0, cycleMs = 0, count = 0, majors = 0;
             for (int i = 0; i < gcs.size(); i++) {
                 long t = gcs.get(i).getCollectionTime(), c = gcs.get(i).getCollectionCount();
                 if (pause(gcs.get(i).getName())) pauseMs += t - lastTime[i]; else cycleMs += t - lastTime[i];
                 count += c - lastCount[i];
+                if (major(gcs.get(i).getName())) majors += c - lastCount[i];
                 lastTime[i] = t; lastCount[i] = c;
             }
             long ops = GcPressure.OPS.get();
@@ -98,9 +100,13 @@ public class GcFigures {
             long used = old.getUsage().getUsed();
             System.out.println(s + "\t" + pct(pauseMs / wall) + "\t" + pct(cycleMs / wall) + "\t" + (after < 0 ? "-" : pct((double) after / max))
                     + "\t" + pct((double) used / max) + "\t" + count + "\t" + (ops - lastOps) + "\t" + GcPressure.OOMS.get()
-                    + "\t" + (afterMajorUsed.get() < 0 ? "-" : pct((double) afterMajorUsed.get() / max))
+                    + "\t" + (afterMajorUsed.get() < 0 ? "-" : pct((double) afterMajorUsed.get() / max)) + "\t" + majors
                     + (GcPressure.firstOomNanos != 0 && s == seconds ? "\tfirstOOM@" + (GcPressure.firstOomNanos - start) / 1_000_000 + "ms" : ""));
             lastOps = ops;
+          } catch (Throwable e) {
+            // an OutOfMemoryError in the sampler itself (ZGC, Shenandoah): the second is lost, the run goes on
+            try { System.out.println(s + "\tsampler: " + e); } catch (Throwable ignored) { }
+          }
         }
         System.exit(0);
     }
