@@ -96,6 +96,20 @@ import java.util.concurrent.CountDownLatch;
  *   internal-access    call the JDK's internal sun.management.ManagementFactoryHelper.getThreadMXBean() by reflection
  *                      and print "internal-access allowed" or "internal-access refused EXCEPTION" (what a library
  *                      probing the JDK's internals sees: an agent must not change it)
+ *   vdeadlock KIND     (JDK 21+) virtual threads deadlocked: monitor ("vdeadlock-a"/"vdeadlock-b" on synchronized), lock (the
+ *                      same on ReentrantLocks), cycle3 ("vcycle-1..3" on monitors), chain (platform threads
+ *                      "pdeadlock-a"/"-b" deadlocked on monitors and a virtual thread "vchain" blocked behind them);
+ *                      ok once all are blocked (see VirtualThreads)
+ *   vthreads N         (JDK 21+) N virtual threads "vbusy-I" sleeping 20-200 ms and taking shared monitors and
+ *                      ReentrantLocks for a moment, over and over; ok once all started
+ *   vthreads-stop      end them
+ *   vstarve S W        (JDK 21+) S virtual threads spinning on the CPU (as many as carriers starve the scheduler) and W
+ *                      waking every 10 ms
+ *   vstarve-stop       end them
+ *   spiral FRACTION T  a GC death spiral: live data up to FRACTION of the max heap, then T threads allocating and
+ *                      replacing live data (see GcPressure)
+ *   alloc-heavy T      T threads allocating short-lived garbage as fast as they can over a small live set
+ *   gc-stop            end spiral / alloc-heavy and drop their data
  * </pre>
  *
  * <p>The main thread is the only non-daemon thread and runs all commands. Every other thread this
@@ -142,6 +156,14 @@ public final class SampleTarget {
         ARITY.put("return-after", 1);
         ARITY.put("fail-after", 1);
         ARITY.put("internal-access", 0);
+        ARITY.put("vdeadlock", 1);
+        ARITY.put("vthreads", 1);
+        ARITY.put("vthreads-stop", 0);
+        ARITY.put("vstarve", 2);
+        ARITY.put("vstarve-stop", 0);
+        ARITY.put("spiral", 2);
+        ARITY.put("alloc-heavy", 1);
+        ARITY.put("gc-stop", 0);
     }
 
     private SampleTarget() {
@@ -370,6 +392,40 @@ public final class SampleTarget {
                 break;
             case "internal-access":
                 out(internalAccess());
+                break;
+            case "vdeadlock":
+                if ("monitor".equals(arg)) {
+                    VirtualThreads.deadlockOnMonitors();
+                } else if ("lock".equals(arg)) {
+                    VirtualThreads.deadlockOnLocks();
+                } else if ("cycle3".equals(arg)) {
+                    VirtualThreads.cycleOfThree();
+                } else if ("chain".equals(arg)) {
+                    VirtualThreads.chainIntoPlatformCycle();
+                } else {
+                    throw new IllegalArgumentException("bad argument for vdeadlock: " + arg + " (expected monitor, lock, cycle3 or chain)");
+                }
+                break;
+            case "vthreads":
+                VirtualThreads.startBusy(parseCount(command, arg, 1));
+                break;
+            case "vthreads-stop":
+                VirtualThreads.stopBusy();
+                break;
+            case "vstarve":
+                VirtualThreads.starve(parseCount(command, arg, 1), parseCount(command, args[1], 0));
+                break;
+            case "vstarve-stop":
+                VirtualThreads.starveStop();
+                break;
+            case "spiral":
+                GcPressure.spiral(parseFraction(arg), parseCount(command, args[1], 1));
+                break;
+            case "alloc-heavy":
+                GcPressure.allocationHeavy(parseCount(command, arg, 1));
+                break;
+            case "gc-stop":
+                GcPressure.stop();
                 break;
             default:
                 throw new IllegalArgumentException("unknown command: " + command);

@@ -1,0 +1,232 @@
+package io.jvmhealth.agent.health.checks.hang;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Deadlocks that include virtual threads, which {@code ThreadMXBean.findDeadlockedThreads} does not see (it
+ * knows platform threads only). One {@link #evaluate} per evaluation interval, on the evaluator's thread, never
+ * on a request; each step is paid only when the one before says so:
+ * <ol>
+ *   <li>Has this JVM ever used virtual threads ({@link VirtualThreadPresence}: one look at the system thread
+ *       group's subgroups)? If not, nothing more.</li>
+ *   <li>Where the JDK's internals can be opened ({@link ThreadInternals}): a walk over every thread the JDK tracks
+ *       that describes only the deadlock candidates: threads BLOCKED on a monitor (the monitor and the monitors they
+ *       hold from {@code ThreadSnapshot}, JDK 25+) and threads parked on a {@code java.util.concurrent} lock another
+ *       thread owns (its owner from {@code getExclusiveOwnerThread}). A deadlock is made of such threads only.
+ *       Paced like a dump: at most once per {@link DumpPacing#spacing()} (the search's CPU time times 100: measured on
+ *       JDK 25, 15-50 ms with 10,000 busy virtual threads, 40-115 ms with 100,000, so a search every 1.5-5 s and
+ *       every 4-12 s).</li>
+ *   <li>Without the internals: the JSON thread dump through the public API into a private file ({@link DumpFile}),
+ *       paced by its cost, bounded in bytes and threads (JDK 25+ names monitors there; JDK 25 no owner of a
+ *       {@code java.util.concurrent} lock).</li>
+ *   <li>A cycle is reported only when the same cycle (threads and locks) was also found by the previous search:
+ *       neither a walk nor a dump is one instant for all threads, lock names are identity hash codes (which can
+ *       collide), and a deadlock never ends, so waiting one search rules out a transient or a collision.</li>
+ * </ol>
+ * Where the JDK cannot tell (JDK 21 to 24: no monitor information for virtual threads; on 21 to 23 a virtual thread
+ * blocked on a monitor pins its carrier, which ThreadMXBean may then see as a platform thread) {@link Result#cannotTell}
+ * says so.
+ */
+public final class VirtualDeadlocks {
+    static final int MAX_CANDIDATES = 4096;
+
+    /** Where the searches get their facts; the real one is {@link #of}, tests give their own. */
+    public interface Source {
+        boolean virtualThreadsUsed();
+
+        /** Null when the internals are not available. */
+        ThreadInternals.Walk walk();
+
+        /** The public JSON dump into {@code reader}; returns null, or why it could not. */
+        String dump(ThreadDumpReader reader, long expectedThreads);
+
+        /** The calling thread's CPU time in nanoseconds (what a search costs), or wall time where it cannot be had. */
+        long cpuNanos();
+    }
+
+    /** What one search found. */
+    public static final class Result {
+        /** Null when no deadlock is confirmed. */
+        public final String reason;
+        public final Map<String, Object> details;
+        /** Non-null when the JDK cannot tell deadlocks of some kind on this JVM: say it once. */
+        public final String cannotTell;
+
+        Result(String reason, Map<String, Object> details, String cannotTell) {
+            this.reason = reason;
+            this.details = details;
+            this.cannotTell = cannotTell;
+        }
+
+        public boolean deadlocked() {
+            return reason != null;
+        }
+    }
+
+    private final Source source;
+    private final DumpPacing pacing;
+    private final long maxBytes;
+    private final int maxThreads;
+    private Set<String> lastCycles = new HashSet<String>();
+    private Result last;
+    private long searches;
+    private boolean internals = true;
+
+    public VirtualDeadlocks(Source source, DumpPacing pacing, long maxBytes, int maxThreads) {
+        this.source = source;
+        this.pacing = pacing;
+        this.maxBytes = maxBytes;
+        this.maxThreads = maxThreads;
+    }
+
+    /** The real source: thread groups, the JDK's internals where they open, else the public file dump. */
+    public static Source of(Instrumentation instrumentation) {
+        final ThreadInternals internals = ThreadInternals.open(instrumentation);
+        return new Source() {
+            @Override
+            public boolean virtualThreadsUsed() {
+                return VirtualThreadPresence.used();
+            }
+
+            @Override
+            public ThreadInternals.Walk walk() {
+                return internals == null ? null : internals.walk(MAX_CANDIDATES);
+            }
+
+            @Override
+            public String dump(ThreadDumpReader reader, long expectedThreads) {
+                return DumpFile.dumpInto(reader, expectedThreads);
+            }
+
+            @Override
+            public long cpuNanos() {
+                try {
+                    java.lang.management.ThreadMXBean threads = io.jvmhealth.agent.health.checks.platform.PlatformBeans.threads();
+                    if (threads.isCurrentThreadCpuTimeSupported()) {
+                        long cpu = threads.getCurrentThreadCpuTime();
+                        if (cpu >= 0) {
+                            return cpu;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // wall time below
+                }
+                return System.nanoTime();
+            }
+        };
+    }
+
+    public Result evaluate(long now) {
+        if (!source.virtualThreadsUsed()) {
+            Map<String, Object> details = new LinkedHashMap<String, Object>();
+            details.put("virtualThreads", "none used");
+            return new Result(null, details, null);
+        }
+        if (!pacing.allowed(now) && last != null) {
+            return last;
+        }
+        Map<String, Object> details = new LinkedHashMap<String, Object>();
+        long started = source.cpuNanos();
+        WaitGraph graph;
+        String from;
+        String cannotTell = null;
+        ThreadInternals.Walk walk = internals ? source.walk() : null;
+        ThreadDumpReader reader = null;
+        if (walk != null) {
+            graph = new WaitGraph(maxThreads);
+            for (Object[] row : walk.candidates) {
+                add(graph, row);
+            }
+            from = "the JDK's thread snapshots of " + walk.candidates.size() + " deadlock candidates among " + walk.threads + " threads";
+            details.put("virtualThreads", walk.virtualThreads);
+            details.put("candidates", walk.candidates.size());
+            if (walk.candidatesNotDescribed > 0) {
+                details.put("candidatesNotExamined", walk.candidatesNotDescribed);
+            }
+            if (!walk.monitors) {
+                cannotTell = "this JDK (21 to 24) does not tell which monitor a virtual thread holds or waits for: deadlocks of"
+                        + " virtual threads on monitors are not found (those on java.util.concurrent locks are)";
+            }
+        } else {
+            internals = false;
+            reader = new ThreadDumpReader(maxBytes, maxThreads);
+            String problem = source.dump(reader, 10_000);
+            graph = reader.graph();
+            from = "JSON thread dump" + (reader.runtimeVersion() == null ? "" : " of JDK " + reader.runtimeVersion());
+            details.put("ownersOfJavaUtilConcurrentLocks", "unknown for virtual threads: " + ThreadInternals.unavailable());
+            if (problem != null) {
+                details.put("lastDumpProblem", problem);
+            } else if (!reader.lockInformation()) {
+                cannotTell = "this JDK's thread dump (JDK 21 to 24) names no locks, and the JDK's internals are not available: deadlocks"
+                        + " of virtual threads are not found";
+            }
+        }
+        pacing.taken(now, source.cpuNanos() - started);
+        searches++;
+        details.put("searches", searches);
+        details.put("nextSearchInSeconds", (pacing.remaining(now) + 999_999_999L) / 1_000_000_000L);
+        List<WaitGraph.Cycle> confirmed = new ArrayList<WaitGraph.Cycle>();
+        int suspected = 0;
+        Set<String> keys = new HashSet<String>();
+        for (WaitGraph.Cycle c : graph.cycles()) {
+            if (!c.includesVirtual()) {
+                continue; // ThreadMXBean reports platform-only cycles
+            }
+            keys.add(c.key());
+            if (lastCycles.contains(c.key())) {
+                confirmed.add(c);
+            } else {
+                suspected++;
+            }
+        }
+        lastCycles = keys;
+        if (suspected > 0) {
+            details.put("suspected", suspected + " cycle(s) found once: confirmed or dropped by the next search");
+        }
+        if (cannotTell != null) {
+            details.put("cannotTell", cannotTell);
+        }
+        Result result;
+        if (confirmed.isEmpty()) {
+            result = new Result(null, details, cannotTell);
+        } else {
+            DeadlockReport report = reader != null ? DeadlockReport.of(reader, confirmed)
+                    : DeadlockReport.of(graph, confirmed, from, -1, null);
+            Map<String, Object> all = new LinkedHashMap<String, Object>(report.details);
+            all.putAll(details);
+            result = new Result(report.reason, all, cannotTell);
+        }
+        last = result;
+        return result;
+    }
+
+    /** A candidate of the walk (see {@link ThreadInternals.Walk#candidates}) into the graph. */
+    private static void add(WaitGraph graph, Object[] row) {
+        DumpedThread t = new DumpedThread();
+        t.tid = (Long) row[0];
+        t.name = (String) row[1];
+        t.virtual = (Boolean) row[2];
+        t.state = (String) row[3];
+        t.blockedOn = (String) row[4];
+        t.parkBlocker = (String) row[5];
+        t.waitingOn = (String) row[11];
+        for (String held : (String[]) row[9]) {
+            t.owns(held);
+        }
+        if (row[10] != null) {
+            for (String frame : (String[]) row[10]) {
+                t.frame(frame);
+            }
+        }
+        graph.add(t);
+        if (t.parkBlocker != null) {
+            graph.parkOwner(t.parkBlocker, (Long) row[6], (String) row[7], (Boolean) row[8]);
+        }
+    }
+}
