@@ -1,6 +1,6 @@
 package io.jvmhealth.agent.health.checks.hang;
 
-import io.jvmhealth.agent.AgentResources;
+import io.jvmhealth.agent.base.AgentResources;
 
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
