@@ -35,8 +35,12 @@ public final class WildFly {
     /** standalone.conf's JAVA_OPTS for WildFly 38 when the environment sets none. */
     public static final String DEFAULT_JAVA_OPTS = "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true"
             + " -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true";
-    /** The server JVM's command line contains this (the script's {@code java -version} probes do not). */
-    public static final String JVM_MARKER = "jboss-modules.jar";
+    /**
+     * The server JVM's command line contains this module name ({@code -jar jboss-modules.jar -mp modules
+     * org.jboss.as.standalone ...}); the script's {@code java -version} probes do not, nor does jboss-cli.sh's JVM,
+     * which runs jboss-modules.jar too (module {@code org.jboss.as.cli}).
+     */
+    public static final String JVM_MARKER = "org.jboss.as.standalone";
     /** The context root of {@link #slowWar} and the path of its one servlet ({@code OkServlet}, 200 "ok"). */
     public static final String OK_PATH = "/slow/ok";
 
