@@ -45,6 +45,11 @@ public final class GateWindow {
 
     /** One {@code GET /} to 127.0.0.1:port: connect within 500 ms, then a status line within {@code readTimeout}. */
     public static Answer probe(int port, Duration readTimeout) {
+        return probe(port, "/", readTimeout);
+    }
+
+    /** One {@code GET path} to 127.0.0.1:port: connect within 500 ms, then a status line within {@code readTimeout}. */
+    public static Answer probe(int port, String path, Duration readTimeout) {
         try (Socket s = new Socket()) {
             try {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -53,7 +58,7 @@ public final class GateWindow {
             }
             try {
                 s.setSoTimeout((int) readTimeout.toMillis());
-                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 byte[] head = new byte[12];
                 int n = readFully(s.getInputStream(), head);
                 if (n < 12 || !new String(head, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.")) {

@@ -1,0 +1,196 @@
+package io.jvmhealth.agent.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keycloak's own distribution (Quarkus; unpacked by agent/pom.xml into target/servers, path in {@code keycloak.home}),
+ * started as its users start it: {@code bin/kc.sh start-dev} with {@code JAVA_OPTS_APPEND} in the environment, on one
+ * free HTTP port bound to 127.0.0.1, with its dev database (H2 files under the home's data/).
+ *
+ * <p>kc.sh starts two JVMs, one after the other, with the same main class and arguments
+ * ({@code io.quarkus.bootstrap.runner.QuarkusEntryPoint start-dev ...}): first a "rebuild check" JVM (Keycloak sets
+ * {@code kc.config.rebuild-check=true} in it), which re-augments the Quarkus application when the build options
+ * changed (the distribution is built for {@code start}: the first {@code start-dev} re-augments) and always exits with
+ * code 10; kc.sh then {@code exec}s the server JVM, with {@code -Dkc.config.built=true} first on its command line,
+ * in the script's own pid. {@code start --optimized} skips the first JVM.
+ *
+ * <p>start-dev writes into the home (lib/quarkus and lib/app when it re-augments; data/ with the H2 database), so each
+ * start runs in a fresh home under the test's temporary directory: a copy of everything but lib/lib (150 MB of jars,
+ * read only), which is linked, taken from a home already built for start-dev ({@link #devBuilt}).
+ */
+public final class Keycloak {
+    /** The server JVM's command line contains this; the rebuild-check JVM's does not. */
+    public static final String SERVER_JVM_MARKER = "-Dkc.config.built=true";
+    /** Both JVMs' main class. */
+    public static final String MAIN_CLASS = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
+    /** Answers 200 once Keycloak serves (the master realm's public description). */
+    public static final String READY_PATH = "/realms/master";
+
+    private Keycloak() {
+    }
+
+    /** The unpacked distribution, from {@code -Dkeycloak.home} (failsafe sets it). */
+    public static Path home() {
+        return WildFly.distribution("keycloak.home");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What to start: the JDK and JAVA_OPTS_APPEND. */
+    public static final class Builder {
+        private Path java = Jdks.current();
+        private final List<String> append = new ArrayList<>();
+
+        /** The {@code java} launcher whose JDK becomes JAVA_HOME. */
+        public Builder java(Path launcher) {
+            this.java = launcher;
+            return this;
+        }
+
+        /** Options for JAVA_OPTS_APPEND (each one word: kc.sh splits it on spaces). */
+        public Builder javaOptsAppend(String... options) {
+            append.addAll(Arrays.asList(options));
+            return this;
+        }
+
+        /** Prepares a home under {@code temp} and runs {@code kc.sh start-dev}. */
+        public Started start(Path temp) throws IOException {
+            Path home = freshHome(temp.resolve("keycloak-home"));
+            int http = FreePort.find();
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("JAVA_HOME", java.getParent().getParent().toString());
+            if (!append.isEmpty()) {
+                env.put("JAVA_OPTS_APPEND", String.join(" ", append));
+            }
+            List<String> command = Arrays.asList(home.resolve("bin/kc.sh").toString(), "start-dev",
+                    "--http-port=" + http, "--http-host=127.0.0.1");
+            return new Started(ScriptedServer.start(command, env, home), home, http);
+        }
+    }
+
+    /** A started Keycloak: its process tree, home and HTTP port. */
+    public static final class Started implements AutoCloseable {
+        public final ScriptedServer server;
+        public final Path home;
+        public final int httpPort;
+
+        Started(ScriptedServer server, Path home, int httpPort) {
+            this.server = server;
+            this.home = home;
+            this.httpPort = httpPort;
+        }
+
+        /** The server JVM (the one kc.sh exec'd after the rebuild check), once it runs. */
+        public ProcessHandle serverJvm(Duration timeout) {
+            return Poll.until("Keycloak's server JVM (" + SERVER_JVM_MARKER + ") in the tree of " + server, timeout,
+                    () -> server.jvm(SERVER_JVM_MARKER).orElse(null), p -> p != null);
+        }
+
+        /** {@code GET /realms/master}: what Keycloak answers, or how the attempt failed. */
+        public GateWindow.Answer probe(Duration readTimeout) {
+            return GateWindow.probe(httpPort, READY_PATH, readTimeout);
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    /**
+     * A copy of the distribution in {@code dir} whose lib/lib links to the original's (never written), with lib/quarkus
+     * and lib/app from {@link #devBuilt}: its rebuild-check JVM finds nothing to re-augment.
+     */
+    static Path freshHome(Path dir) throws IOException {
+        Path template = devBuilt();
+        copyHome(template, dir);
+        return dir;
+    }
+
+    /**
+     * A home whose Quarkus application is built for start-dev: the distribution is built for {@code start}, and the
+     * first {@code start-dev} of a home re-augments it (the "Updating the configuration" step, 20 s to several minutes
+     * on 2 busy cores). Made once, by {@code kc.sh start-dev} run until its rebuild-check JVM has exited and kc.sh
+     * has started the server JVM (then killed, and its data removed), in target/servers next to the distribution,
+     * and kept there for later builds (marker file {@code .dev-built}); a file lock keeps two test JVMs from making
+     * it at once.
+     */
+    static Path devBuilt() throws IOException {
+        Path original = home();
+        Path template = original.resolveSibling(original.getFileName() + "-dev");
+        Path marker = template.resolve(".dev-built");
+        synchronized (Keycloak.class) {
+            try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(original.resolveSibling(".keycloak-dev.lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock held = lock.lock()) {
+                if (Files.isRegularFile(marker)) {
+                    return template;
+                }
+                deleteTree(template);
+                copyHome(original, template);
+                List<String> command = Arrays.asList(template.resolve("bin/kc.sh").toString(), "start-dev",
+                        "--http-port=" + FreePort.find(), "--http-host=127.0.0.1");
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("JAVA_HOME", Jdks.current().getParent().getParent().toString());
+                try (ScriptedServer build = ScriptedServer.start(command, env, template)) {
+                    Poll.until("kc.sh start-dev to re-augment and start the server JVM in " + template, Duration.ofMinutes(15),
+                            () -> {
+                                if (!build.script().isAlive()) {
+                                    throw new AssertionError("kc.sh exited while re-augmenting: " + build);
+                                }
+                                return build.jvm(SERVER_JVM_MARKER).isPresent();
+                            }, found -> found);
+                }
+                deleteTree(template.resolve("data"));
+                Files.write(marker, new byte[0]);
+                return template;
+            }
+        }
+    }
+
+    /** Copies {@code from} to {@code to}, except lib/lib, which is linked to the distribution's. */
+    private static void copyHome(Path from, Path to) throws IOException {
+        Files.createDirectories(to.resolve("lib"));
+        try (java.util.stream.Stream<Path> top = Files.list(from)) {
+            for (Path p : (Iterable<Path>) top::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.equals("lib") && !name.equals("data") && !name.equals(".dev-built")) {
+                    WildFly.copyTree(p, to.resolve(name));
+                }
+            }
+        }
+        try (java.util.stream.Stream<Path> lib = Files.list(from.resolve("lib"))) {
+            for (Path p : (Iterable<Path>) lib::iterator) {
+                Path target = to.resolve("lib").resolve(p.getFileName().toString());
+                if (p.getFileName().toString().equals("lib")) {
+                    Files.createSymbolicLink(target, home().resolve("lib/lib"));
+                } else {
+                    WildFly.copyTree(p, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) { // does not follow the lib/lib link
+            List<Path> all = new ArrayList<>();
+            paths.forEach(all::add);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                Files.delete(all.get(i));
+            }
+        }
+    }
+}
