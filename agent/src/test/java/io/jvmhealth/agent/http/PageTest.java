@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.http;
 
+import io.jvmhealth.agent.config.Details;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.HealthCheck;
@@ -218,6 +219,21 @@ class PageTest {
         Chart.svg(empty, new Series.Points(new long[] {start}, new float[][] {{Float.NaN}}, 5_000), 0, end, Chart.Unit.PERCENT_OF_ONE,
                 "% of limit", "no memory limit");
         assertTrue(empty.toString().contains(">no memory limit</text>") && !empty.toString().contains("<path"), empty.toString());
+    }
+
+    @Test
+    void theServerAsksForTheSeriesUnlessDetailsAreNever() throws Exception {
+        for (Details policy : Details.values()) {
+            Evaluator e = new Evaluator(Arrays.<HealthCheck>asList(StubCheck.readiness("threads").families(ThreadsCheck.LIVE)), 1000);
+            HealthServer server = HealthServer.serve(ListeningSocket.bind("127.0.0.1", 0), e, policy, null);
+            try {
+                Snapshot s = e.evaluateOnce();
+                assertEquals(policy != Details.NEVER, s.series() != null, policy.toString());
+                assertEquals(policy != Details.NEVER, s.seriesPoints() != null && s.seriesPoints().size() == 1, policy.toString());
+            } finally {
+                server.stop();
+            }
+        }
     }
 
     @Test
