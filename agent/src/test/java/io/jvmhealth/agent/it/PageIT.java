@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The page at {@code /} in a real browser (headless Chromium) from a real agent on sample-target: every check's
  * name and status and the deadlock's transition are in the rendered DOM; threads with hostile names (markup,
  * quotes, control characters) deadlocked in pairs show as text and inject no element; the browser's console
- * reports no Content-Security-Policy violation; the page's classes are loaded by the first request for
+ * reports no Content-Security-Policy violation (where a page that breaks its policy is reported); the page's classes are loaded by the first request for
  * {@code /}, not before. Keeps a screenshot at {@code agent/target/page.png}. Skips, saying so, without Chromium.
  */
 class PageIT {
@@ -87,6 +87,10 @@ class PageIT {
             assertFalse(html.contains("<img") || html.contains("<script") || html.contains("<b title"), "no element from a name");
             List<String> console = dom.consoleLines();
             assertTrue(console.isEmpty(), "the console is quiet: nothing blocked by the policy, no error: " + console);
+            Chromium.Result control = Chromium.dumpDom("data:text/html,<meta http-equiv=\"Content-Security-Policy\" "
+                    + "content=\"default-src 'none'\"><p style=\"color:red\">blocked</p>");
+            assertTrue(control.consoleLines().toString().contains("Content Security Policy"),
+                    "the console is read: a page whose style attribute its policy blocks says so there: " + control);
 
             Path png = Paths.get("target", "page.png");
             Chromium.Result shot = Chromium.screenshot(url, png, 1280, 2000);
