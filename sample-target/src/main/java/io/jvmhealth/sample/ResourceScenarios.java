@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Scenarios outside the heap and around the JVM: direct buffers (off-heap memory a memory cgroup
  * counts and the heap does not), busy threads (CPU for a quota to throttle), threads with hostile
- * names (control characters, quotes, lone surrogates, 5,000 characters) deadlocked in pairs, and a
+ * names (control characters, quotes, lone surrogates, 5,000 characters, HTML markup) deadlocked in pairs, and a
  * thread that holds System.err's lock (as a host stuck writing to a full stderr pipe would).
  */
 final class ResourceScenarios {
@@ -33,6 +33,8 @@ final class ResourceScenarios {
             "sep\u2028line\u2029para-nul\u0000-bel\u0007-c1\u009b-del\u007f",
             longName.substring(0, 5000),
             "emoji-\ud83d\ude00-ok",
+            "<img src=x onerror=alert(1)>",
+            "\"><script>alert(2)</script><b title='&amp;",
         };
     }
 

@@ -81,8 +81,9 @@ import java.util.concurrent.CountDownLatch;
  *   direct-free        drop them, then System.gc() (their memory is freed once collected)
  *   spin N             start N daemon threads "sample-spin-I" spinning on the CPU
  *   spin-stop          stop them and wait until they ended
- *   hostile            start six daemon threads with hostile names (CR and ANSI escapes, LF, quotes, backslash,
- *                      tab, lone surrogates, U+2028/U+2029, NUL, C1 and DEL, a 5,000-character name, an emoji),
+ *   hostile            start eight daemon threads with hostile names (CR and ANSI escapes, LF, quotes, backslash,
+ *                      tab, lone surrogates, U+2028/U+2029, NUL, C1 and DEL, a 5,000-character name, an emoji,
+ *                      HTML markup: {@code <img src=x onerror=alert(1)>} and a script element),
  *                      deadlocked in pairs on monitors; ok once all are BLOCKED
  *   hold-stderr        a daemon thread "sample-stderr-holder" takes System.err's monitor and keeps it (every other
  *                      writer of System.err blocks, on JDKs whose PrintStream locks its own monitor: 8 to 17);

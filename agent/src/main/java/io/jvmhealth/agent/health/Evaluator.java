@@ -79,10 +79,26 @@ public final class Evaluator implements Publisher {
     private long watchNanos;
     private long lastWatchNanos;
     private volatile Listener listener;
+    /** The figures kept for the page's charts, or null (see {@link #keepSeries}). */
+    private volatile Series series;
 
     /** Told of every published snapshot, on the evaluator thread; must be quick and must not block. */
     public interface Listener {
         void published(Snapshot snapshot);
+    }
+
+    /**
+     * From now on, keeps {@code lines} in a {@link Series} (one point per evaluation, at most one per 5 s or per
+     * interval, an hour at most) that every later snapshot carries. Once: a later call keeps the first series.
+     */
+    public synchronized Series keepSeries(List<Series.Line> lines) {
+        prepareSnapshot();
+        if (series == null) {
+            Series s = new Series(lines, intervalMillis, System.nanoTime());
+            writer.keep(s);
+            series = s;
+        }
+        return series;
     }
 
     /** Sets the one listener (evidence), or null for none. */
@@ -427,6 +443,10 @@ public final class Evaluator implements Publisher {
                 AgentLog.info("started: every startup gate passed " + passedGates.keySet() + ", "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdNanos) + " ms after the agent started");
             }
+        }
+        Series kept = series;
+        if (kept != null) {
+            kept.record(System.nanoTime(), epochMillis, evaluated);
         }
         Snapshot snapshot;
         synchronized (publishing) { // a shutdown published meanwhile is said by this snapshot too

@@ -35,11 +35,16 @@ public final class Snapshot {
     private final List<History.Transition> transitions;
     private final Reply history;
     private final Reply historyText;
+    private final Series series;
+    private final long seriesEnd;
 
     Snapshot(long completedAtNanos, long staleAfterNanos, boolean evaluated, boolean started, Status overall,
              String timestamp, long epochMillis, long durationNanos, List<Checked> checks, Reply[] replies, Reply[] texts,
              Reply stale, Reply[] staleTexts, Map<String, Reply> perCheck, byte[] metricsFull, byte[] metricsBrief,
-             Shutdown shutdown, String[] why, List<History.Transition> transitions, Reply history, Reply historyText) {
+             Shutdown shutdown, String[] why, List<History.Transition> transitions, Reply history, Reply historyText,
+             Series series) {
+        this.series = series;
+        this.seriesEnd = series == null ? 0 : series.total();
         this.why = why;
         this.transitions = transitions;
         this.history = history;
@@ -119,6 +124,16 @@ public final class Snapshot {
     /** {@code /health/history?verbose}. */
     public Reply historyText() {
         return historyText;
+    }
+
+    /** The charted figures the evaluator keeps ({@link Series}), or null when it keeps none. */
+    public Series series() {
+        return series;
+    }
+
+    /** The charted figures as of this snapshot (a copy, oldest first), or null when the evaluator keeps none. */
+    public Series.Points seriesPoints() {
+        return series == null ? null : series.points(seriesEnd);
     }
 
     /** Where the JVM is in its end: running, draining or stopping. */

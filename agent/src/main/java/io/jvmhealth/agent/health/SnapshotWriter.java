@@ -34,6 +34,8 @@ public final class SnapshotWriter {
     private final Reply[] staleTexts;
     private final Reply notStarted;
     private final Reply[] notStartedTexts;
+    /** The charted figures the evaluator keeps, or null (set once, before or between evaluations). */
+    private volatile Series series;
 
     /** @param staleAfterMillis how long without a completed evaluation before answers say "stalled" */
     public SnapshotWriter(long staleAfterMillis) {
@@ -48,6 +50,11 @@ public final class SnapshotWriter {
             staleTexts[p.ordinal()] = text(failure(p, stalled), Collections.<String>emptyList());
             notStartedTexts[p.ordinal()] = text(failure(p, STARTING), Collections.<String>emptyList());
         }
+    }
+
+    /** Snapshots written from now on carry {@code series} (the page's charts). */
+    void keep(Series series) {
+        this.series = series;
     }
 
     /** The snapshot served before the first evaluation: alive, not started, not ready. */
@@ -66,7 +73,7 @@ public final class SnapshotWriter {
                 Collections.<Checked>emptyList(), replies, texts, stale, staleTexts,
                 Collections.<String, Reply>emptyMap(), MetricsText.prepare(Collections.<Checked>emptyList(), -1, true, shutdown),
                 MetricsText.prepare(Collections.<Checked>emptyList(), -1, false, shutdown), shutdown,
-                new String[] {null, STARTING, STARTING, STARTING}, none, History.reply(none, 0), History.text(none));
+                new String[] {null, STARTING, STARTING, STARTING}, none, History.reply(none, 0), History.text(none), series);
     }
 
     /**
@@ -138,7 +145,7 @@ public final class SnapshotWriter {
                 replies, texts, stale, staleTexts, perCheck,
                 MetricsText.prepare(checks, durationNanos, true, shutdown), MetricsText.prepare(checks, durationNanos, false, shutdown),
                 shutdown, why, transitions, history == null ? History.reply(transitions, total) : history.reply(),
-                history == null ? History.text(transitions) : history.text());
+                history == null ? History.text(transitions) : history.text(), series);
     }
 
     /**

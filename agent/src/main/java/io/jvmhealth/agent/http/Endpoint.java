@@ -15,7 +15,9 @@ enum Endpoint {
     HEALTH("/health", Probe.HEALTH),
     /** The last status transitions (not a check: a rule may not be named {@code history}). */
     HISTORY("/health/history", null),
-    METRICS("/metrics", null);
+    METRICS("/metrics", null),
+    /** The page for people ({@link Page}). */
+    PAGE("/", null);
 
     /** {@code /health/<check>}: one check alone. */
     static final String CHECK_PREFIX = "/health/";
@@ -25,7 +27,7 @@ enum Endpoint {
 
     final String path;
     final byte[] pathBytes;
-    /** The health answer this path serves; null for {@code /metrics}. */
+    /** The health answer this path serves; null for {@code /health/history}, {@code /metrics} and {@code /}. */
     final Probe probe;
 
     Endpoint(String path, Probe probe) {

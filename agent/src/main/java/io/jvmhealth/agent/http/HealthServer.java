@@ -91,9 +91,13 @@ public final class HealthServer {
 
     /**
      * Starts serving on a socket bound by {@link ListeningSocket#bind}: opens the selector, starts
-     * its thread (a daemon) and sends itself one request. Called from the evaluator thread.
+     * its thread (a daemon) and sends itself one request. Called from the evaluator thread. Unless
+     * {@code details=never}, asks the evaluator to keep the figures the page charts.
      */
     public static HealthServer serve(ListeningSocket socket, Evaluator evaluator, Details details, byte[] token) throws IOException {
+        if (details != Details.NEVER) {
+            evaluator.keepSeries(ChartedFigures.LINES); // the page's charts; with details=never it shows none
+        }
         HealthServer server = create(socket, evaluator, details, token);
         server.start();
         server.warmUp();
@@ -408,7 +412,7 @@ public final class HealthServer {
         }
         boolean full = details == Details.ALWAYS || details == Details.AUTHORIZED && r.bearerMatches(token);
         Answer answer = Router.route(r.buffer(), r.targetFrom, r.targetTo, full, evaluator.current(), now);
-        send(c, writer.write(answer.code, answer.contentType, answer.body, connection, withBody));
+        send(c, writer.write(answer.code, answer.contentType, answer.body, answer.headers, connection, withBody));
         return r.keepAlive;
     }
 

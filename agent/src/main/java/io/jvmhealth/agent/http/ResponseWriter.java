@@ -28,6 +28,7 @@ final class ResponseWriter {
     private static final byte[] COMMON_BYTES = ascii(COMMON);
     private static final byte[] CONTENT_TYPE_JSON = ascii("Content-Type: " + Answer.JSON + "\r\n");
     private static final byte[] CONTENT_TYPE_TEXT = ascii("Content-Type: " + Answer.TEXT + "\r\n");
+    private static final byte[] CONTENT_TYPE_HTML = ascii("Content-Type: " + Answer.HTML + "\r\n");
     /** Room for the head of any answer, besides its content type. */
     private static final int HEAD_ROOM = 384;
 
@@ -44,13 +45,25 @@ final class ResponseWriter {
      * @param withBody false for HEAD: the same head (Content-Length included), no body
      */
     ByteBuffer write(int code, String contentType, byte[] body, ConnectionHeader connection, boolean withBody) {
-        ensure(HEAD_ROOM + contentType.length() + (withBody ? body.length : 0));
+        return write(code, contentType, body, null, connection, withBody);
+    }
+
+    /**
+     * As {@link #write(int, String, byte[], ConnectionHeader, boolean)}, with header lines of the answer's own.
+     *
+     * @param headers {@code Name: value\r\n} lines written after the common ones, or null
+     */
+    ByteBuffer write(int code, String contentType, byte[] body, byte[] headers, ConnectionHeader connection, boolean withBody) {
+        ensure(HEAD_ROOM + contentType.length() + (headers == null ? 0 : headers.length) + (withBody ? body.length : 0));
         buf.clear();
         buf.put(HttpStatus.statusLine(code));
         appendContentType(contentType);
         buf.put(COMMON_BYTES);
         appendDigits(body.length);
         buf.put(CRLF);
+        if (headers != null) {
+            buf.put(headers);
+        }
         if (code == HttpStatus.METHOD_NOT_ALLOWED) {
             buf.put(ALLOW);
         }
@@ -72,6 +85,8 @@ final class ResponseWriter {
             buf.put(CONTENT_TYPE_JSON);
         } else if (Answer.TEXT.equals(contentType)) {
             buf.put(CONTENT_TYPE_TEXT);
+        } else if (Answer.HTML.equals(contentType)) {
+            buf.put(CONTENT_TYPE_HTML);
         } else {
             buf.put(ascii("Content-Type: " + contentType + "\r\n"));
         }

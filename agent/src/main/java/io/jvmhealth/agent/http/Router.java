@@ -18,16 +18,17 @@ import java.util.List;
  * the snapshot.
  *
  * <p>Paths: {@code /live}, {@code /ready}, {@code /started}, {@code /health} (JSON),
- * {@code /health/<check>} (one check; 404 for a name that is not a check), {@code /metrics}
- * (Prometheus text). Query parameters: {@code verbose} (any value but {@code false} or {@code 0})
- * turns a health answer into kube-apiserver style text; {@code exclude=<check>} (repeatable, at
- * most {@link #MAX_EXCLUDES}) leaves a check out of {@code /ready} and {@code /health}; anything
- * else is ignored. The status code never depends on {@code verbose}.
+ * {@code /health/<check>} (one check; 404 for a name that is not a check), {@code /health/history},
+ * {@code /metrics} (Prometheus text), {@code /} (the page for people, HTML: {@link Page}; queries
+ * ignored). Query parameters: {@code verbose} (any value but {@code false} or {@code 0}) turns a
+ * health answer into kube-apiserver style text; {@code exclude=<check>} (repeatable, at most
+ * {@link #MAX_EXCLUDES}) leaves a check out of {@code /ready} and {@code /health}; anything else is
+ * ignored. The status code never depends on {@code verbose}.
  *
  * <p>Cost: the four probe paths without a query are answered with bytes the evaluation prepared,
  * without allocating (the {@link Answer}s are made once per snapshot); verbose texts and per-check
  * bodies are prepared too; {@code ?exclude=} and {@code /metrics} build their answer per request
- * from the snapshot.
+ * from the snapshot; the page is rendered once per snapshot, on the first request for it.
  */
 final class Router {
     static final Answer NOT_FOUND = Answer.json(HttpStatus.NOT_FOUND, HttpStatus.NOT_FOUND_BODY);
@@ -75,6 +76,9 @@ final class Router {
                 return check(decode(buf, from + Endpoint.CHECK_PREFIX.length(), pathEnd), query.verbose, details, snapshot, nowNanos);
             }
             return NOT_FOUND;
+        }
+        if (endpoint == Endpoint.PAGE) {
+            return Page.answer(snapshot, details, nowNanos); // the first call loads the page's classes
         }
         if (endpoint == Endpoint.METRICS) {
             return new Answer(HttpStatus.OK, Answer.METRICS, snapshot.metrics(details, nowNanos));

@@ -87,11 +87,13 @@ class RequestReaderTest {
 
     @Test
     void unknownPathsAndTraversalsAreUnknownNot400() throws IOException {
-        for (String path : Arrays.asList("/", "/live/", "/LIVE", "/../live", "/live/..", "/%6Cive", "/%zz", "/%", "//live", "*")) {
+        for (String path : Arrays.asList("/index.html", "/live/", "/LIVE", "/../live", "/live/..", "/%6Cive", "/%zz", "/%", "//live", "*")) {
             RequestReader r = parsed("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals(0, r.error, path);
             assertEquals(null, endpoint(r), path);
         }
+        assertEquals(Endpoint.PAGE, endpoint(parsed("GET / HTTP/1.1\r\nHost: x\r\n\r\n")), "/ is the page");
+        assertEquals(Endpoint.PAGE, endpoint(parsed("GET /?x=1 HTTP/1.1\r\nHost: x\r\n\r\n")), "with a query too");
     }
 
     @Test

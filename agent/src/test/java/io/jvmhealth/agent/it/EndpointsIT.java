@@ -86,7 +86,7 @@ class EndpointsIT {
 
     @Test
     void unknownPathsAre404() throws Exception {
-        for (String path : Arrays.asList("/", "/livez", "/live/", "/LIVE", "/metrics/", "/../live", "/%6Cive", "/health/", "/health/nope",
+        for (String path : Arrays.asList("/index.html", "/livez", "/live/", "/LIVE", "/metrics/", "/../live", "/%6Cive", "/health/", "/health/nope",
                 "/health/..%2Flive", "/health/heap/")) {
             Http.Response r = Http.get(url, path);
             assertEquals(404, r.status, path + ": " + r);

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Threads whose names hold CR and ANSI escapes, LF, quotes, backslashes, tabs, lone surrogates,
- * U+2028/U+2029, NUL, C1 and DEL characters, 5,000 characters or an emoji, deadlocked in pairs
+ * U+2028/U+2029, NUL, C1 and DEL characters, 5,000 characters, an emoji or HTML markup, deadlocked in pairs
  * (sample-target {@code hostile}): the JSON bodies stay valid and give every name back exactly,
  * and every line the agent writes on stderr (the state change, the evidence block) is one line
  * that starts with the agent's prefix and holds no control character.
@@ -38,7 +38,9 @@ class HostileNamesIT {
                 "lone-high\ud800-lone-low\udc00-end",
                 "sep\u2028line\u2029para-nul\u0000-bel\u0007-c1\u009b-del\u007f",
                 longName.substring(0, 5000),
-                "emoji-\ud83d\ude00-ok");
+                "emoji-\ud83d\ude00-ok",
+                "<img src=x onerror=alert(1)>",
+                "\"><script>alert(2)</script><b title='&amp;");
     }
 
     @Test
