@@ -80,7 +80,8 @@ public final class AgentLog {
     /**
      * The text made safe for one line: {@code \n}, {@code \r} and {@code \t} as those escapes; every
      * other control character (C0, DEL, C1 such as ESC's 8-bit twin), the line and paragraph
-     * separators U+2028/U+2029 and lone surrogates as {@code \}{@code uXXXX}. Everything else,
+     * separators U+2028/U+2029, the bidirectional overrides, isolates and marks (U+202A-202E, U+2066-2069,
+     * U+200E/F) and lone surrogates as {@code \}{@code uXXXX}. Everything else,
      * including a backslash, is kept. Returns the same string when nothing needs escaping.
      */
     public static String escape(String text) {
@@ -125,6 +126,9 @@ public final class AgentLog {
         char c = s.charAt(i);
         if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029') {
             return true;
+        }
+        if (c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f') {
+            return true; // bidirectional overrides and marks: they can make a line read as another in a terminal
         }
         if (Character.isHighSurrogate(c)) {
             return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));

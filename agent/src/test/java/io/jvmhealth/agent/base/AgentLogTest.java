@@ -24,6 +24,12 @@ class AgentLogTest {
         assertEquals("\ud83d\ude00\\u000a".replace("\\u000a", "\\n"), AgentLog.escape("\ud83d\ude00\n"));
     }
 
+    /** A right-to-left override in a thread name would make a log line read as another one: escaped, visible. */
+    @Test
+    void escapesBidirectionalOverridesAndIsolates() {
+        assertEquals("para-rlo\\u202eevil \\u2066x\\u2069 \\u200f", AgentLog.escape("para-rlo\u202eevil \u2066x\u2069 \u200f"));
+    }
+
     @Test
     void returnsTheSameStringWhenNothingNeedsEscaping() {
         String plain = "check 'heap' healthy -> degraded: \"quoted\" \\ back";
