@@ -8,6 +8,7 @@
 #   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
 #   BENCH_ONLY=connections  only what issue 11 measures (docs/connections.md): launches of none/floor/ours
 #                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no update of docs/performance.md
+#   BENCH_COST=0        leave out the agent's cost on real applications (scripts/bench/cost.sh, issue 24)
 #   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
 #                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
@@ -299,6 +300,17 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 # --- JMX rules (issue 9): self-contained, appended to the result --------------------------------------
 log "JMX rules: 100 rules over 1,000 MBeans, RSS with presets"
 "$SRC/rules.sh" "$LAUNCH_RUNS" >>"$result" || log "JMX rules block failed (see above)"
+# --- the agent's cost on real applications (issue 24): self-contained, appended to the result -------------------------
+# A large Spring Boot application (built here from scripts/bench/large-spring), the generated host at 5,000 / 20,000 /
+# 50,000 classes, and RSS added by gates that need bytecode; about 25 minutes on 2 cores with the default rounds
+# (LARGE_ROUNDS, GEN_ROUNDS, GATE_ROUNDS, COST_PARTS: see scripts/bench/cost.sh). BENCH_COST=0 leaves it out.
+if [[ "${BENCH_COST:-1}" == 1 ]] && ((ONLY_CONNECTIONS == 0)); then
+  log "the agent's cost on real applications (scripts/bench/cost.sh)"
+  if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+    export LARGE_ROUNDS="${LARGE_ROUNDS:-3}" GEN_ROUNDS="${GEN_ROUNDS:-2}" GATE_ROUNDS="${GATE_ROUNDS:-2}"
+  fi
+  "$SRC/cost.sh" >>"$result" || log "the cost block failed (see scripts/bench-work/cost.log)"
+fi
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"
 # docs/performance.md shows the latest full run (between the bench-table markers).

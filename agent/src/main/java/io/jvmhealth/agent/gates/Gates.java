@@ -150,6 +150,17 @@ public final class Gates {
                     loadedBeforeWatch.add(c);
                 }
             }
+            // EXPERIMENT (issue 24): every gated class loaded already (Jetty's Server in main's first milliseconds): the
+            // watch has nothing left to see at class load, and while registered every class load of the host would call
+            // into Java with a copy of its bytes until the instrumentation is ready (about 1 s under load). The loaded
+            // classes are retransformed through a transformer registered for that call only (retransform), as before.
+            Set<String> loadedNames = new HashSet<String>();
+            for (Class<?> c : loadedBeforeWatch) {
+                loadedNames.add(c.getName());
+            }
+            if (loadedNames.containsAll(byClass.keySet())) {
+                watch.unregister();
+            }
         }
         AgentThreads.start("gates", new Runnable() {
             @Override

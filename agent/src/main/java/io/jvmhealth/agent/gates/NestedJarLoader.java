@@ -22,8 +22,13 @@ import java.util.zip.Inflater;
  * implementation is then loaded from the agent's own class path, where Byte Buddy is a dependency.
  */
 final class NestedJarLoader extends ClassLoader {
-    static final String RESOURCE = "META-INF/jvmhealth/instrument.jar";
-    static final String IMPLEMENTATION = "io.jvmhealth.agent.instrument.ByteBuddyAdvice";
+    /**
+     * EXPERIMENT (issue 24): {@code -Dio.jvmhealth.experiment.instrument=asm} loads the advice written on ASM alone
+     * ({@code instrument.AsmAdvice}) from a nested jar holding only ASM's core package, instead of Byte Buddy's Advice.
+     */
+    static final boolean ASM = "asm".equals(System.getProperty("io.jvmhealth.experiment.instrument"));
+    static final String RESOURCE = ASM ? "META-INF/jvmhealth/asm.jar" : "META-INF/jvmhealth/instrument.jar";
+    static final String IMPLEMENTATION = ASM ? "io.jvmhealth.agent.instrument.AsmAdvice" : "io.jvmhealth.agent.instrument.ByteBuddyAdvice";
     /** More than the nested jar will ever hold (4.8 MB, 13 MB inflated, with Byte Buddy 1.18): a corrupt one cannot fill the heap. */
     private static final long MAX_BYTES = 64L * 1024 * 1024;
 
@@ -45,7 +50,8 @@ final class NestedJarLoader extends ClassLoader {
     static AdviceInstaller load() throws Exception {
         ClassLoader agent = NestedJarLoader.class.getClassLoader();
         ClassLoader loader = agent;
-        byte[] jar = io.jvmhealth.agent.base.AgentResources.read(RESOURCE, 8 * 1024 * 1024, MAX_BYTES);
+        // EXPERIMENT: the buffer sized for the jar read (an 8 MB buffer alone is 8 MB of heap touched: a humongous region)
+        byte[] jar = io.jvmhealth.agent.base.AgentResources.read(RESOURCE, ASM ? 256 * 1024 : 8 * 1024 * 1024, MAX_BYTES);
         if (jar != null) {
             loader = new NestedJarLoader(agent, jar, index(jar));
         }
