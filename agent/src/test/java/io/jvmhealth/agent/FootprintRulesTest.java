@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The footprint rules of the agent's runtime path, held on its compiled classes ({@code target/classes}): every
  * class the agent loads into a host, that is everything under {@code io/jvmhealth/agent} except {@code cli} (the
- * command-line tool, its own JVM) and {@code instrument} (the Byte Buddy plugin in its nested jar, loaded only
- * when a gate needs it). None of them may:
+ * command-line tool, its own JVM); {@code instrument} (the advice on ASM, in its nested jar) is held too: it loads
+ * into every host with a method or framework gate. None of them may:
  * <ul>
  *   <li>use {@code invokedynamic} (lambdas, method references, indy string concatenation): the first one
  *       bootstraps {@code java.lang.invoke} in the host, costing it start-up time and metaspace;</li>
@@ -49,8 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FootprintRulesTest {
     private static final Path CLASSES = Paths.get(System.getProperty("user.dir"), "target/classes");
     private static final String AGENT = "io/jvmhealth/agent/";
-    /** Not on the host's runtime path: the tool's own JVM, and the nested jar's plugin. */
-    private static final List<String> EXCLUDED = List.of(AGENT + "cli/", AGENT + "instrument/");
+    /** Not on the host's runtime path: the tool's own JVM. */
+    private static final List<String> EXCLUDED = List.of(AGENT + "cli/");
 
     private static final List<String> BANNED_PACKAGES = List.of("java/util/regex/", "java/time/", "java/util/logging/");
     /** Types that use java.util.regex inside the JDK. */

@@ -60,9 +60,9 @@ class PackageDependenciesTest {
      * They take no part in the layering nor in the cycle check, and each must still exist (a stale entry fails).
      */
     private static final List<Allowed> ALLOWED = List.of(
-            new Allowed("gates/NestedJarLoader.java", "instrument.ByteBuddyAdvice", Kind.STRING,
-                    "the Byte Buddy plugin lives in a nested jar of its own and is loaded by name on purpose "
-                            + "(NestedJarLoader): the agent's class path never holds it, so a host that needs no gate never opens Byte Buddy"));
+            new Allowed("gates/NestedJarLoader.java", "instrument.AsmAdvice", Kind.STRING,
+                    "the instrumentation lives with ASM in a nested jar of its own and is loaded by name on purpose "
+                            + "(NestedJarLoader): the agent's class path never holds it, so a host that needs no gate never loads ASM"));
 
     /** An identifier after a dot starting in upper case is a class; the package is every segment before it. */
     private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])io\\s*\\.\\s*jvmhealth\\s*\\.\\s*agent((?:\\s*\\.\\s*[a-z_]\\w*)*)(?:\\s*\\.\\s*([A-Z]\\w*))?");

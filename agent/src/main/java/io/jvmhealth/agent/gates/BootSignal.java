@@ -33,9 +33,9 @@ final class BootSignal {
         if (bytes == null) {
             throw new IOException(RESOURCE + " is missing from the agent's jar");
         }
-        // Appending to the boot class path is the JDK's own API for this. Not Byte Buddy's Unsafe injector: it
-        // allocates far more on the agent's thread (docs/performance.md), and from JDK 24 on the JVM warns on stderr
-        // about its sun.misc.Unsafe call.
+        // Appending to the boot class path is the JDK's own API for this. Not an Unsafe class injector (Byte Buddy's
+        // allocated 18 MB on the agent's thread: docs/performance.md), and from JDK 24 on the JVM warns on stderr about
+        // sun.misc.Unsafe calls.
         appendJar(instrumentation, bytes);
         // The agent's own references to GateSignal must resolve to that same class (the system loader delegates to
         // the bootstrap loader first, so this holds unless something loaded the agent's copy before).
@@ -45,11 +45,11 @@ final class BootSignal {
     }
 
     /**
-     * EXPERIMENT (issue 24): the one-entry jar written by hand (stored, with java.io only) into a file created with
-     * {@code File.createNewFile} (O_EXCL) in the temporary directory, readable and writable by its owner only. Before,
-     * {@code Files.createTempFile} initialized a {@code SecureRandom} for the name (the sun.security provider classes) and
-     * {@code JarOutputStream} a deflater and java.time for the entry's time: about 100 more classes, 1.5 MB allocated and
-     * 40-60 ms of CPU on the gates thread (measured with the thread's allocated bytes and CPU time), for 2 KB of bytes.
+     * The one-entry jar is written by hand (stored, with java.io only) into a file created with {@code File.createNewFile}
+     * (O_EXCL) in the temporary directory, readable and writable by its owner only. {@code Files.createTempFile} would
+     * initialize a {@code SecureRandom} for the name (the sun.security provider classes) and {@code JarOutputStream} a
+     * deflater and java.time for the entry's time: about 100 more classes, 1.5 MB allocated and 40-60 ms of CPU on the
+     * gates thread (measured with the thread's allocated bytes and CPU time), for 2 KB of bytes.
      */
     private static void appendJar(Instrumentation instrumentation, byte[] bytes) throws IOException {
         File dir = new File(System.getProperty("java.io.tmpdir"));

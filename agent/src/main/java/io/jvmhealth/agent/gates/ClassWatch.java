@@ -11,12 +11,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one transformer the agent registers for gates, without Byte Buddy: it compares each loading
- * class's NAME with the gated classes and returns null for every other class (nothing is parsed or
- * loaded to decide). It is registered as soon as the gates are planned, before Byte Buddy is loaded
- * (which takes from a few hundred ms to seconds on a busy machine); a gated class that loads before
- * Byte Buddy is ready waits for it (at most {@link #WAIT_MILLIS}) and then gets the advice, so no
- * gated method can run and return unseen. Once ready, gated classes go to Byte Buddy's transformer.
+ * The one transformer the agent registers for gates: it compares each loading class's NAME with the
+ * gated classes and returns null for every other class (nothing is parsed or loaded to decide). It is
+ * registered as soon as the gates are planned, before the instrumentation is loaded (tens of ms, more
+ * on a busy machine); a gated class that loads before the instrumentation is ready waits for it (at
+ * most {@link #WAIT_MILLIS}) and then gets the advice, so no gated method can run and return unseen.
+ * Once ready, gated classes go to the instrumentation's transformer.
+ *
+ * <p>While it is registered, every class the host loads calls into Java with a copy of its class file
+ * (13-27 us of CPU and the class file's size in garbage each: docs/performance.md), so it is there only
+ * while a gated class is awaited: it removes itself once every gated class got the advice or was given
+ * up ({@link #forget}), and then drops the instrumentation's transformer, the last reference to the
+ * instrumentation's class loader ({@link #releaseIfDone}).
  */
 final class ClassWatch implements ClassFileTransformer {
     /** How long a loading gated class may wait for the instrumentation; then it loads unchanged. */
@@ -33,6 +39,8 @@ final class ClassWatch implements ClassFileTransformer {
     /** Internal names not transformed yet; once empty the watch removes itself (nothing left to look for). */
     private final Set<String> remaining = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile java.lang.instrument.Instrumentation registeredWith;
+    /** Retransformations in progress through this watch (they need the transformer); guarded by this. */
+    private int retransforming;
 
     ClassWatch(Map<String, List<MethodGate>> byInternalName, Set<String> hold) {
         this.byInternalName = byInternalName;
@@ -64,6 +72,36 @@ final class ClassWatch implements ClassFileTransformer {
         remaining.remove(internalName);
         if (remaining.isEmpty()) {
             unregister();
+            releaseIfDone();
+        }
+    }
+
+    /** The gate on a class that never loaded stopped waiting for it ({@link NeverLoaded}): no need to watch for it. */
+    void forget(String internalName) {
+        transformed(internalName);
+    }
+
+    /** True once nothing is awaited any more (every gated class transformed or given up). */
+    boolean done() {
+        return remaining.isEmpty();
+    }
+
+    /** Around a retransformation through this watch: the transformer is kept until it is over. */
+    synchronized void retransforming(boolean begins) {
+        retransforming += begins ? 1 : -1;
+        if (!begins) {
+            releaseIfDone();
+        }
+    }
+
+    /**
+     * Drops the instrumentation's transformer once nothing is awaited and no retransformation needs it: it is the last
+     * reference to the instrumentation's class loader, ASM's classes and the nested jar's bytes. (Undoing the advice at
+     * stop needs no transformer: retransforming a class with none registered restores its original bytes.)
+     */
+    synchronized void releaseIfDone() {
+        if (remaining.isEmpty() && retransforming == 0 && ready.getCount() == 0) {
+            delegate = null;
         }
     }
 
@@ -72,10 +110,11 @@ final class ClassWatch implements ClassFileTransformer {
         return missed;
     }
 
-    /** Hands over to Byte Buddy's transformer (null: the instrumentation failed; classes load unchanged). */
+    /** Hands over to the instrumentation's transformer (null: the instrumentation failed; classes load unchanged). */
     void ready(ClassFileTransformer transformer) {
         delegate = transformer;
         ready.countDown();
+        releaseIfDone();
     }
 
     boolean watches(String internalName) {

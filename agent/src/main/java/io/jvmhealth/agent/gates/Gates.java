@@ -25,9 +25,10 @@ import java.util.Set;
  * The startup gates that wait for ports and methods: {@code ready.port}, {@code ready.after}, and the
  * method gates recognized applications ask for ({@link #methodGate}). Planned on the start thread:
  * {@link #plan} makes the option's gates, recognizers add theirs, and {@link #startWatching} registers
- * the {@link ClassWatch} at once and loads Byte Buddy ({@link AdviceInstaller}, from its nested jar) on
- * a thread of its own ({@code jvm-health-gates}); {@link #checks} hands the checks to the evaluator. On
- * a host with no method gate no transformer is registered and no Byte Buddy class is loaded.
+ * the {@link ClassWatch} at once and loads the instrumentation ({@link AdviceInstaller}: the advice on
+ * ASM, from its nested jar) on a thread of its own ({@code jvm-health-gates}); {@link #checks} hands
+ * the checks to the evaluator. On a host with no method gate no transformer is registered and no class
+ * of the instrumentation is loaded.
  */
 public final class Gates {
     /** {@code ready.port}: a {@code List<Integer>} of ports. */
@@ -107,6 +108,13 @@ public final class Gates {
                 publisher.publishNow();
             }
         });
+        final String internalName = className.replace('.', '/');
+        g.onGivenUp(new Runnable() {
+            @Override
+            public void run() {
+                stopWatchingFor(internalName);
+            }
+        });
         List<MethodGate> list = byClass.get(className);
         if (list == null) {
             list = new ArrayList<MethodGate>();
@@ -150,10 +158,10 @@ public final class Gates {
                     loadedBeforeWatch.add(c);
                 }
             }
-            // EXPERIMENT (issue 24): every gated class loaded already (Jetty's Server in main's first milliseconds): the
-            // watch has nothing left to see at class load, and while registered every class load of the host would call
-            // into Java with a copy of its bytes until the instrumentation is ready (about 1 s under load). The loaded
-            // classes are retransformed through a transformer registered for that call only (retransform), as before.
+            // Every gated class loaded already (Jetty's Server in main's first milliseconds, or an attach): the watch has
+            // nothing left to see at class load, and while registered every class load of the host would call into Java
+            // with a copy of its bytes until the instrumentation is ready. The loaded classes are retransformed through a
+            // transformer registered for that call only (retransform).
             Set<String> loadedNames = new HashSet<String>();
             for (Class<?> c : loadedBeforeWatch) {
                 loadedNames.add(c.getName());
@@ -189,7 +197,18 @@ public final class Gates {
         return checks;
     }
 
-    /** On the jvm-health-gates thread: Byte Buddy's transformer, then what was loaded before the watch began. */
+    /** A framework's gate gave up waiting for its class ({@link NeverLoaded}): the watch stops looking for it. */
+    private void stopWatchingFor(String internalName) {
+        ClassWatch w;
+        synchronized (this) {
+            w = watch;
+        }
+        if (w != null && w.watches(internalName)) {
+            w.forget(internalName);
+        }
+    }
+
+    /** On the jvm-health-gates thread: the instrumentation's transformer, then what was loaded before the watch began. */
     private void install() {
         long began = System.nanoTime();
         ClassFileTransformer transformer = null;
@@ -249,7 +268,12 @@ public final class Gates {
                 synchronized (this) {
                     retransformed.addAll(loaded);
                 }
-                retransform(loaded, w);
+                w.retransforming(true);
+                try {
+                    retransform(loaded, w);
+                } finally {
+                    w.retransforming(false);
+                }
             }
             Map<Thread, StackTraceElement[]> stacks = loaded.isEmpty()
                     ? Collections.<Thread, StackTraceElement[]>emptyMap() : Thread.getAllStackTraces();
@@ -266,6 +290,7 @@ public final class Gates {
                 }
                 g.installed(wasLoaded, inside, !atLaunch);
             }
+            transformer = null; // the watch holds it while a gated class is awaited, and drops it then (ClassWatch.releaseIfDone)
             AgentLog.info("startup gate instrumentation ready in " + (System.nanoTime() - began) / 1_000_000 + " ms"
                     + (loaded.isEmpty() ? "" : " (" + loaded.size() + " gated class(es) already loaded, retransformed)"));
         } catch (Throwable e) {

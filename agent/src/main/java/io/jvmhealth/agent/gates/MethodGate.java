@@ -25,7 +25,8 @@ import java.util.Map;
  * warning, rather than hold readiness forever. A class that loads after the watch began always
  * gets the advice ({@link ClassWatch}). Otherwise it waits, and its reason says
  * whether the class has been loaded yet. A framework gate may add a condition checked after the
- * return ({@link AfterReturn}: its connectors listening).
+ * return ({@link AfterReturn}: its connectors listening), and stops waiting ({@link NeverLoaded}) when
+ * its class did not load (or, for Spring Boot, no thread entered the method) within 60 s of the agent's start.
  */
 public final class MethodGate implements HealthCheck {
     /** A condition checked once the method has returned, on the instance it returned on (or null). */
@@ -33,6 +34,14 @@ public final class MethodGate implements HealthCheck {
         /** Null when met; otherwise what is still awaited. */
         String pending(Object self, Map<String, Object> details);
     }
+
+    /**
+     * Threads that were inside the method when the advice came (the class loaded before the agent's watch: at attach, or
+     * at launch when the application got there first) cannot report their return: their stacks are read, first
+     * {@link #INSIDE_READ_MILLIS} apart, the interval doubling up to {@link #INSIDE_READ_MAX_MILLIS} while they run.
+     */
+    static final long INSIDE_READ_MILLIS = 250;
+    static final long INSIDE_READ_MAX_MILLIS = 4_000;
 
     final String name;
     /** {@code binary.ClassName.method}, as the advice reports it. */
@@ -46,6 +55,13 @@ public final class MethodGate implements HealthCheck {
 
     private volatile boolean classLoaded;
     private volatile Runnable onChange;
+    /** Told once when a framework's class did not load in time and its gate stopped waiting for it. */
+    private volatile Runnable onGivenUp;
+    /** When the stacks of {@link #insideAtInstall} were last read (nanoTime; 0: never), and the interval now. */
+    private long lastInsideRead;
+    private long insideReadMillis = INSIDE_READ_MILLIS;
+    /** Stack reads of threads inside so far (tests). */
+    private int insideReads;
     private volatile String passedBecause;
     private volatile String instrumentationError;
     private volatile boolean instrumented;
@@ -76,6 +92,11 @@ public final class MethodGate implements HealthCheck {
         onChange = r;
     }
 
+    /** Called once when the gate stopped waiting for a class that did not load ({@link NeverLoaded}). */
+    void onGivenUp(Runnable r) {
+        onGivenUp = r;
+    }
+
     /** Called by the installer when the class was transformed (loaded now, or retransformed). */
     void classSeen() {
         if (!classLoaded) {
@@ -97,6 +118,7 @@ public final class MethodGate implements HealthCheck {
                         + methodName + ": counted as already returned";
             } else {
                 insideAtInstall.addAll(inside);
+                lastInsideRead = System.nanoTime(); // their stacks were just read
             }
         }
     }
@@ -125,14 +147,46 @@ public final class MethodGate implements HealthCheck {
         }
         details.put("classLoaded", classLoaded);
         if (!classLoaded && neverLoaded != null && neverLoaded.givenUp(className, details) != null) {
+            Runnable r = onGivenUp;
+            onGivenUp = null;
+            if (r != null) {
+                r.run();
+            }
             return CheckResult.healthy(details);
         }
         if (!classLoaded) {
             return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": class " + className
                     + " has not been loaded yet", details);
         }
+        if (neverLoaded != null && neverLoaded.givesUpUnstarted() && notEntered()
+                && neverLoaded.notStarted(className, methodName, details) != null) {
+            return CheckResult.healthy(details);
+        }
         return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": class " + className
                 + " is loaded, " + methodName + " has not returned yet", details);
+    }
+
+    /** No thread has entered the method since the advice is in, and none was inside it then. */
+    private boolean notEntered() {
+        if (GateSignal.entered(key)) {
+            return false;
+        }
+        synchronized (this) {
+            return insideAtInstall.isEmpty();
+        }
+    }
+
+    /**
+     * The gate poll (every 25 ms while pending): decides as {@link #evaluate()} does without building a result, except
+     * once the method returned and a condition after the return is to be checked (its connectors).
+     */
+    @Override
+    public boolean passesNow() {
+        if (decided() != null) {
+            return afterReturn == null || instrumentationError != null || evaluate().status() == Status.HEALTHY;
+        }
+        return instrumented && neverLoaded != null && neverLoaded.expired()
+                && (!classLoaded || neverLoaded.givesUpUnstarted() && notEntered());
     }
 
     /** Why the method counts as returned, or null. */
@@ -154,15 +208,47 @@ public final class MethodGate implements HealthCheck {
             if (insideAtInstall.isEmpty()) {
                 return null;
             }
+            // Each poll whether they ended (a typical main ends right after its start method returns: seen within a
+            // poll, no stack read). Their stacks are read rarely: reading another thread's stack is a VM operation at a
+            // global safepoint on JDK 17 (a handshake with that thread from JDK 19 on), which stops every application
+            // thread, and a thread inside a start method runs nearly all the time (Spring's main in 144 of 145 polls).
+            // So every insideReadMillis, which doubles from read to read up to INSIDE_READ_MAX_MILLIS while a thread
+            // runs, and at most INSIDE_READ_MILLIS apart once none runs (a main that waits after its start is seen soon).
+            boolean alive = false;
+            boolean running = false;
             for (Thread t : insideAtInstall) {
-                if (t.isAlive() && isInside(t.getStackTrace())) {
+                if (t.isAlive()) {
+                    alive = true;
+                    running |= t.getState() == Thread.State.RUNNABLE;
+                }
+            }
+            long now = System.nanoTime();
+            if (alive) {
+                long every = running ? insideReadMillis : Math.min(insideReadMillis, INSIDE_READ_MILLIS);
+                if (lastInsideRead != 0 && now - lastInsideRead < every * 1_000_000L) {
                     return null;
+                }
+                if (lastInsideRead != 0) {
+                    insideReadMillis = Math.min(insideReadMillis * 2, INSIDE_READ_MAX_MILLIS);
+                }
+                lastInsideRead = now;
+            }
+            for (Thread t : insideAtInstall) {
+                if (t.isAlive()) {
+                    insideReads++;
+                    if (isInside(t.getStackTrace())) {
+                        return null;
+                    }
                 }
             }
             insideAtInstall.clear();
             passedBecause = "the threads that were inside " + methodName + " when the agent started have left it";
             return passedBecause;
         }
+    }
+
+    synchronized int insideReads() {
+        return insideReads;
     }
 
     boolean isInside(StackTraceElement[] stack) {

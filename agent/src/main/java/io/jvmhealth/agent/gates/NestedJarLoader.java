@@ -10,27 +10,24 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Loads the Byte Buddy part of the agent ({@link AdviceInstaller}) from the jar nested in the agent's
- * jar at {@value #RESOURCE}, in memory: no file is extracted (a pod's root file system is often
- * read-only, and a file in a shared temporary directory could be swapped by another user). Its parent
- * is the agent's own class loader, so the nested classes see the agent's public types; classes and
- * resources of the nested jar are found first in it, then in the parent. The jar is kept, compressed,
- * for as long as the loader lives (Byte Buddy loads its classes lazily, from whichever application
- * thread loads a gated class), and each entry is inflated when it is asked for.
+ * Loads the instrumentation ({@link AdviceInstaller}: {@code instrument.AsmAdvice} and Byte Buddy's relocated
+ * ASM, about 35 classes and 150 KB) from the jar nested in the agent's jar at {@value #RESOURCE}, in memory: no
+ * file is extracted (a pod's root file system is often read-only, and a file in a shared temporary directory
+ * could be swapped by another user). Its parent is the agent's own class loader, so the nested classes see the
+ * agent's public types; classes and resources of the nested jar are found first in it, then in the parent. The
+ * jar is kept for as long as the loader lives (ASM's classes load lazily, from whichever application thread
+ * loads a gated class), and each entry is inflated when it is asked for. Once every gated class got the advice
+ * nothing refers to the loader any more ({@link ClassWatch} drops the transformer), so the loader, its classes
+ * and the jar's bytes can be collected.
  *
  * <p>Run from the agent's classes instead of its jar (the unit tests), there is no nested jar; the
- * implementation is then loaded from the agent's own class path, where Byte Buddy is a dependency.
+ * implementation is then loaded from the agent's own class path, where Byte Buddy (and its ASM) is a dependency.
  */
 final class NestedJarLoader extends ClassLoader {
-    /**
-     * EXPERIMENT (issue 24): {@code -Dio.jvmhealth.experiment.instrument=asm} loads the advice written on ASM alone
-     * ({@code instrument.AsmAdvice}) from a nested jar holding only ASM's core package, instead of Byte Buddy's Advice.
-     */
-    static final boolean ASM = "asm".equals(System.getProperty("io.jvmhealth.experiment.instrument"));
-    static final String RESOURCE = ASM ? "META-INF/jvmhealth/asm.jar" : "META-INF/jvmhealth/instrument.jar";
-    static final String IMPLEMENTATION = ASM ? "io.jvmhealth.agent.instrument.AsmAdvice" : "io.jvmhealth.agent.instrument.ByteBuddyAdvice";
-    /** More than the nested jar will ever hold (4.8 MB, 13 MB inflated, with Byte Buddy 1.18): a corrupt one cannot fill the heap. */
-    private static final long MAX_BYTES = 64L * 1024 * 1024;
+    static final String RESOURCE = "META-INF/jvmhealth/instrument.jar";
+    static final String IMPLEMENTATION = "io.jvmhealth.agent.instrument.AsmAdvice";
+    /** Far more than the nested jar will ever hold (150 KB): a corrupt one cannot fill the heap. */
+    private static final long MAX_BYTES = 8L * 1024 * 1024;
 
     static {
         registerAsParallelCapable();
@@ -46,12 +43,13 @@ final class NestedJarLoader extends ClassLoader {
         this.entries = entries;
     }
 
-    /** The Byte Buddy implementation of {@link AdviceInstaller}, from the nested jar when there is one. */
+    /** The implementation of {@link AdviceInstaller}, from the nested jar when there is one. */
     static AdviceInstaller load() throws Exception {
         ClassLoader agent = NestedJarLoader.class.getClassLoader();
         ClassLoader loader = agent;
-        // EXPERIMENT: the buffer sized for the jar read (an 8 MB buffer alone is 8 MB of heap touched: a humongous region)
-        byte[] jar = io.jvmhealth.agent.base.AgentResources.read(RESOURCE, ASM ? 256 * 1024 : 8 * 1024 * 1024, MAX_BYTES);
+        // Read into an array of the entry's size (the agent's jar is stored: its size is known). Byte Buddy's 4.8 MB jar
+        // used to be read through an 8 MB buffer: 8 MB of heap touched at once, a humongous region, for one copy.
+        byte[] jar = io.jvmhealth.agent.base.AgentResources.read(RESOURCE, 256 * 1024, MAX_BYTES);
         if (jar != null) {
             loader = new NestedJarLoader(agent, jar, index(jar));
         }
@@ -74,9 +72,8 @@ final class NestedJarLoader extends ClassLoader {
     }
 
     /**
-     * Reads the zip's central directory (no zip64: the nested jar is a few MB with a few thousand
-     * entries). Entries stay compressed in memory (about 4.8 MB for Byte Buddy 1.18, against 13 MB
-     * inflated) and are inflated one by one when a class or resource is asked for.
+     * Reads the zip's central directory (no zip64: the nested jar is about 150 KB with a few dozen
+     * entries). Entries stay as stored and are inflated one by one when a class or resource is asked for.
      */
     static Map<String, Entry> index(byte[] jar) throws IOException {
         int eocd = -1;
@@ -166,7 +163,7 @@ final class NestedJarLoader extends ClassLoader {
             if (c == null) {
                 byte[] bytes = bytes(name.replace('.', '/') + ".class");
                 // Nested first: the implementation's package also exists in the agent's jar (io.jvmhealth.agent),
-                // and its classes must be defined here, beside the Byte Buddy they use.
+                // and its classes must be defined here, beside the ASM they use.
                 c = bytes != null ? defineClass(name, bytes, 0, bytes.length, NestedJarLoader.class.getProtectionDomain())
                         : super.loadClass(name, false);
             }
@@ -182,7 +179,7 @@ final class NestedJarLoader extends ClassLoader {
         throw new ClassNotFoundException(name); // loadClass above has looked in the nested jar already
     }
 
-    /** Byte Buddy reads class files as resources (the advice, its warm-up class): served from the nested jar first. */
+    /** Class files read as resources (the warm-up class): served from the nested jar first. */
     @Override
     public InputStream getResourceAsStream(String name) {
         byte[] bytes = bytes(name);

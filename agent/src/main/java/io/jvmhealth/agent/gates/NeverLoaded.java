@@ -10,7 +10,11 @@ import java.util.concurrent.TimeUnit;
  * main class's bytes, so a main class that can start Tomcat (or Jetty, Spring Boot, a Kafka broker)
  * but does not, in this run, would otherwise hold {@code /started} forever, and Kubernetes would
  * restart an application that is up. When the framework's class has not loaded within
- * {@link #WAIT_MILLIS} of the agent's start, its gate passes with that reason (and one warning).
+ * {@link #WAIT_MILLIS} of the agent's start, its gate passes with that reason (and one warning). For a
+ * framework whose start method is entered right after its class loads (Spring Boot's
+ * {@code SpringApplication.run}), the same when the class loaded but no thread entered that method within
+ * that time ({@link #orNotStarted}: a main class that touches the framework's class without starting it);
+ * not for Tomcat and Jetty, whose server object may be built long before it is started.
  * Not used for {@code ready.after}, which the user asked for: that gate waits, and says that its
  * class has not been loaded yet.
  */
@@ -20,15 +24,31 @@ public final class NeverLoaded {
     private final String framework;
     private final long since = System.nanoTime();
     private final long waitNanos;
+    private final boolean orNotStarted;
     private boolean warned;
 
     public NeverLoaded(String framework) {
-        this(framework, WAIT_MILLIS);
+        this(framework, WAIT_MILLIS, false);
     }
 
     NeverLoaded(String framework, long waitMillis) {
+        this(framework, waitMillis, false);
+    }
+
+    NeverLoaded(String framework, long waitMillis, boolean orNotStarted) {
         this.framework = framework;
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        this.orNotStarted = orNotStarted;
+    }
+
+    /** Also gives up when the class loaded but no thread entered the gated method within {@link #WAIT_MILLIS}. */
+    public static NeverLoaded orNotStarted(String framework) {
+        return new NeverLoaded(framework, WAIT_MILLIS, true);
+    }
+
+    /** Whether {@link #notStarted} applies. */
+    boolean givesUpUnstarted() {
+        return orNotStarted;
     }
 
     /** Whether the wait is over (what {@link #givenUp} would pass with), without logging or building anything. */
@@ -44,8 +64,24 @@ public final class NeverLoaded {
         if (System.nanoTime() - since < waitNanos) {
             return null;
         }
-        String because = className + " did not load within " + waitNanos / 1_000_000_000L + " s of the agent's start: this run of the"
-                + " application does not start " + framework + " (it was recognized from the main class only), so its gate does not hold /started";
+        return giveUp(className + " did not load within " + waitNanos / 1_000_000_000L + " s of the agent's start", details);
+    }
+
+    /**
+     * Called while the framework's class is loaded but its start method was never entered: the reason the gate passes
+     * now, or null while it still waits.
+     */
+    public synchronized String notStarted(String className, String methodName, Map<String, Object> details) {
+        if (!orNotStarted || System.nanoTime() - since < waitNanos) {
+            return null;
+        }
+        return giveUp(className + " was loaded but no thread entered " + methodName + " within " + waitNanos / 1_000_000_000L
+                + " s of the agent's start", details);
+    }
+
+    private String giveUp(String what, Map<String, Object> details) {
+        String because = what + ": this run of the application does not start " + framework
+                + " (it was recognized from the main class only), so its gate does not hold /started";
         details.put("decidedBy", because);
         if (!warned) {
             warned = true;

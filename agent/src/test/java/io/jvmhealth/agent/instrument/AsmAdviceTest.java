@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * EXPERIMENT (issue 24): the ASM-only gate advice changes nothing a method does (same results, same exceptions, same
+ * The gate advice on ASM changes nothing a method does (same results, same exceptions, same
  * side effects, over returns of every type, loops at the first instruction, try/catch/finally, switches, recursion,
  * synchronized, lambdas), reports the outermost normal return with its instance, and stays inert where GateSignal
  * cannot be seen (a loader that does not delegate to the agent's classes). Every woven class is verified by the JVM.
@@ -173,6 +173,28 @@ class AsmAdviceTest {
             assertEquals(call(plain, p, (String) c[0], (Object[]) c[1]), call(hidden, h, (String) c[0], (Object[]) c[1]),
                     c[0] + Arrays.toString((Object[]) c[1]));
         }
+    }
+
+    /**
+     * A loader that cannot see the bootstrap loader's GateSignal (JBoss Modules without jboss.modules.system.pkgs, OSGi
+     * without boot delegation): the class is left unchanged and the failure reported, naming the setting, so that its
+     * gate passes with a warning instead of waiting for a signal that cannot come. (In this test JVM GateSignal is not
+     * in the bootstrap loader at all, so any loader fails the check: the agent's own run puts it there.)
+     */
+    @Test
+    void aClassWhoseLoaderCannotSeeTheSignalIsLeftUnchangedAndReported() throws Exception {
+        List<String> failures = new ArrayList<>();
+        java.lang.instrument.ClassFileTransformer transformer = new AsmAdvice().transformer(
+                java.util.Collections.singletonMap(Shapes.class.getName(), java.util.Collections.singleton("simple")),
+                (className, cause) -> failures.add(className + ": " + cause.getMessage()));
+        ClassLoader isolated = new ClassLoader(null) {
+        };
+        assertNull(transformer.transform(isolated, Shapes.class.getName().replace('.', '/'), null, null, bytesOf(Shapes.class)));
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.get(0).contains("is not visible from the class loader") && failures.get(0).contains("jboss.modules.system.pkgs"),
+                failures.get(0));
+        assertNull(transformer.transform(isolated, "some/OtherClass", null, null, new byte[0]), "not gated: untouched, no failure");
+        assertEquals(1, failures.size());
     }
 
     @Test
