@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A stand-in with the name of Spring Boot's entry class, for SpringBootGateTest only (Spring Boot is
- * not on the agent module's test class path): a thread inside {@link #run} shows the frame
- * {@code org.springframework.boot.SpringApplication.run} that the gate looks for, until released.
+ * not on the agent module's test class path): the test weaves the gate advice on its {@code run}
+ * methods, as the agent does on Spring's, and calls them on threads of its own.
  */
 public final class SpringApplication {
     private SpringApplication() {
@@ -19,6 +19,13 @@ public final class SpringApplication {
         if (fail) {
             throw new IllegalStateException("application failed to start");
         }
+    }
+
+    /** A run inside a run (Spring Cloud's bootstrap context): the inner one returns once {@code inner} counts down. */
+    public static void run(CountDownLatch entered, CountDownLatch inner, CountDownLatch outer) throws InterruptedException {
+        run(new CountDownLatch(1), inner, false);
+        entered.countDown();
+        outer.await();
     }
 
     /** Stays inside {@code run} running (RUNNABLE, as Spring's start is) until {@code release} is set; then returns. */

@@ -42,8 +42,17 @@ public final class AppContext {
      */
     public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
                                  MethodGate.AfterReturn after, boolean holdLoading) {
+        return methodGate(recognizer, className, methodName, waitingFor, after, holdLoading, false);
+    }
+
+    /**
+     * As above; with {@code orNotStarted}, the gate also gives up when the class loaded but no thread entered the method
+     * within 60 s (for a start method entered right after its class loads, such as {@code SpringApplication.run}).
+     */
+    public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
+                                 MethodGate.AfterReturn after, boolean holdLoading, boolean orNotStarted) {
         return gates.methodGate(recognizer.gateName(), className, methodName, waitingFor, after,
-                new NeverLoaded(recognizer.name()), holdLoading);
+                orNotStarted ? NeverLoaded.orNotStarted(recognizer.name()) : new NeverLoaded(recognizer.name()), holdLoading);
     }
 
     public ListeningPorts ports() {

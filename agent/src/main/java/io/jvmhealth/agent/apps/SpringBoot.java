@@ -10,12 +10,17 @@ import java.util.Set;
 
 /**
  * A Spring Boot application (launched by Spring Boot's loader, or a main class that calls
- * {@code SpringApplication}): ready once {@code SpringApplication.run} has returned, the moment Spring
- * publishes {@code ApplicationReadyEvent}; no bytecode (see {@link SpringBootGate}). Its gate covers the
- * embedded Tomcat or Jetty, which Spring starts inside {@code run}.
+ * {@code SpringApplication}): ready once the outermost call of {@code SpringApplication.run} has
+ * returned normally, the moment after Spring published {@code ApplicationReadyEvent} (its last step
+ * before returning). A method gate: the advice reports the return, so nothing reads the starting
+ * thread's stack (on JDK 17 each such read stopped every application thread at a safepoint:
+ * docs/performance.md). Its gate covers the embedded Tomcat or Jetty, which Spring starts inside
+ * {@code run}. At JVM start, a class loaded with no thread entering {@code run} for 60 s means this run
+ * does not start Spring (a main class that only touches it): the gate then stops waiting.
  */
 final class SpringBoot extends Recognizer {
     static final String SPRING_APPLICATION = "org.springframework.boot.SpringApplication";
+    static final String RUN = "run";
 
     SpringBoot() {
         super("spring-boot", Signs.none().mainClassPrefix("org.springframework.boot.loader.")
@@ -29,6 +34,7 @@ final class SpringBoot extends Recognizer {
 
     @Override
     public List<HealthCheck> plan(AppContext context) {
-        return Collections.<HealthCheck>singletonList(new SpringBootGate(context.instrumentation(), context.attached()));
+        return Collections.<HealthCheck>singletonList(context.methodGate(this, SPRING_APPLICATION, RUN,
+                "SpringApplication.run to return (Spring's ApplicationReadyEvent)", null, true, true));
     }
 }

@@ -1,25 +1,59 @@
 package io.jvmhealth.agent.apps;
 
+import io.jvmhealth.agent.boot.Signals;
+import io.jvmhealth.agent.gates.GateHarness;
+import io.jvmhealth.agent.gates.Gates;
+import io.jvmhealth.agent.gates.MethodGate;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.instrument.Woven;
+import io.jvmhealth.agent.runtime.Catalog;
 import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Spring Boot gate against threads inside a stand-in {@code SpringApplication.run} (test sources). */
+/**
+ * The Spring Boot gate: a method gate on {@code SpringApplication.run}, the advice woven on a stand-in with Spring's
+ * class name (test sources) as the agent's transformer weaves it at load. Each case of the thread-watching gate it
+ * replaced: a thread inside run, a main that lives on (waiting or running) after run, devtools' restart thread while
+ * main leaves run by an exception, a run that throws, nested runs; and no thread's stack is ever read.
+ */
 class SpringBootGateTest {
+    private static final long PASS_MILLIS = 2000;
     private final List<Thread> threads = new ArrayList<>();
     private final List<CountDownLatch> releases = new ArrayList<>();
+    private Class<?> spring;
+    private MethodGate gate;
+
+    @BeforeEach
+    void planTheGateAndWeaveRun() throws Exception {
+        Gates gates = Gates.plan(Catalog.resolve("port=0", new Properties(), Collections.emptyMap()).settings, null, true);
+        AppContext context = new AppContext(gates, null, false, null, null, null);
+        List<HealthCheck> planned = new SpringBoot().plan(context);
+        assertEquals(1, planned.size());
+        gate = (MethodGate) planned.get(0);
+        assertEquals("app:spring-boot", gate.name());
+        Signals.forget(GateHarness.key(gate));
+        spring = Woven.load(SpringApplication.class, "run");
+    }
 
     @AfterEach
     void releaseEverything() throws InterruptedException {
@@ -29,17 +63,36 @@ class SpringBootGateTest {
         for (Thread t : threads) {
             t.join(5000);
         }
+        Signals.forget(GateHarness.key(gate));
     }
 
-    /** Starts a thread that enters run and stays there until the returned latch counts down. */
-    private CountDownLatch threadInsideRun(String name, boolean fail) throws InterruptedException {
+    /** Calls the woven {@code run} with these arguments (the test's own references resolve to the unwoven stand-in). */
+    private void run(Object... args) throws Exception {
+        for (Method m : spring.getMethods()) {
+            Class<?> last = m.getParameterCount() == 0 ? null : m.getParameterTypes()[m.getParameterCount() - 1];
+            if (m.getName().equals("run") && m.getParameterCount() == args.length
+                    && (last == boolean.class ? Boolean.class : last).isInstance(args[args.length - 1])) {
+                try {
+                    m.invoke(null, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause() instanceof Exception ? (Exception) e.getCause() : new IllegalStateException(e.getCause());
+                }
+                return;
+            }
+        }
+        throw new AssertionError("no run method for " + args.length + " arguments");
+    }
+
+    /** Starts a thread that enters run and stays there until the returned latch counts down; then returns or throws. */
+    private CountDownLatch threadInsideRun(String name, boolean fail, Runnable afterwards) throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread t = new Thread(() -> {
             try {
-                SpringApplication.run(entered, release, fail);
-            } catch (InterruptedException | IllegalStateException ignored) {
-                // left run
+                run(entered, release, fail);
+                afterwards.run();
+            } catch (Exception ignored) {
+                // left run by an exception
             }
         }, name);
         t.setDaemon(true);
@@ -50,123 +103,39 @@ class SpringBootGateTest {
         return release;
     }
 
-    /** What a thread does after it returned from run. */
-    private interface Afterwards {
-        void run() throws InterruptedException;
-    }
-
-    /** Starts a thread that enters run, leaves it normally once {@code release} counts down, says so, then does {@code then}. */
-    private Thread leavesRunThen(String name, CountDownLatch entered, CountDownLatch release, CountDownLatch returned,
-                                 Afterwards then) {
-        Thread t = new Thread(() -> {
-            try {
-                SpringApplication.run(entered, release, false);
-                returned.countDown();
-                then.run(); // the application's main goes on after run
-            } catch (InterruptedException ignored) {
-                // test over
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        threads.add(t);
-        releases.add(release);
-        return t;
-    }
-
-    private static void awaitGone(Thread t) throws InterruptedException {
-        t.join(5000);
-        assertTrue(!t.isAlive(), t + " ended");
+    private CheckResult passes(String why) {
+        return Poll.until(why, Duration.ofMillis(PASS_MILLIS), gate::evaluate, r -> r.status() == Status.HEALTHY);
     }
 
     @Test
-    void waitsWhileAThreadIsInsideRunAndPassesOnceItLeft() throws Exception {
-        SpringBootGate gate = new SpringBootGate(null, false);
-        CountDownLatch release = threadInsideRun("app-starter", false);
+    void waitsForTheInstrumentationThenForTheClassThenForRunToReturn() throws Exception {
+        CheckResult installing = gate.evaluate();
+        assertEquals(Status.UNHEALTHY, installing.status());
+        assertTrue(installing.reason().contains("instrumentation being installed"), installing.reason());
+        GateHarness.installed(gate);
+        CheckResult notLoaded = gate.evaluate();
+        assertTrue(notLoaded.reason().contains("class org.springframework.boot.SpringApplication has not been loaded yet"), notLoaded.reason());
+        GateHarness.classSeen(gate);
+        CountDownLatch release = threadInsideRun("app-starter", false, () -> { });
         CheckResult waiting = gate.evaluate();
         assertEquals(Status.UNHEALTHY, waiting.status(), waiting.toString());
-        assertTrue(waiting.reason().contains("thread 'app-starter' is inside it"), waiting.reason());
-        assertEquals(Status.UNHEALTHY, gate.evaluate().status(), "still inside");
+        assertTrue(waiting.reason().startsWith("waiting for SpringApplication.run to return (Spring's ApplicationReadyEvent)"), waiting.reason());
+        assertTrue(!gate.passesNow(), "the gate poll agrees");
         release.countDown();
-        awaitGone(threads.get(0));
-        CheckResult passed = gate.evaluate();
-        assertEquals(Status.HEALTHY, passed.status(), passed.toString());
-        assertEquals("the thread that was inside run has left it", passed.details().get("decidedBy"));
+        CheckResult passed = passes("the gate to pass once run returned");
+        assertEquals("returned normally", passed.details().get("decidedBy"));
         assertEquals(Status.HEALTHY, gate.evaluate().status(), "latched");
     }
 
-    /** A main that lives on after run returned: its stack is read every WATCH_READ_MILLIS, so the gate passes soon after. */
+    /** A main that lives on after run, waiting or running: the return itself is reported, at once. */
     @Test
-    void aThreadThatLivesOnAfterRunPassesWithinAFewStackReads() throws Exception {
-        SpringBootGate gate = new SpringBootGate(null, false);
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch end = new CountDownLatch(1);
-        CountDownLatch returned = new CountDownLatch(1);
-        Thread t = leavesRunThen("lives-on", entered, release, returned, end::await); // main goes on, waiting
-        releases.add(end);
-        assertTrue(entered.await(5, TimeUnit.SECONDS));
-        assertEquals(Status.UNHEALTHY, gate.evaluate().status());
-        release.countDown();
-        assertTrue(returned.await(5, TimeUnit.SECONDS));
-        long left = System.nanoTime();
-        CheckResult r = Poll.until("the gate to pass", java.time.Duration.ofSeconds(5), gate::evaluate,
-                x -> x.status() == Status.HEALTHY);
-        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left);
-        assertEquals(Status.HEALTHY, r.status(), r.toString());
-        assertTrue(t.isAlive(), "still alive: decided by its stack, not by its end");
-        assertTrue(tookMillis <= SpringBootGate.WATCH_READ_MILLIS + 500, "passed " + tookMillis + " ms after run returned");
-    }
-
-    /**
-     * Spring's start keeps main running inside run: its deep stack is read every RUNNABLE_READ_MILLIS, not at every
-     * poll; a thread waiting inside run is read every WATCH_READ_MILLIS. Polled every 5 ms for 1.5 s each.
-     */
-    @Test
-    void aRunningThreadInsideRunIsReadRarelyAWaitingOneOften() throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch entered = new CountDownLatch(1);
-        Thread busy = new Thread(() -> SpringApplication.run(entered, stop), "busy-starter");
-        busy.setDaemon(true);
-        busy.start();
-        threads.add(busy);
-        try {
-            assertTrue(entered.await(5, TimeUnit.SECONDS));
-            SpringBootGate gate = new SpringBootGate(null, false);
-            int running = pollFor(gate, 1500);
-            assertTrue(running >= 1 && running <= 1500 / SpringBootGate.RUNNABLE_READ_MILLIS + 1,
-                    running + " reads of a running thread's stack in 1.5 s");
-        } finally {
-            stop.set(true);
-        }
-        awaitGone(busy);
-
-        threadInsideRun("waiting-starter", false);
-        SpringBootGate gate = new SpringBootGate(null, false);
-        int waiting = pollFor(gate, 1500);
-        assertTrue(waiting >= 6 && waiting <= 1500 / SpringBootGate.WATCH_READ_MILLIS + 1,
-                waiting + " reads of a waiting thread's stack in 1.5 s");
-    }
-
-    /** Polls the gate as the evaluator does for {@code millis}; returns how often it read the watched thread's stack. */
-    private static int pollFor(SpringBootGate gate, long millis) {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < end) {
-            assertTrue(!gate.passesNow(), "a thread is inside run");
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        return gate.stackReads();
-    }
-
-    /** A main that goes on running after run returned is seen by its stack within RUNNABLE_READ_MILLIS of the poll. */
-    @Test
-    void aThreadThatRunsOnAfterRunPassesWithinTheRunningReadBound() throws Exception {
-        SpringBootGate gate = new SpringBootGate(null, false);
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch returned = new CountDownLatch(1);
+    void aMainThatLivesOnAfterRunPassesAtOnceWhetherItWaitsOrRuns() throws Exception {
+        GateHarness.installed(gate);
+        GateHarness.classSeen(gate);
         AtomicBoolean end = new AtomicBoolean();
-        Thread t = leavesRunThen("runs-on", entered, release, returned, () -> {
+        CountDownLatch returned = new CountDownLatch(1);
+        CountDownLatch release = threadInsideRun("runs-on", false, () -> {
+            returned.countDown();
             long n = 0;
             while (!end.get()) {
                 n++; // main goes on computing
@@ -176,44 +145,86 @@ class SpringBootGateTest {
             }
         });
         try {
-            assertTrue(entered.await(5, TimeUnit.SECONDS));
-            assertTrue(!gate.passesNow());
+            assertEquals(Status.UNHEALTHY, gate.evaluate().status());
             release.countDown();
             assertTrue(returned.await(5, TimeUnit.SECONDS));
-            long left = System.nanoTime();
-            Poll.until("the gate to pass", java.time.Duration.ofSeconds(5), gate::passesNow, x -> x);
-            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left);
-            assertTrue(t.isAlive(), "still alive: decided by its stack, not by its end");
-            assertTrue(tookMillis <= SpringBootGate.RUNNABLE_READ_MILLIS + 1000, "passed " + tookMillis + " ms after run returned");
-            CheckResult r = gate.evaluate();
-            assertEquals(Status.HEALTHY, r.status(), r.toString());
-            assertEquals("the thread that was inside run has left it", r.details().get("decidedBy"));
+            assertTrue(gate.passesNow(), "passed at the first poll after the return");
+            assertTrue(threads.get(0).isAlive(), "still alive: decided by the return, not by its end");
         } finally {
             end.set(true);
         }
     }
 
-    /** devtools: main leaves run by an exception while restartedMain has entered it: the gate keeps waiting. */
+    /** devtools: main leaves run by an exception while restartedMain is inside it: the gate waits for a normal return. */
     @Test
-    void anotherThreadInsideRunWhenTheWatchedOneLeavesKeepsTheGateWaiting() throws Exception {
-        SpringBootGate gate = new SpringBootGate(null, false);
-        CountDownLatch first = threadInsideRun("first-starter", true);
-        assertEquals(Status.UNHEALTHY, gate.evaluate().status());
-        CountDownLatch second = threadInsideRun("restartedMain", false);
-        first.countDown();
-        awaitGone(threads.get(0));
-        CheckResult afterFirst = gate.evaluate();
-        assertEquals(Status.UNHEALTHY, afterFirst.status(), afterFirst.toString());
-        assertTrue(afterFirst.reason().contains("'restartedMain' is inside it"), afterFirst.reason());
-        second.countDown();
-        awaitGone(threads.get(1));
-        assertEquals(Status.HEALTHY, gate.evaluate().status());
+    void aRunThatThrowsDoesNotPassButTheRestartedOnesReturnDoes() throws Exception {
+        GateHarness.installed(gate);
+        GateHarness.classSeen(gate);
+        CountDownLatch main = threadInsideRun("main", true, () -> { });
+        CountDownLatch restarted = threadInsideRun("restartedMain", false, () -> { });
+        main.countDown();
+        threads.get(0).join(5000);
+        assertTrue(!threads.get(0).isAlive());
+        CheckResult afterThrow = gate.evaluate();
+        assertEquals(Status.UNHEALTHY, afterThrow.status(), "a run that threw is not a start: " + afterThrow);
+        assertTrue(!gate.passesNow());
+        restarted.countDown();
+        passes("the gate to pass once restartedMain's run returned");
     }
 
+    /** Spring Cloud's bootstrap context: a run inside a run returns first; only the outermost return passes. */
     @Test
-    void atLaunchWithSpringNotLoadedTheGateWaitsAndSaysForWhat() {
-        CheckResult r = new SpringBootGate(null, false).evaluate();
-        assertEquals(Status.UNHEALTHY, r.status());
-        assertTrue(r.reason().contains("has not been loaded yet"), r.reason());
+    void aNestedRunReturningDoesNotPassTheOutermostDoes() throws Exception {
+        GateHarness.installed(gate);
+        GateHarness.classSeen(gate);
+        CountDownLatch innerReturned = new CountDownLatch(1);
+        CountDownLatch inner = new CountDownLatch(1);
+        CountDownLatch outer = new CountDownLatch(1);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                run(innerReturned, inner, outer);
+            } catch (Exception e) {
+                failed.set(e);
+            }
+        }, "main");
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+        releases.add(inner);
+        releases.add(outer);
+        inner.countDown();
+        assertTrue(innerReturned.await(5, TimeUnit.SECONDS), "the inner run returned");
+        assertEquals(Status.UNHEALTHY, gate.evaluate().status(), "the inner run's return is not the start");
+        outer.countDown();
+        passes("the gate to pass once the outermost run returned");
+        assertEquals(null, failed.get());
+    }
+
+    /** Attached to a running application: Spring loaded and no thread inside run counts as returned before the agent. */
+    @Test
+    void attachedWithSpringLoadedAndNoThreadInsideRunPassesAtOnce() {
+        GateHarness.installedLoaded(gate, Collections.emptyList(), true);
+        CheckResult r = gate.evaluate();
+        assertEquals(Status.HEALTHY, r.status(), r.toString());
+        assertTrue(String.valueOf(r.details().get("decidedBy")).contains("loaded before the agent was attached"), r.toString());
+    }
+
+    /** Attached while a thread is inside run (no advice on that call): passes once it has left. */
+    @Test
+    void attachedWhileAThreadIsInsideRunPassesOnceItLeft() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicBoolean release = new AtomicBoolean();
+        // The unwoven stand-in: this call started before the advice existed.
+        Thread busy = new Thread(() -> SpringApplication.run(entered, release), "main");
+        busy.setDaemon(true);
+        busy.start();
+        threads.add(busy);
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        GateHarness.installedLoaded(gate, List.of(busy), true);
+        assertEquals(Status.UNHEALTHY, gate.evaluate().status(), "a thread is inside run");
+        release.set(true);
+        CheckResult passed = passes("the gate to pass once that thread left run");
+        assertTrue(String.valueOf(passed.details().get("decidedBy")).contains("have left it"), passed.toString());
     }
 }
