@@ -42,8 +42,17 @@ public final class AppContext {
      */
     public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
                                  MethodGate.AfterReturn after, boolean holdLoading) {
+        return methodGate(recognizer, className, methodName, waitingFor, after, holdLoading, null);
+    }
+
+    /**
+     * As above, and once passed the gate goes on judging readiness: {@code serving} tells from the server's getters
+     * whether it still serves, and its stop method's entry fails the gate at once (see {@link MethodGate}).
+     */
+    public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
+                                 MethodGate.AfterReturn after, boolean holdLoading, MethodGate.Serving serving) {
         return gates.methodGate(recognizer.gateName(), className, methodName, waitingFor, after,
-                new NeverLoaded(recognizer.name()), holdLoading);
+                new NeverLoaded(recognizer.name()), holdLoading, serving);
     }
 
     public ListeningPorts ports() {

@@ -36,6 +36,10 @@ import java.util.Map;
  * (the class can load more than a second before {@code run} is entered). A thread that left
  * {@code run} by an exception also counts (the application then ends, as Spring Boot applications do
  * when {@code run} fails).
+ *
+ * <p>Once passed, the gate goes on judging readiness: it fails when Spring's application context is closed while
+ * the JVM lives on (the application calls {@code close()}), seen within {@link #WATCH_MILLIS} by
+ * {@link SpringContexts}. No thread's stack is read any more once it passed.
  */
 final class SpringBootGate implements HealthCheck {
     static final String CLASS_NAME = "org.springframework.boot.SpringApplication";
@@ -53,6 +57,8 @@ final class SpringBootGate implements HealthCheck {
      * seen within this bound.
      */
     static final long RUNNABLE_READ_MILLIS = 500;
+    /** How often, once passed, the watch asks whether Spring's application context is closed. */
+    static final long WATCH_MILLIS = 50;
 
     private final Instrumentation instrumentation;
     private final boolean attached;
@@ -64,6 +70,9 @@ final class SpringBootGate implements HealthCheck {
     private long lastScan;
     private long lastWatchRead;
     private String passedBecause;
+    /** Set once {@link #evaluate()} said healthy: from then on only the contexts are watched. */
+    private String passed;
+    private final SpringContexts contexts;
     /** Reads of a watched thread's stack so far (tests). */
     private int stackReads;
     private final NeverLoaded neverLoaded = new NeverLoaded("spring-boot");
@@ -74,6 +83,7 @@ final class SpringBootGate implements HealthCheck {
     SpringBootGate(Instrumentation instrumentation, boolean attached) {
         this.instrumentation = instrumentation;
         this.attached = attached;
+        this.contexts = new SpringContexts(instrumentation);
     }
 
     @Override
@@ -84,6 +94,22 @@ final class SpringBootGate implements HealthCheck {
     @Override
     public Role role() {
         return Role.STARTUP;
+    }
+
+    @Override
+    public boolean judgesReadinessOncePassed() {
+        return true;
+    }
+
+    @Override
+    public long watchMillis() {
+        return WATCH_MILLIS;
+    }
+
+    /** Once passed (evaluator thread, every {@link #WATCH_MILLIS}): one boolean per known context. */
+    @Override
+    public boolean stillPassesNow() {
+        return contexts.anyOpen();
     }
 
     /** The gate poll: observes as {@link #evaluate()} does, without building a result each time. */
@@ -104,12 +130,17 @@ final class SpringBootGate implements HealthCheck {
     public CheckResult evaluate() {
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         details.put("method", CLASS_NAME + "#" + METHOD);
+        if (passed != null) {
+            details.put("decidedBy", passed);
+            String closed = contexts.closed(details);
+            return closed == null ? CheckResult.healthy(details) : CheckResult.of(Status.UNHEALTHY, closed, details);
+        }
         if (passedBecause == null) {
             observe();
         }
         if (passedBecause != null) {
             details.put("decidedBy", passedBecause);
-            return CheckResult.healthy(details);
+            return passed(details);
         }
         String waiting = "waiting for SpringApplication.run to return (Spring's ApplicationReadyEvent): ";
         if (!inside.isEmpty()) {
@@ -117,12 +148,19 @@ final class SpringBootGate implements HealthCheck {
         }
         if (notLoadedInTime()) {
             neverLoaded.givenUp(CLASS_NAME, details); // the reason into the details, and the warning once
-            return CheckResult.healthy(details);
+            return passed(details);
         }
         if (!loaded) {
             return CheckResult.of(Status.UNHEALTHY, waiting + "class " + CLASS_NAME + " has not been loaded yet", details);
         }
         return CheckResult.of(Status.UNHEALTHY, waiting + "class " + CLASS_NAME + " is loaded, no thread is inside run yet", details);
+    }
+
+    /** The first healthy result; from now on only the contexts are watched. */
+    private CheckResult passed(Map<String, Object> details) {
+        passed = String.valueOf(details.get("decidedBy"));
+        contexts.closed(details);
+        return CheckResult.healthy(details);
     }
 
     private void observe() {

@@ -12,7 +12,10 @@ import java.util.Map;
 /**
  * {@code ready.port=N}: a startup gate {@code port:N} that passes once this JVM itself listens on
  * port N, and afterwards keeps judging readiness ({@code /ready} is 503 while the port is not
- * listening). One evaluation is a few file reads (see {@link ListeningPorts}).
+ * listening). One evaluation is a few file reads (see {@link ListeningPorts}). Once passed, a watch looks
+ * every {@link #WATCH_MILLIS} at the descriptor the last evaluation found holding the LISTEN socket (one
+ * {@code readlink}: microseconds), so that a port that closes turns {@code /ready} 503 within that, not at the
+ * next interval; the socket tables themselves are read only by evaluations (milliseconds of kernel time each).
  */
 final class PortGate implements HealthCheck {
     private final int port;
@@ -38,6 +41,39 @@ final class PortGate implements HealthCheck {
     @Override
     public boolean judgesReadinessOncePassed() {
         return true;
+    }
+
+    /** How often, once passed, the watch looks at the listening socket's descriptor. */
+    static final long WATCH_MILLIS = 50;
+    /** The descriptor that held the LISTEN socket at the last evaluation that found it ({link, text}), or null. */
+    private volatile String[] descriptor;
+    private Boolean precise;
+
+    /** Where /proc can be read (Linux); elsewhere no watch (a connection attempt may take its whole timeout). */
+    @Override
+    public long watchMillis() {
+        if (precise == null) {
+            precise = ports.precise();
+        }
+        return precise ? WATCH_MILLIS : 0;
+    }
+
+    /**
+     * One {@code readlink} of the descriptor the last evaluation found listening: still the same socket? (Microseconds;
+     * reading the socket tables costs the kernel milliseconds.) True while no descriptor is known.
+     */
+    @Override
+    public boolean stillPassesNow() {
+        String[] d = descriptor;
+        if (d == null) {
+            return true;
+        }
+        if (ListeningPorts.stillOpen(d)) {
+            return true;
+        }
+        last = null; // the evaluation the change asks for reads anew
+        descriptor = null;
+        return false;
     }
 
     /**
@@ -77,6 +113,15 @@ final class PortGate implements HealthCheck {
     }
 
     private CheckResult observe() {
+        String[] listening = ports.listeningDescriptor(port);
+        if (listening != null) {
+            descriptor = listening;
+            Map<String, Object> details = new LinkedHashMap<String, Object>();
+            details.put("port", port);
+            details.put("source", "/proc/net/tcp6, /proc/net/tcp and /proc/self/fd");
+            return CheckResult.healthy(details);
+        }
+        descriptor = null;
         ListeningPorts.State state = ports.state(port);
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         details.put("port", port);

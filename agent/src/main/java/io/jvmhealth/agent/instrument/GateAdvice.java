@@ -13,8 +13,8 @@ public final class GateAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Origin("#t.#m") String key) {
-        io.jvmhealth.agent.boot.GateSignal.enter(key);
+    static void enter(@Advice.Origin("#t.#m") String key, @Advice.This(optional = true) Object self) {
+        io.jvmhealth.agent.boot.GateSignal.enter(key, self);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
