@@ -8,6 +8,8 @@
 #   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
 #   BENCH_ONLY=connections  only what issue 11 measures (docs/connections.md): launches of none/floor/ours
 #                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no update of docs/performance.md
+#   BENCH_ONLY=shutdown     only SIGTERM -> /ready 503 (issue 20, scripts/bench/shutdown.sh): 20 launches per line
+#                        (SHUTDOWN_LAUNCHES), JDK 17 and 25, with and without shutdown.drain; printed, no report file
 #   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
 #                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
@@ -32,6 +34,10 @@ SLOW_PROBES=100
 WRK_THREADS=1
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if [[ "${BENCH_ONLY:-}" == shutdown ]]; then # needs only java, javac and a package build
+  exec "$SRC/shutdown.sh" "${SHUTDOWN_LAUNCHES:-20}"
+fi
 
 # --- tools ------------------------------------------------------------------------------------
 need=()
@@ -299,6 +305,11 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 # --- JMX rules (issue 9): self-contained, appended to the result --------------------------------------
 log "JMX rules: 100 rules over 1,000 MBeans, RSS with presets"
 "$SRC/rules.sh" "$LAUNCH_RUNS" >>"$result" || log "JMX rules block failed (see above)"
+# --- SIGTERM -> /ready 503 (issue 20): self-contained, appended to the result ------------------------
+if ((ONLY_CONNECTIONS == 0)); then
+  log "SIGTERM -> /ready 503: ${SHUTDOWN_LAUNCHES:-20} launches per line"
+  { echo; "$SRC/shutdown.sh" "${SHUTDOWN_LAUNCHES:-20}"; } >>"$result" || log "the shutdown block failed (see above)"
+fi
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"
 # docs/performance.md shows the latest full run (between the bench-table markers).

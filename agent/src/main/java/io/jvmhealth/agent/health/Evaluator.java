@@ -520,7 +520,8 @@ public final class Evaluator implements Publisher {
             }
             long now = System.nanoTime();
             snapshot = writer.write(now, epochMillis, evaluated, started, pending, now - began, shutdownState, history);
-            if (pathsChanged(snapshot, epochMillis)) {
+            // a path's answer changes when this snapshot is published, not when the evaluation began (it can take long)
+            if (pathsChanged(snapshot, System.currentTimeMillis())) {
                 snapshot = writer.write(now, epochMillis, evaluated, started, pending, now - began, shutdownState, history);
             }
             current = snapshot;

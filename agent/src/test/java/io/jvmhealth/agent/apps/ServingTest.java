@@ -22,6 +22,24 @@ class ServingTest {
     @TempDir
     Path base;
 
+    /** CPU time of one watch look (the median of 20 batches of 1,000, after 20,000 to warm up): printed, not asserted. */
+    static void printCost(String what, Runnable look) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 20_000; i++) {
+            look.run();
+        }
+        java.util.List<Long> batches = new java.util.ArrayList<>();
+        for (int b = 0; b < 20; b++) {
+            long cpu = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < 1000; i++) {
+                look.run();
+            }
+            batches.add(threads.getCurrentThreadCpuTime() - cpu);
+        }
+        java.util.Collections.sort(batches);
+        System.out.println("[ServingTest] one watch look at " + what + ": " + batches.get(10) / 1000 + " ns of CPU (median of 20 x 1,000)");
+    }
+
     private static void assertEndsWith(String end, String start, String actual) {
         assertTrue(actual != null && actual.startsWith(start) && actual.endsWith(end), actual);
     }
@@ -39,6 +57,7 @@ class ServingTest {
         try {
             assertEquals("stopInternal", serving.stopMethod());
             assertNull(serving.stopped(service), "started: serving");
+            printCost("Tomcat's service and one connector", () -> serving.stopped(service));
             int port = connector.getLocalPort();
             connector.pause();
             assertEquals("Tomcat's connector on port " + port + " is paused", serving.stopped(service));
@@ -67,6 +86,7 @@ class ServingTest {
         try {
             assertEquals("doStop", serving.stopMethod());
             assertNull(serving.stopped(server), "started: serving");
+            printCost("Jetty's server and one connector", () -> serving.stopped(server));
             connector.close();
             assertEndsWith("is closed", "Jetty's connector ", serving.stopped(server)); // port 0: its local port is gone once closed
             connector.stop();

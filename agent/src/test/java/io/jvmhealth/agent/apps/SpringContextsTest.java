@@ -57,6 +57,7 @@ class SpringContextsTest {
             assertNull(contexts.closed(details));
             assertEquals("Spring Boot's shutdown-hook registry, 1 context(s), isClosed() every 50 ms", details.get("contextWatch"));
             assertTrue(contexts.anyOpen());
+            ServingTest.printCost("Spring's context (isClosed())", contexts::anyOpen);
             context.close();
             assertFalse(contexts.anyOpen(), "the watch sees the close");
             assertEquals("Spring's application context is closed", contexts.closed(new LinkedHashMap<>()),

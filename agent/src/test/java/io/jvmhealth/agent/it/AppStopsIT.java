@@ -25,8 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Whole class: about 15-30 s on two busy cores.
  */
 class AppStopsIT {
-    /** Sanity bound of a loaded two-core machine; the figure is printed (target: 100 ms). */
-    static final long LIMIT_MILLIS = 1000;
+    /**
+     * Sanity bound of a loaded two-core machine (half the 5 s interval: a 503 within it is the watch, not an evaluation
+     * at the interval); the figure is printed (target: 100 ms). Under a load average of 15 a 503 was once seen 1065 ms late.
+     */
+    static final long LIMIT_MILLIS = 2500;
 
     @Test
     void embeddedTomcatStoppedByTheApplication() throws Exception {
