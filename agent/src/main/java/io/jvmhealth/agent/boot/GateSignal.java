@@ -26,6 +26,8 @@ public final class GateSignal {
     private static final ThreadLocal<Map<String, int[]>> DEPTH = new ThreadLocal<Map<String, int[]>>();
     private static volatile Runnable listener;
     private static final Set<String> STOPS = java.util.Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+    /** Keys whose instance is the one that returned last, not first (a server started again, or a new one started). */
+    private static final Set<String> LATEST = java.util.Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
     private static volatile BiConsumer<String, Object> stopListener;
 
     private GateSignal() {
@@ -72,7 +74,13 @@ public final class GateSignal {
     /** Advice on exit, normal or by an exception ({@code thrown} not null). */
     public static void exit(String key, Object self, Throwable thrown) {
         try {
-            if (RETURNED.containsKey(key) || STOPS.contains(key)) {
+            if (STOPS.contains(key)) {
+                return;
+            }
+            if (RETURNED.containsKey(key)) {
+                if (thrown == null && self != null && LATEST.contains(key)) {
+                    RETURNED.put(key, new WeakReference<Object>(self));
+                }
                 return;
             }
             Map<String, int[]> depths = DEPTH.get();
@@ -101,7 +109,7 @@ public final class GateSignal {
         return RETURNED.containsKey(key);
     }
 
-    /** The instance whose method returned first (null for a static method, or once collected). */
+    /** The instance whose method returned first, or last for {@link #trackLatest} keys (null for a static method, or once collected). */
     public static Object returnedBy(String key) {
         WeakReference<Object> ref = RETURNED.get(key);
         return ref == null ? null : ref.get();
@@ -110,6 +118,11 @@ public final class GateSignal {
     /** Called (on the returning thread; it must be cheap and never block) after each first return. Null clears it. */
     public static void listen(Runnable onReturn) {
         listener = onReturn;
+    }
+
+    /** From now on {@link #returnedBy} gives the instance whose call of {@code key} returned last (after the first). */
+    public static void trackLatest(String key) {
+        LATEST.add(key);
     }
 
     /** Declares {@code key} a stop method: its entry is told to the stop listener (and never counts as a return). */
@@ -126,6 +139,7 @@ public final class GateSignal {
         stopListener = onStop;
         if (onStop == null) {
             STOPS.clear();
+            LATEST.clear();
         }
     }
 }

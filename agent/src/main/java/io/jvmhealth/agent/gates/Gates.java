@@ -219,8 +219,11 @@ public final class Gates {
                 methods.put(e.getKey(), names);
             }
             if (!byStopKey.isEmpty()) {
-                for (String key : byStopKey.keySet()) {
-                    GateSignal.stopsAt(key);
+                for (Map.Entry<String, List<MethodGate>> e : byStopKey.entrySet()) {
+                    GateSignal.stopsAt(e.getKey());
+                    for (MethodGate g : e.getValue()) {
+                        GateSignal.trackLatest(g.key); // a server started again (or a new one) is the one watched
+                    }
                 }
                 GateSignal.listenForStops(new java.util.function.BiConsumer<String, Object>() {
                     @Override

@@ -217,10 +217,10 @@ public final class MethodGate implements HealthCheck {
         if (because != null) {
             details.put("decidedBy", because);
             if (serving != null && passedOnce) {
+                // once passed, the server's own state decides (its connectors' ports are not read again: the socket tables
+                // cost the kernel milliseconds per read, and a closed connector shows in its state)
                 String stopped = servingNow(details);
-                if (stopped != null) {
-                    return CheckResult.of(Status.UNHEALTHY, stopped, details);
-                }
+                return stopped == null ? CheckResult.healthy(details) : CheckResult.of(Status.UNHEALTHY, stopped, details);
             }
             if (afterReturn != null && instrumentationError == null) {
                 String pending = afterReturn.pending(GateSignal.returnedBy(key), details);

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sample-target/frameworks, told on stdin; each prints {@code stop begins NANOS} just before it stops. A thread polls
  * {@code /ready} in a tight loop; the interval is 5 s, so a 503 well within it is the gate's own watch (or, for Tomcat
  * and Jetty, the advice at their stop method's entry). {@code /started} and {@code /live} stay 200, the JVM runs on.
- * Spring Boot's context closed while the JVM lives is in ShutdownIT (one class for the Spring Boot starts).
+ * Tomcat and Jetty are then started again: /ready 200 again. Spring Boot's context closed while the JVM lives is in
+ * ShutdownIT (one class for the Spring Boot starts).
  * Whole class: about 15-30 s on two busy cores.
  */
 class AppStopsIT {
@@ -90,7 +91,23 @@ class AppStopsIT {
             }
             String history = Http.get(url, "/health/history").body;
             assertTrue(history.contains("\"check\":\"/ready\"") && history.contains(reason), history);
+            if (main.endsWith("TomcatHost") || main.endsWith("JettyHost")) {
+                startsAgain(host, url, gate, appPort);
+            }
         }
+    }
+
+    /** Started again in the same JVM (Tomcat, Jetty): /ready 200 again, the watch seeing the server serve. */
+    private static void startsAgain(TargetJvm host, String url, String gate, int appPort) throws Exception {
+        host.send("start");
+        List<String> out = Poll.until("'start done'", Duration.ofSeconds(30), host::stdoutLines, l -> l.contains("start done"));
+        long began = nanosOf(out, "start begins ");
+        Poll.until("/ready 200 again", Duration.ofSeconds(10), () -> Http.get(url, "/ready").status, s -> s == 200);
+        long millis = (System.nanoTime() - began) / 1_000_000;
+        System.out.println("[AppStopsIT] " + gate + " started again: /ready 200 polled " + millis + " ms after 'start begins'");
+        assertTrue(millis < LIMIT_MILLIS, gate + ": /ready 200 again " + millis + " ms after the start (interval 5 s)");
+        // it answers HTTP again (embedded Tomcat restarted answers its servlet's path with 404: the host's, not the agent's)
+        assertTrue(io.jvmhealth.agent.testing.GateWindow.probe(appPort, Duration.ofSeconds(5)).answered(), "the server answers again");
     }
 
     /** When /ready last turned from 200 to 503, by /health/history (epoch milliseconds). */

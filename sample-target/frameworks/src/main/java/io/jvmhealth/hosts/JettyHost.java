@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Embedded Jetty answering {@code GET /} with {@code ok}. Arguments: {@code PORT DELAY_MS}: the
  * server object exists at once, and is started (connectors opened) after DELAY_MS. Then stdin: {@code stop} stops
- * the server while the JVM lives on (see {@link Stdin}).
+ * the server while the JVM lives on, {@code start} starts it again (see {@link Stdin}).
  */
 public final class JettyHost {
     private JettyHost() {
@@ -30,7 +30,7 @@ public final class JettyHost {
         });
         Thread.sleep(Long.parseLong(args[1]));
         server.start();
-        Stdin.commands(java.util.Map.of("stop", server::stop));
+        Stdin.commands(java.util.Map.of("stop", server::stop, "start", server::start));
         server.join();
     }
 }
