@@ -229,6 +229,9 @@ public final class MethodGate implements HealthCheck {
                 }
             }
             passedOnce = true;
+            if (serving != null) {
+                servingNow(details); // from the first healthy answer on, the details say what is watched
+            }
             return CheckResult.healthy(details);
         }
         if (!instrumented) {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and Jetty, the advice at their stop method's entry). {@code /started} and {@code /live} stay 200, the JVM runs on.
  * Tomcat and Jetty are then started again: /ready 200 again. Spring Boot's context closed while the JVM lives is in
  * ShutdownIT (one class for the Spring Boot starts).
- * Whole class: about 15-30 s on two busy cores.
+ * Whole class: 34 to 50 s at a load average of 15 to 25 on two cores.
  */
 class AppStopsIT {
     /**
@@ -40,6 +40,35 @@ class AppStopsIT {
     @Test
     void embeddedJettyStoppedByTheApplication() throws Exception {
         stops("io.jvmhealth.hosts.JettyHost", "app:jetty", "Jetty's server ", "stop", null);
+    }
+
+    /**
+     * Attached into a Tomcat that already serves: no instance was seen returning from startInternal, so the gate watches
+     * what it can (the details say so): the advice at stopInternal's entry (the class was retransformed with it).
+     */
+    @Test
+    void embeddedTomcatStoppedAfterAnAttach() throws Exception {
+        int appPort = FreePort.find();
+        try (TargetJvm host = TargetJvm.builder().main(Artifacts.gateHostsClassPath(), "io.jvmhealth.hosts.TomcatHost",
+                String.valueOf(appPort), "0").start()) {
+            Poll.until("Tomcat to serve", Duration.ofSeconds(60),
+                    () -> io.jvmhealth.agent.testing.GateWindow.probe(appPort, Duration.ofSeconds(2)).answered(), b -> b);
+            io.jvmhealth.agent.testing.AgentCli.Result attached = io.jvmhealth.agent.testing.AgentCli.run("attach",
+                    String.valueOf(host.pid()), "port=0,interval=5s");
+            assertEquals(0, attached.exitCode, attached.toString());
+            String url = attached.stdout.stream().filter(l -> l.startsWith("http://")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no URL printed: " + attached));
+            Http.Response ready = Poll.until("/ready 200 after the attach", Duration.ofSeconds(30), () -> Http.get(url, "/ready"),
+                    r -> r.status == 200);
+            assertTrue(ready.body.contains("only by stopInternal's entry"), ready.body);
+            host.send("stop");
+            Poll.until("'stop done'", Duration.ofSeconds(30), host::stdoutLines, l -> l.contains("stop done"));
+            java.util.Map<String, Object> transition = readyTransition(url);
+            assertTrue(String.valueOf(transition.get("reason")).contains("Tomcat's service is stopping (state STOPPING_PREP)"),
+                    "published at stopInternal's entry: " + transition);
+            assertEquals(503, Http.get(url, "/ready").status);
+            assertEquals(200, Http.get(url, "/started").status);
+        }
     }
 
     @Test

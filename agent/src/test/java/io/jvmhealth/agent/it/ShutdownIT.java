@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * arrival (CLOCK_MONOTONIC on both sides). SIGTERM goes through the process's handle: {@code Process.destroy()} sends
  * the same signal but also closes the test's ends of the host's stdout and stderr.
  *
- * <p>Whole class: about 90-150 s on two busy cores (most of it the four Spring Boot starts).
+ * <p>Whole class: 158 s at a load average of about 15 on two cores, 291 s at about 20 (most of it the four Spring Boot
+ * starts, 20 to 60 s each at such loads); the probe-based class it replaces took 160-220 s.
  */
 class ShutdownIT {
     private static final String HOST = "io.jvmhealth.hosts.shutdown.ShutdownHost";
