@@ -132,6 +132,9 @@ public final class MethodGate implements HealthCheck {
     /** The watch: the server's getters say it still serves (true where no instance is known: nothing to watch). */
     @Override
     public boolean stillPassesNow() {
+        if (instrumentationError != null || !instrumented) {
+            return true; // nothing to watch, and GateSignal may not be the bootstrap loader's: the agent must not load its own copy
+        }
         Object self = instance();
         return self == null || serving.stopped(self) == null;
     }
