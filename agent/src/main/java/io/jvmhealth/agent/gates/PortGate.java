@@ -15,7 +15,8 @@ import java.util.Map;
  * listening). One evaluation is a few file reads (see {@link ListeningPorts}). Once passed, a watch looks
  * every {@link #WATCH_MILLIS} at the descriptor the last evaluation found holding the LISTEN socket (one
  * {@code readlink}: microseconds), so that a port that closes turns {@code /ready} 503 within that, not at the
- * next interval; the socket tables themselves are read only by evaluations (milliseconds of kernel time each).
+ * next interval; the socket tables themselves are read by evaluations (milliseconds of kernel time each) and, while the
+ * port is not listening, by the watch once a second (so that {@code /ready} is 200 again soon after it listens again).
  */
 final class PortGate implements HealthCheck {
     private final int port;
@@ -65,16 +66,40 @@ final class PortGate implements HealthCheck {
     @Override
     public boolean stillPassesNow() {
         String[] d = descriptor;
-        if (d == null) {
-            return true;
+        if (d != null) {
+            if (ListeningPorts.stillOpen(d)) {
+                return true;
+            }
+            last = null; // the evaluation the change asks for reads anew
+            descriptor = null;
+            closedWatchNanos = System.nanoTime();
+            return false;
         }
-        if (ListeningPorts.stillOpen(d)) {
-            return true;
+        // Not listening: whether it listens again is in the socket tables alone, milliseconds of kernel time per read;
+        // read every CLOSED_WATCH_MILLIS (and never more often than WATCH_COST_FACTOR times the last read's cost), so that
+        // /ready turns 200 again within about a second, not at the next interval.
+        long now = System.nanoTime();
+        if (now - closedWatchNanos < Math.max(CLOSED_WATCH_MILLIS * 1_000_000L, closedWatchCost * WATCH_COST_FACTOR)) {
+            return false;
         }
-        last = null; // the evaluation the change asks for reads anew
-        descriptor = null;
-        return false;
+        long cpu = cpuNanos();
+        String[] found = ports.listeningDescriptor(port);
+        long end = System.nanoTime();
+        closedWatchCost = cpu < 0 ? end - now : cpuNanos() - cpu;
+        closedWatchNanos = end;
+        if (found == null) {
+            return false;
+        }
+        last = null;
+        return true; // the evaluation the change asks for finds it (and the descriptor)
     }
+
+    /** While the port is not listening, how often the watch reads the socket tables. */
+    static final long CLOSED_WATCH_MILLIS = 1000;
+    /** The closed-port watch never takes more than 2 % of a core. */
+    static final int WATCH_COST_FACTOR = 50;
+    private long closedWatchNanos;
+    private long closedWatchCost;
 
     /**
      * While pending, the evaluator polls a gate every 25 ms. Reading /proc/net/tcp costs the kernel time in

@@ -249,7 +249,9 @@ public final class Evaluator implements Publisher {
                     // the next evaluation is the report
                 }
             }
-            next += intervalNanos;
+            if (!prompt) {
+                next += intervalNanos; // a prompt evaluation (a gate, a watch, publishNow) leaves the schedule as it was
+            }
             long now = System.nanoTime();
             if (next - now < 0) {
                 next = now; // we fell behind (a slow evaluation or a paused JVM): do not try to catch up
