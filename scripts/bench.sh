@@ -9,6 +9,8 @@
 #   BENCH_ONLY=connections  only what issue 11 measures (docs/connections.md): launches of none/floor/ours
 #                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no update of docs/performance.md
 #   BENCH_COST=0        leave out the agent's cost on real applications (scripts/bench/cost.sh, issue 24)
+#   BENCH_ONLY=shutdown     only SIGTERM -> /ready 503 (issue 20, scripts/bench/shutdown.sh): 20 launches per line
+#                        (SHUTDOWN_LAUNCHES), JDK 17 and 25, with and without shutdown.drain; printed, no report file
 #   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
 #                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
@@ -33,6 +35,10 @@ SLOW_PROBES=100
 WRK_THREADS=1
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if [[ "${BENCH_ONLY:-}" == shutdown ]]; then # needs only java, javac and a package build
+  exec "$SRC/shutdown.sh" "${SHUTDOWN_LAUNCHES:-20}"
+fi
 
 # --- tools ------------------------------------------------------------------------------------
 need=()
@@ -310,6 +316,11 @@ if [[ "${BENCH_COST:-1}" == 1 ]] && ((ONLY_CONNECTIONS == 0)); then
     export LARGE_ROUNDS="${LARGE_ROUNDS:-3}" GEN_ROUNDS="${GEN_ROUNDS:-2}" GATE_ROUNDS="${GATE_ROUNDS:-2}"
   fi
   "$SRC/cost.sh" >>"$result" || log "the cost block failed (see scripts/bench-work/cost.log)"
+fi
+# --- SIGTERM -> /ready 503 (issue 20): self-contained, appended to the result ------------------------
+if ((ONLY_CONNECTIONS == 0)); then
+  log "SIGTERM -> /ready 503: ${SHUTDOWN_LAUNCHES:-20} launches per line"
+  { echo; "$SRC/shutdown.sh" "${SHUTDOWN_LAUNCHES:-20}"; } >>"$result" || log "the shutdown block failed (see above)"
 fi
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"

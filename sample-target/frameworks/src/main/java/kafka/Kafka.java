@@ -15,7 +15,8 @@ import javax.management.ObjectName;
  * broker's gauge {@code kafka.server:type=KafkaServer,name=BrokerState} is registered in the same
  * shape as Kafka's Yammer gauge (attribute {@code Value}): 1 (STARTING) at once, then after
  * DELAY_MS the port opens (answering {@code HTTP/1.1 200} to anything) and the gauge reads 3 (RUNNING).
- * Arguments: {@code PORT DELAY_MS}.
+ * Arguments: {@code PORT DELAY_MS}. Then stdin: {@code stop} sets the gauge to 6 (PENDING_CONTROLLED_SHUTDOWN: what a
+ * broker's controlled shutdown reads first), the JVM and its port living on (see {@link io.jvmhealth.hosts.Stdin}).
  */
 public final class Kafka {
     private Kafka() {
@@ -28,6 +29,7 @@ public final class Kafka {
         Thread.sleep(Long.parseLong(args[1]));
         ServerSocket server = new ServerSocket(Integer.parseInt(args[0]));
         gauge.set(3);
+        io.jvmhealth.hosts.Stdin.commandsInBackground(java.util.Map.of("stop", () -> gauge.set(6)));
         while (true) {
             try (Socket s = server.accept()) {
                 OutputStream out = s.getOutputStream();

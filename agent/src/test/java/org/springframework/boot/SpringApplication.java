@@ -6,9 +6,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A stand-in with the name of Spring Boot's entry class, for SpringBootGateTest only (Spring Boot is
  * not on the agent module's test class path): the test weaves the gate advice on its {@code run}
- * methods, as the agent does on Spring's, and calls them on threads of its own.
+ * methods, as the agent does on Spring's, and calls them on threads of its own. Its static
+ * {@code shutdownHook} has the shape of Spring Boot's registry of contexts, for SpringContextsTest.
  */
 public final class SpringApplication {
+    /** As Spring Boot's: the registry of the contexts its JVM shutdown hook will close (SpringContextsTest). */
+    static final SpringApplicationShutdownHook shutdownHook = new SpringApplicationShutdownHook();
+
     private SpringApplication() {
     }
 

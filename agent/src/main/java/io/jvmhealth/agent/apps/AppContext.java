@@ -42,17 +42,19 @@ public final class AppContext {
      */
     public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
                                  MethodGate.AfterReturn after, boolean holdLoading) {
-        return methodGate(recognizer, className, methodName, waitingFor, after, holdLoading, false);
+        return methodGate(recognizer, className, methodName, waitingFor, after, holdLoading, false, null);
     }
 
     /**
-     * As above; with {@code orNotStarted}, the gate also gives up when the class loaded but no thread entered the method
-     * within 60 s (for a start method entered right after its class loads, such as {@code SpringApplication.run}).
+     * As above. With {@code orNotStarted}, the gate also gives up when the class loaded but no thread entered the method
+     * within 60 s (for a start method entered right after its class loads, such as {@code SpringApplication.run}). With
+     * {@code serving}, once passed the gate goes on judging readiness: {@code serving} tells from the server's getters
+     * whether it still serves, and its stop method's entry fails the gate at once (see {@link MethodGate}).
      */
     public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
-                                 MethodGate.AfterReturn after, boolean holdLoading, boolean orNotStarted) {
+                                 MethodGate.AfterReturn after, boolean holdLoading, boolean orNotStarted, MethodGate.Serving serving) {
         return gates.methodGate(recognizer.gateName(), className, methodName, waitingFor, after,
-                orNotStarted ? NeverLoaded.orNotStarted(recognizer.name()) : new NeverLoaded(recognizer.name()), holdLoading);
+                orNotStarted ? NeverLoaded.orNotStarted(recognizer.name()) : new NeverLoaded(recognizer.name()), holdLoading, serving);
     }
 
     public ListeningPorts ports() {

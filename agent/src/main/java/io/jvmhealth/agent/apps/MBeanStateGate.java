@@ -20,6 +20,10 @@ import java.util.Map;
  * as a rule reads it ({@link RuleCheck}: the agent's bounded MBean reader, a getter that blocks leaves
  * the gate waiting with that reason, JMX touched only once the application has started it), so the
  * recognizer is data: an ObjectName, an attribute and the condition that means "serving".
+ *
+ * <p>Once passed, it goes on judging readiness: the value leaving "serving" (or the MBean, once seen, going away)
+ * fails it with the reason {@code stoppedAs}. The watch queues one read every {@link #WATCH_MILLIS} (on the
+ * reader's thread, never the evaluator's); the read that sees the change publishes at once.
  */
 public final class MBeanStateGate implements HealthCheck {
     private final String name;
@@ -29,16 +33,24 @@ public final class MBeanStateGate implements HealthCheck {
     private final RuleCheck read;
     private final NeverLoaded neverRegistered;
     private final List<MetricFamily> families;
+    private final String stoppedAs;
+    /** Once passed (evaluator thread): judged as serving or not, no longer as waiting. */
+    private boolean passed;
+    private boolean everRegistered;
+    /** How often, once passed, the state is read. */
+    static final long WATCH_MILLIS = 50;
 
     /**
      * @param notServing the condition on the attribute that means "not serving", such as {@code != 3}
      * @param waitingFor what the reason says it waits for: {@code the Kafka broker to be RUNNING (BrokerState 3)}
      * @param detailKey  the details key the value is shown under
+     * @param stoppedAs  what the reason says once passed, when the value leaves "serving": {@code the Kafka broker left RUNNING}
      * @param family     the metric family of the value, or null for none
      */
     MBeanStateGate(Recognizer recognizer, AppContext context, String mbean, String attribute, String notServing, String waitingFor,
-                   String detailKey, MetricFamily family) {
+                   String stoppedAs, String detailKey, MetricFamily family) {
         this.name = recognizer.gateName();
+        this.stoppedAs = stoppedAs;
         this.waitingFor = waitingFor;
         this.mbean = mbean;
         this.detailKey = detailKey;
@@ -65,6 +77,22 @@ public final class MBeanStateGate implements HealthCheck {
     }
 
     @Override
+    public boolean judgesReadinessOncePassed() {
+        return true;
+    }
+
+    @Override
+    public long watchMillis() {
+        return WATCH_MILLIS;
+    }
+
+    /** Queues a read (unless one is under way) and answers from the latest: the read that sees a change publishes at once. */
+    @Override
+    public boolean stillPassesNow() {
+        return read.evaluate().status() == Status.HEALTHY;
+    }
+
+    @Override
     public CheckResult evaluate() {
         CheckResult r = read.evaluate();
         Map<String, Object> details = new LinkedHashMap<String, Object>();
@@ -75,10 +103,25 @@ public final class MBeanStateGate implements HealthCheck {
             details.put(detailKey, value);
         }
         double figure = r.figure(0); // the rule's value figure: the state read, where it is a number
+        everRegistered |= registered;
         if (r.status() == Status.HEALTHY && registered) {
+            passed = true;
             return CheckResult.healthy(details).with(figure);
         }
+        if (passed) {
+            if (registered) {
+                Object attribute = r.details().get("attribute");
+                return CheckResult.of(Status.UNHEALTHY, stoppedAs + ": " + (attribute != null ? attribute + " is " + value
+                        : String.valueOf(r.reason())), details).with(figure);
+            }
+            if (everRegistered && r.details().containsKey("matched")) {
+                return CheckResult.of(Status.UNHEALTHY, stoppedAs + ": " + mbean + " is no longer registered", details);
+            }
+            details.put("stopWatch", everRegistered ? "not read: " + r.reason() : "not watched: " + mbean + " was never registered");
+            return CheckResult.healthy(details);
+        }
         if (!registered && neverRegistered.givenUp(mbean, details) != null) {
+            passed = true;
             return CheckResult.healthy(details);
         }
         String why;

@@ -16,7 +16,8 @@ import java.util.Set;
  * thread's stack (on JDK 17 each such read stopped every application thread at a safepoint:
  * docs/performance.md). Its gate covers the embedded Tomcat or Jetty, which Spring starts inside
  * {@code run}. At JVM start, a class loaded with no thread entering {@code run} for 60 s means this run
- * does not start Spring (a main class that only touches it): the gate then stops waiting.
+ * does not start Spring (a main class that only touches it): the gate then stops waiting. Once passed,
+ * {@link SpringBootGate} watches Spring's application contexts: {@code /ready} 503 once they are closed.
  */
 final class SpringBoot extends Recognizer {
     static final String SPRING_APPLICATION = "org.springframework.boot.SpringApplication";
@@ -34,7 +35,8 @@ final class SpringBoot extends Recognizer {
 
     @Override
     public List<HealthCheck> plan(AppContext context) {
-        return Collections.<HealthCheck>singletonList(context.methodGate(this, SPRING_APPLICATION, RUN,
-                "SpringApplication.run to return (Spring's ApplicationReadyEvent)", null, true, true));
+        HealthCheck start = context.methodGate(this, SPRING_APPLICATION, RUN,
+                "SpringApplication.run to return (Spring's ApplicationReadyEvent)", null, true, true, null);
+        return Collections.<HealthCheck>singletonList(new SpringBootGate(start, context.instrumentation()));
     }
 }

@@ -3,7 +3,9 @@ package io.jvmhealth.agent.boot;
 import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Where instrumented methods report that they returned. This class is defined by the bootstrap
@@ -14,6 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Keys are {@code binary.ClassName.method}. A key counts as returned when the outermost call of
  * that method on a thread returns normally (a nested or recursive call returning does not count;
  * a call that throws does not count). Nothing here ever throws into the instrumented method.
+ *
+ * <p>Some keys are stop methods ({@link #stopsAt}): their entry means the instance begins to stop
+ * serving (Tomcat's {@code StandardService.stopInternal}, Jetty's {@code Server.doStop}); it is told,
+ * with the instance, to the stop listener on the entering thread, before the method's body runs.
  */
 public final class GateSignal {
     private static final Map<String, WeakReference<Object>> RETURNED = new ConcurrentHashMap<String, WeakReference<Object>>();
@@ -21,8 +27,28 @@ public final class GateSignal {
     private static final Map<String, Boolean> ENTERED = new ConcurrentHashMap<String, Boolean>();
     private static final ThreadLocal<Map<String, int[]>> DEPTH = new ThreadLocal<Map<String, int[]>>();
     private static volatile Runnable listener;
+    private static final Set<String> STOPS = java.util.Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+    /** Keys whose instance is the one that returned last, not first (a server started again, or a new one started). */
+    private static final Set<String> LATEST = java.util.Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+    private static volatile BiConsumer<String, Object> stopListener;
 
     private GateSignal() {
+    }
+
+    /** Advice on entry, with the instance ({@code null} for a static method). */
+    public static void enter(String key, Object self) {
+        try {
+            if (STOPS.contains(key)) {
+                BiConsumer<String, Object> l = stopListener;
+                if (l != null) {
+                    l.accept(key, self);
+                }
+                return;
+            }
+        } catch (Throwable ignored) {
+            // never disturb the instrumented method
+        }
+        enter(key);
     }
 
     /** Advice on entry. */
@@ -53,7 +79,13 @@ public final class GateSignal {
     /** Advice on exit, normal or by an exception ({@code thrown} not null). */
     public static void exit(String key, Object self, Throwable thrown) {
         try {
+            if (STOPS.contains(key)) {
+                return;
+            }
             if (RETURNED.containsKey(key)) {
+                if (thrown == null && self != null && LATEST.contains(key)) {
+                    RETURNED.put(key, new WeakReference<Object>(self));
+                }
                 return;
             }
             Map<String, int[]> depths = DEPTH.get();
@@ -87,7 +119,7 @@ public final class GateSignal {
         return ENTERED.containsKey(key) || RETURNED.containsKey(key);
     }
 
-    /** The instance whose method returned first (null for a static method, or once collected). */
+    /** The instance whose method returned first, or last for {@link #trackLatest} keys (null for a static method, or once collected). */
     public static Object returnedBy(String key) {
         WeakReference<Object> ref = RETURNED.get(key);
         return ref == null ? null : ref.get();
@@ -102,5 +134,28 @@ public final class GateSignal {
     /** Called (on the returning thread; it must be cheap and never block) after each first return. Null clears it. */
     public static void listen(Runnable onReturn) {
         listener = onReturn;
+    }
+
+    /** From now on {@link #returnedBy} gives the instance whose call of {@code key} returned last (after the first). */
+    public static void trackLatest(String key) {
+        LATEST.add(key);
+    }
+
+    /** Declares {@code key} a stop method: its entry is told to the stop listener (and never counts as a return). */
+    public static void stopsAt(String key) {
+        STOPS.add(key);
+    }
+
+    /**
+     * Called on the thread entering a stop method, with its key and instance, before the method's body runs: it must
+     * be quick (it delays the application's stop by its duration) and must not block for long. Null clears it, and
+     * the stop keys with it.
+     */
+    public static void listenForStops(BiConsumer<String, Object> onStop) {
+        stopListener = onStop;
+        if (onStop == null) {
+            STOPS.clear();
+            LATEST.clear();
+        }
     }
 }

@@ -97,7 +97,17 @@ public final class Gates {
      */
     public MethodGate methodGate(String name, String className, String methodName, String waitingFor, MethodGate.AfterReturn after,
                                  NeverLoaded neverLoaded, boolean holdLoading) {
-        MethodGate g = new MethodGate(name, className, methodName, waitingFor, after, neverLoaded);
+        return methodGate(name, className, methodName, waitingFor, after, neverLoaded, holdLoading, null);
+    }
+
+    /**
+     * As above, for a server that goes on being watched once it passed ({@link MethodGate.Serving}): its stop method, declared
+     * by the same class, gets the advice too.
+     */
+    public MethodGate methodGate(String name, String className, String methodName, String waitingFor, MethodGate.AfterReturn after,
+                                 NeverLoaded neverLoaded, boolean holdLoading, MethodGate.Serving serving) {
+        MethodGate g = new MethodGate(name, className, methodName, waitingFor, after, neverLoaded, serving);
+        g.publisher(publisher);
         methodGates.add(g);
         if (holdLoading) {
             hold.add(className.replace('.', '/'));
@@ -221,12 +231,41 @@ public final class Gates {
                 }
             });
             Map<String, Set<String>> methods = new HashMap<String, Set<String>>();
+            final Map<String, List<MethodGate>> byStopKey = new HashMap<String, List<MethodGate>>();
             for (Map.Entry<String, List<MethodGate>> e : byClass.entrySet()) {
                 Set<String> names = new HashSet<String>();
                 for (MethodGate g : e.getValue()) {
                     names.add(g.methodName);
+                    if (g.stopKey != null) {
+                        names.add(g.stopMethod);
+                        List<MethodGate> list = byStopKey.get(g.stopKey);
+                        if (list == null) {
+                            list = new ArrayList<MethodGate>(1);
+                            byStopKey.put(g.stopKey, list);
+                        }
+                        list.add(g);
+                    }
                 }
                 methods.put(e.getKey(), names);
+            }
+            if (!byStopKey.isEmpty()) {
+                for (Map.Entry<String, List<MethodGate>> e : byStopKey.entrySet()) {
+                    GateSignal.stopsAt(e.getKey());
+                    for (MethodGate g : e.getValue()) {
+                        GateSignal.trackLatest(g.key); // a server started again (or a new one) is the one watched
+                    }
+                }
+                GateSignal.listenForStops(new java.util.function.BiConsumer<String, Object>() {
+                    @Override
+                    public void accept(String key, Object self) {
+                        List<MethodGate> gates = byStopKey.get(key);
+                        if (gates != null) {
+                            for (MethodGate g : gates) {
+                                g.stopEntered(self);
+                            }
+                        }
+                    }
+                });
             }
             transformer = NestedJarLoader.load().transformer(methods, new AdviceInstaller.Failures() {
                 @Override
@@ -356,6 +395,7 @@ public final class Gates {
             w.ready(null); // a class waiting for the instrumentation loads unchanged
             if (isBootSignalLoaded()) {
                 GateSignal.listen(null);
+                GateSignal.listenForStops(null);
             }
             // The classes retransformed at attach get their original bytes back. Classes that loaded while the watch
             // was registered keep the advice (a transformation at load, not undone by retransforming): inert, since

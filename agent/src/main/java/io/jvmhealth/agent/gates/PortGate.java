@@ -12,7 +12,11 @@ import java.util.Map;
 /**
  * {@code ready.port=N}: a startup gate {@code port:N} that passes once this JVM itself listens on
  * port N, and afterwards keeps judging readiness ({@code /ready} is 503 while the port is not
- * listening). One evaluation is a few file reads (see {@link ListeningPorts}).
+ * listening). One evaluation is a few file reads (see {@link ListeningPorts}). Once passed, a watch looks
+ * every {@link #WATCH_MILLIS} at the descriptor the last evaluation found holding the LISTEN socket (one
+ * {@code readlink}: microseconds), so that a port that closes turns {@code /ready} 503 within that, not at the
+ * next interval; the socket tables themselves are read by evaluations (milliseconds of kernel time each) and, while the
+ * port is not listening, by the watch once a second (so that {@code /ready} is 200 again soon after it listens again).
  */
 final class PortGate implements HealthCheck {
     private final int port;
@@ -39,6 +43,63 @@ final class PortGate implements HealthCheck {
     public boolean judgesReadinessOncePassed() {
         return true;
     }
+
+    /** How often, once passed, the watch looks at the listening socket's descriptor. */
+    static final long WATCH_MILLIS = 50;
+    /** The descriptor that held the LISTEN socket at the last evaluation that found it ({link, text}), or null. */
+    private volatile String[] descriptor;
+    private Boolean precise;
+
+    /** Where /proc can be read (Linux); elsewhere no watch (a connection attempt may take its whole timeout). */
+    @Override
+    public long watchMillis() {
+        if (precise == null) {
+            precise = ports.precise();
+        }
+        return precise ? WATCH_MILLIS : 0;
+    }
+
+    /**
+     * One {@code readlink} of the descriptor the last evaluation found listening: still the same socket? (Microseconds;
+     * reading the socket tables costs the kernel milliseconds.) True while no descriptor is known.
+     */
+    @Override
+    public boolean stillPassesNow() {
+        String[] d = descriptor;
+        if (d != null) {
+            if (ListeningPorts.stillOpen(d)) {
+                return true;
+            }
+            last = null; // the evaluation the change asks for reads anew
+            descriptor = null;
+            closedWatchNanos = System.nanoTime();
+            return false;
+        }
+        // Not listening: whether it listens again is in the socket tables alone, milliseconds of kernel time per read;
+        // read every CLOSED_WATCH_MILLIS (and never more often than WATCH_COST_FACTOR times the last read's cost), so that
+        // /ready turns 200 again within about a second, not at the next interval.
+        long now = System.nanoTime();
+        if (now - closedWatchNanos < Math.max(CLOSED_WATCH_MILLIS * 1_000_000L, closedWatchCost * WATCH_COST_FACTOR)) {
+            return false;
+        }
+        long cpu = cpuNanos();
+        String[] found = ports.listeningDescriptor(port);
+        long end = System.nanoTime();
+        closedWatchCost = cpu < 0 ? end - now : cpuNanos() - cpu;
+        closedWatchNanos = end;
+        if (found == null) {
+            return false;
+        }
+        last = null;
+        return true; // the evaluation the change asks for finds it (and the descriptor)
+    }
+
+    /** While the port is not listening, how often the watch reads the socket tables. */
+    static final long CLOSED_WATCH_MILLIS = 1000;
+    /** The closed-port watch never takes more than 2 % of a core. */
+    static final int WATCH_COST_FACTOR = 50;
+    private long closedWatchNanos;
+    private long closedWatchCost;
 
     /**
      * While pending, the evaluator polls a gate every 25 ms. Reading /proc/net/tcp costs the kernel time in
@@ -77,6 +138,15 @@ final class PortGate implements HealthCheck {
     }
 
     private CheckResult observe() {
+        String[] listening = ports.listeningDescriptor(port);
+        if (listening != null) {
+            descriptor = listening;
+            Map<String, Object> details = new LinkedHashMap<String, Object>();
+            details.put("port", port);
+            details.put("source", "/proc/net/tcp6, /proc/net/tcp and /proc/self/fd");
+            return CheckResult.healthy(details);
+        }
+        descriptor = null;
         ListeningPorts.State state = ports.state(port);
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         details.put("port", port);

@@ -50,6 +50,11 @@ public final class Checked {
         return name;
     }
 
+    /** The same place with another result (a gate that stopped serving, published between evaluations). */
+    Checked withResult(CheckResult other) {
+        return new Checked(name, role, decidesReadiness, passed, other, families, transitions, lastTransitionMillis, durationNanos);
+    }
+
     public Role role() {
         return role;
     }

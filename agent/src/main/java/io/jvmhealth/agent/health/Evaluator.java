@@ -29,6 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  * condition met at any other moment (an instrumented method returning) calls {@link #publishNow()}:
  * either way a full evaluation is published at once, not at the next interval. The checks are told of the start
  * ({@link HealthCheck#started()}) as the next scheduled evaluation begins, not in that prompt one.
+ *
+ * <p>Applications that stop serving while the JVM lives on: a passed gate that keeps judging readiness and
+ * declares a {@link HealthCheck#watchMillis() watch} is asked at that period whether its application still serves;
+ * a change either way publishes a full evaluation at once (the watch is edge-triggered: an application that stays
+ * stopped costs no evaluation beyond the interval's). A gate that sees the stop on the application's own thread
+ * ({@link #stoppedServing}) publishes it on that thread before the application goes on stopping.
  */
 public final class Evaluator implements Publisher {
     /** Intervals without a completed evaluation before {@code /live} reports a stall. */
@@ -81,6 +87,21 @@ public final class Evaluator implements Publisher {
     private volatile Listener listener;
     /** The figures kept for the page's charts, or null (see {@link #keepSeries}). */
     private volatile Series series;
+    /** Per watching gate: what its watch said last (evaluator thread only). */
+    private final Map<String, Boolean> watchSaid = new HashMap<>();
+    /** Gates that stopped serving as seen on the application's thread, not yet by an evaluation (guarded by {@link #publishing}). */
+    private final Map<String, Stopped> stoppedGates = new HashMap<>();
+
+    /** A gate's stop seen between evaluations: its result, and when it was seen. */
+    private static final class Stopped {
+        final CheckResult result;
+        final long seenNanos;
+
+        Stopped(CheckResult result, long seenNanos) {
+            this.result = result;
+            this.seenNanos = seenNanos;
+        }
+    }
 
     /** Told of every published snapshot, on the evaluator thread; must be quick and must not block. */
     public interface Listener {
@@ -244,7 +265,9 @@ public final class Evaluator implements Publisher {
                     // the next evaluation is the report
                 }
             }
-            next += intervalNanos;
+            if (!prompt) {
+                next += intervalNanos; // a prompt evaluation (a gate, a watch, publishNow) leaves the schedule as it was
+            }
             long now = System.nanoTime();
             if (next - now < 0) {
                 next = now; // we fell behind (a slow evaluation or a paused JVM): do not try to catch up
@@ -265,7 +288,7 @@ public final class Evaluator implements Publisher {
                     return;
                 }
                 if (supervisor.isRunning() && (publishRequested || gatesPending && pendingGatePassed()
-                        || !gatesPending && watchNanos > 0 && watchedGateStopped())) {
+                        || !gatesPending && watchNanos > 0 && watchedGateChanged())) {
                     prompt = true;
                     break; // evaluate and publish now
                 }
@@ -287,27 +310,88 @@ public final class Evaluator implements Publisher {
 
     /**
      * Asks the passed gates that watch their application ({@link HealthCheck#watchMillis()}) whether it still
-     * serves (evaluator thread, at their period); true when one stopped: an evaluation is published at once.
+     * serves (evaluator thread, at their period); true when one's answer changed since its last (it stopped, or
+     * serves again): an evaluation is published at once. Edge-triggered, so an application that stays stopped
+     * does not cost an evaluation per period.
      */
-    private boolean watchedGateStopped() {
+    private boolean watchedGateChanged() {
         long now = System.nanoTime();
         if (now - lastWatchNanos < watchNanos) {
             return false;
         }
         lastWatchNanos = now;
+        boolean changed = false;
         for (HealthCheck check : checks) {
             if (check.watchMillis() <= 0 || !passedGates.containsKey(check.name()) || !check.judgesReadinessOncePassed()) {
                 continue;
             }
+            boolean serves;
             try {
-                if (!check.stillPassesNow()) {
-                    return true;
-                }
+                serves = check.stillPassesNow();
             } catch (Throwable ignored) {
-                // the full evaluation reports it
+                continue; // the full evaluation reports it
+            }
+            Boolean before = watchSaid.put(check.name(), serves);
+            changed |= before == null ? !serves : before != serves;
+        }
+        return changed;
+    }
+
+    /**
+     * A passed gate saw its application stop serving, on the application's thread (entering its stop method): the
+     * last evaluation's snapshot is published at once with that gate's result replaced (so {@code /ready} is 503 before
+     * the application goes on to close its connectors), and a full evaluation follows. Until an evaluation that began
+     * after this call is published, every snapshot keeps the replacement (an evaluation already under way does not
+     * undo it). Cheap: one snapshot written on the caller's thread.
+     */
+    @Override
+    public void stoppedServing(String check, CheckResult result) {
+        synchronized (publishing) {
+            stoppedGates.put(check, new Stopped(result, System.nanoTime()));
+            Snapshot c = current;
+            if (c != null && writer != null && c.isEvaluated() && c.isStarted()) {
+                List<Checked> checks = withStopped(c.checks(), 0, false);
+                if (checks != c.checks()) {
+                    long epochMillis = System.currentTimeMillis();
+                    Snapshot s = writer.write(c.completedAtNanos(), c.epochMillis(), checks, true, null, c.durationNanos(), shutdownState, history);
+                    if (pathsChanged(s, epochMillis)) {
+                        s = writer.write(c.completedAtNanos(), c.epochMillis(), checks, true, null, c.durationNanos(), shutdownState, history);
+                    }
+                    current = s;
+                }
             }
         }
-        return false;
+        publishNow();
+    }
+
+    /**
+     * {@code checks} with the stopped gates' results in place of healthy ones (the caller holds the publishing lock);
+     * the same list when none applies. With {@code evaluated}, a stop seen before the evaluation began
+     * ({@code beganNanos}) is the evaluation's own to judge, and is forgotten.
+     */
+    private List<Checked> withStopped(List<Checked> checks, long beganNanos, boolean evaluated) {
+        if (stoppedGates.isEmpty()) {
+            return checks;
+        }
+        List<Checked> out = null;
+        for (int i = 0; i < checks.size(); i++) {
+            Checked c = checks.get(i);
+            Stopped stopped = stoppedGates.get(c.name());
+            if (stopped == null) {
+                continue;
+            }
+            if (evaluated && stopped.seenNanos - beganNanos < 0) {
+                stoppedGates.remove(c.name());
+                continue;
+            }
+            if (c.decidesReadiness() && c.result().status() == Status.HEALTHY) {
+                if (out == null) {
+                    out = new ArrayList<>(checks);
+                }
+                out.set(i, c.withResult(stopped.result));
+            }
+        }
+        return out == null ? checks : out;
     }
 
     /**
@@ -450,6 +534,7 @@ public final class Evaluator implements Publisher {
         }
         Snapshot snapshot;
         synchronized (publishing) { // a shutdown published meanwhile is said by this snapshot too
+            evaluated = withStopped(evaluated, began, true); // and a gate's stop seen meanwhile
             if (changes != null) {
                 for (History.Transition t : changes) {
                     history.add(t);
@@ -457,7 +542,8 @@ public final class Evaluator implements Publisher {
             }
             long now = System.nanoTime();
             snapshot = writer.write(now, epochMillis, evaluated, started, pending, now - began, shutdownState, history);
-            if (pathsChanged(snapshot, epochMillis)) {
+            // a path's answer changes when this snapshot is published, not when the evaluation began (it can take long)
+            if (pathsChanged(snapshot, System.currentTimeMillis())) {
                 snapshot = writer.write(now, epochMillis, evaluated, started, pending, now - began, shutdownState, history);
             }
             current = snapshot;

@@ -10,6 +10,15 @@ public interface Publisher {
     void publishNow();
 
     /**
+     * A passed gate that keeps judging readiness saw its application stop serving, on the application's own thread
+     * (entering its stop method): publishes at once, before returning, the last snapshot with {@code check}'s result
+     * replaced by {@code result} (unhealthy), then asks for a full evaluation. The default only asks for the evaluation.
+     */
+    default void stoppedServing(String check, CheckResult result) {
+        publishNow();
+    }
+
+    /**
      * For checks made before the evaluator exists (planned at the agent's start): forwards to the
      * publisher set later, and does nothing until then.
      */
@@ -25,6 +34,14 @@ public interface Publisher {
             Publisher p = target;
             if (p != null) {
                 p.publishNow();
+            }
+        }
+
+        @Override
+        public void stoppedServing(String check, CheckResult result) {
+            Publisher p = target;
+            if (p != null) {
+                p.stoppedServing(check, result);
             }
         }
     }

@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <p>What a gated method becomes (every non-abstract, non-native method of that name; constructors never):
  * <pre>
- *   try { GateSignal.enter(key) } catch (Throwable ignored) {}           // at entry, before the original code
+ *   try { GateSignal.enter(key, this|null) } catch (Throwable ignored) {} // at entry, before the original code
  *   ... original code, each xRETURN preceded by:
  *       [value copied into a spare local]
  *       try { GateSignal.exit(key, this|null, null) } catch (Throwable ignored) { return [the copy] }
@@ -307,7 +307,12 @@ public final class AsmAdvice implements AdviceInstaller {
             super.visitTryCatchBlock(callStart, callEnd, handler, THROWABLE);
             super.visitLabel(callStart);
             super.visitLdcInsn(key);
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, SIGNAL, "enter", "(Ljava/lang/String;)V", false);
+            if (isStatic) {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            } else {
+                super.visitVarInsn(Opcodes.ALOAD, 0); // at entry slot 0 is always this (a stop method is told its instance)
+            }
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, SIGNAL, "enter", "(Ljava/lang/String;Ljava/lang/Object;)V", false);
             super.visitLabel(callEnd);
             super.visitJumpInsn(Opcodes.GOTO, bodyStart);
             super.visitLabel(handler);

@@ -8,7 +8,7 @@ import io.jvmhealth.agent.config.OptionSpec;
  * Tells a {@link ShutdownListener} when the JVM's shutdown begins, and (with {@code shutdown.drain}) owns
  * the {@link Drain}. The shutdown is seen by a JVM shutdown hook: the JVM starts every application hook at
  * once when its shutdown begins (SIGTERM, SIGINT, SIGHUP, {@code System.exit}, the last non-daemon thread
- * ending), so the hook runs within a millisecond or two of the signal (measured: notes/shutdown-findings.md).
+ * ending), so the hook runs within a millisecond or two of the signal (measured: docs/performance.md#shutdown).
  * Without a drain the agent installs no signal handler.
  *
  * <p>Guarantees, for the host's sake:

@@ -41,7 +41,9 @@ class SpringBootGateTest {
     private final List<Thread> threads = new ArrayList<>();
     private final List<CountDownLatch> releases = new ArrayList<>();
     private Class<?> spring;
+    /** The method gate on run, inside {@link #check}: app:spring-boot as planned (it watches the contexts once passed). */
     private MethodGate gate;
+    private HealthCheck check;
 
     @BeforeEach
     void planTheGateAndWeaveRun() throws Exception {
@@ -49,8 +51,9 @@ class SpringBootGateTest {
         AppContext context = new AppContext(gates, null, false, null, null, null);
         List<HealthCheck> planned = new SpringBoot().plan(context);
         assertEquals(1, planned.size());
-        gate = (MethodGate) planned.get(0);
-        assertEquals("app:spring-boot", gate.name());
+        check = planned.get(0);
+        gate = (MethodGate) ((SpringBootGate) check).start();
+        assertEquals("app:spring-boot", check.name());
         Signals.forget(GateHarness.key(gate));
         spring = Woven.load(SpringApplication.class, "run");
     }
@@ -109,22 +112,22 @@ class SpringBootGateTest {
 
     @Test
     void waitsForTheInstrumentationThenForTheClassThenForRunToReturn() throws Exception {
-        CheckResult installing = gate.evaluate();
+        CheckResult installing = check.evaluate();
         assertEquals(Status.UNHEALTHY, installing.status());
         assertTrue(installing.reason().contains("instrumentation being installed"), installing.reason());
         GateHarness.installed(gate);
-        CheckResult notLoaded = gate.evaluate();
+        CheckResult notLoaded = check.evaluate();
         assertTrue(notLoaded.reason().contains("class org.springframework.boot.SpringApplication has not been loaded yet"), notLoaded.reason());
         GateHarness.classSeen(gate);
         CountDownLatch release = threadInsideRun("app-starter", false, () -> { });
-        CheckResult waiting = gate.evaluate();
+        CheckResult waiting = check.evaluate();
         assertEquals(Status.UNHEALTHY, waiting.status(), waiting.toString());
         assertTrue(waiting.reason().startsWith("waiting for SpringApplication.run to return (Spring's ApplicationReadyEvent)"), waiting.reason());
-        assertTrue(!gate.passesNow(), "the gate poll agrees");
+        assertTrue(!check.passesNow(), "the gate poll agrees");
         release.countDown();
         CheckResult passed = passes("the gate to pass once run returned");
         assertEquals("returned normally", passed.details().get("decidedBy"));
-        assertEquals(Status.HEALTHY, gate.evaluate().status(), "latched");
+        assertEquals(Status.HEALTHY, check.evaluate().status(), "latched");
     }
 
     /** A main that lives on after run, waiting or running: the return itself is reported, at once. */
@@ -145,10 +148,10 @@ class SpringBootGateTest {
             }
         });
         try {
-            assertEquals(Status.UNHEALTHY, gate.evaluate().status());
+            assertEquals(Status.UNHEALTHY, check.evaluate().status());
             release.countDown();
             assertTrue(returned.await(5, TimeUnit.SECONDS));
-            assertTrue(gate.passesNow(), "passed at the first poll after the return");
+            assertTrue(check.passesNow(), "passed at the first poll after the return");
             assertTrue(threads.get(0).isAlive(), "still alive: decided by the return, not by its end");
         } finally {
             end.set(true);
@@ -165,9 +168,9 @@ class SpringBootGateTest {
         main.countDown();
         threads.get(0).join(5000);
         assertTrue(!threads.get(0).isAlive());
-        CheckResult afterThrow = gate.evaluate();
+        CheckResult afterThrow = check.evaluate();
         assertEquals(Status.UNHEALTHY, afterThrow.status(), "a run that threw is not a start: " + afterThrow);
-        assertTrue(!gate.passesNow());
+        assertTrue(!check.passesNow());
         restarted.countDown();
         passes("the gate to pass once restartedMain's run returned");
     }
@@ -195,7 +198,7 @@ class SpringBootGateTest {
         releases.add(outer);
         inner.countDown();
         assertTrue(innerReturned.await(5, TimeUnit.SECONDS), "the inner run returned");
-        assertEquals(Status.UNHEALTHY, gate.evaluate().status(), "the inner run's return is not the start");
+        assertEquals(Status.UNHEALTHY, check.evaluate().status(), "the inner run's return is not the start");
         outer.countDown();
         passes("the gate to pass once the outermost run returned");
         assertEquals(null, failed.get());
@@ -205,7 +208,7 @@ class SpringBootGateTest {
     @Test
     void attachedWithSpringLoadedAndNoThreadInsideRunPassesAtOnce() {
         GateHarness.installedLoaded(gate, Collections.emptyList(), true);
-        CheckResult r = gate.evaluate();
+        CheckResult r = check.evaluate();
         assertEquals(Status.HEALTHY, r.status(), r.toString());
         assertTrue(String.valueOf(r.details().get("decidedBy")).contains("loaded before the agent was attached"), r.toString());
     }
@@ -222,7 +225,7 @@ class SpringBootGateTest {
         threads.add(busy);
         assertTrue(entered.await(5, TimeUnit.SECONDS));
         GateHarness.installedLoaded(gate, List.of(busy), true);
-        assertEquals(Status.UNHEALTHY, gate.evaluate().status(), "a thread is inside run");
+        assertEquals(Status.UNHEALTHY, check.evaluate().status(), "a thread is inside run");
         release.set(true);
         CheckResult passed = passes("the gate to pass once that thread left run");
         assertTrue(String.valueOf(passed.details().get("decidedBy")).contains("have left it"), passed.toString());

@@ -91,9 +91,10 @@ class StandaloneServersIT {
             Files.createDirectories(base.resolve(dir));
         }
         int port = FreePort.find();
+        int shutdownPort = FreePort.find();
         Path serverXml = base.resolve("conf/server.xml");
         String xml = new String(Files.readAllBytes(serverXml), StandardCharsets.UTF_8);
-        xml = replaceOnce(xml, "<Server port=\"8005\"", "<Server port=\"-1\""); // no shutdown port
+        xml = replaceOnce(xml, "<Server port=\"8005\"", "<Server port=\"" + shutdownPort + "\""); // catalina.sh stop's port
         xml = replaceOnce(xml, "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
                 "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
         Files.write(serverXml, xml.getBytes(StandardCharsets.UTF_8));
@@ -129,6 +130,12 @@ class StandaloneServersIT {
             // The tomcat preset judges standalone Tomcat's own MBean domain (Catalina, the engine's name; embedded: Tomcat).
             presetJudges(host, "tomcat", "Catalina:name=\"http-nio-127.0.0.1-" + port + "\",type=ThreadPool");
             assertEquals(0, agentWarnings(host).size(), "no agent warning: " + agentWarnings(host));
+            // catalina.sh stop: a second JVM sends SHUTDOWN to the shutdown port; Tomcat's main thread stops the server
+            StopOrder order = StopOrder.watch(host, host.agentUrl(Duration.ofSeconds(1)), port);
+            run(base, new String[] {"CATALINA_HOME=" + home, "CATALINA_BASE=" + base, "JAVA_HOME=" + java.getParent().getParent()},
+                    "sh", home.resolve("bin/catalina.sh").toString(), "stop"); // sh: the zip's unpacking kept no execute bit
+            assertEquals(0, host.awaitExit(Duration.ofSeconds(60)), "Tomcat's JVM ended after catalina.sh stop: " + host);
+            order.report("standalone Tomcat, catalina.sh stop", java, true);
         }
     }
 
@@ -137,15 +144,22 @@ class StandaloneServersIT {
         Path home = server("jetty.home");
         Path base = jettyBase(java, home);
         int port = FreePort.find();
+        int stopPort = FreePort.find();
         TargetJvm.Builder builder = TargetJvm.builder().java(java).directory(base)
                 .jvmArgs("-Dstandalone.start.delay.millis=" + DELAY_MILLIS)
                 .jar(home.resolve("start.jar"), "jetty.home=" + home, "jetty.base=" + base,
-                        "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
+                        "jetty.http.host=127.0.0.1", "jetty.http.port=" + port, "STOP.PORT=" + stopPort, "STOP.KEY=jvmhealth");
         try (TargetJvm host = builder.agent("port=0,interval=5s").start()) {
             gatesUntilTheServerServes(host, base, java, port, "app:jetty", "Jetty distribution " + home.getFileName());
             // start.jar ran Jetty in its own JVM (no --exec: no second JVM), the one with the agent.
             assertEquals(0, host.process().descendants().count(), "start.jar forked no JVM");
             jettyLogsAndPreset(host);
+            // start.jar --stop: a second JVM tells Jetty's ShutdownMonitor, which stops the server (then ends the JVM)
+            StopOrder order = StopOrder.watch(host, host.agentUrl(Duration.ofSeconds(1)), port);
+            run(base, new String[0], java.toString(), "-jar", home.resolve("start.jar").toString(), "jetty.home=" + home,
+                    "jetty.base=" + base, "--stop", "STOP.PORT=" + stopPort, "STOP.KEY=jvmhealth", "STOP.WAIT=30");
+            host.awaitExit(Duration.ofSeconds(60));
+            order.report("Jetty distribution, start.jar --stop", java, false);
         }
     }
 
@@ -257,6 +271,99 @@ class StandaloneServersIT {
         }
     }
 
+    /**
+     * While a server stops: one thread, in a tight loop, tries a connection to the server's port, then asks the agent's
+     * {@code /ready}, and records both with the time. "The port closed" is a connection refused. A /ready 200 read after a
+     * refused connection would be readiness saying yes to a closed port: asserted never to happen.
+     */
+    static final class StopOrder {
+        private final List<long[]> rounds = new ArrayList<>(); // {nanos, port open 1/0, /ready status or -1}
+        private final Thread thread;
+        private volatile boolean done;
+        private final long began = System.nanoTime();
+
+        private StopOrder(TargetJvm host, String url, int port) {
+            thread = new Thread(() -> {
+                while (!done && host.process().isAlive()) {
+                    boolean open;
+                    try (java.net.Socket s = new java.net.Socket()) {
+                        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+                        open = true;
+                    } catch (IOException e) {
+                        open = false;
+                    }
+                    int ready;
+                    try {
+                        ready = Http.get(url, "/ready").status;
+                    } catch (IOException e) {
+                        ready = -1;
+                    }
+                    synchronized (rounds) {
+                        rounds.add(new long[] {System.nanoTime(), open ? 1 : 0, ready});
+                    }
+                }
+            }, "stop-order");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static StopOrder watch(TargetJvm host, String url, int port) {
+            StopOrder o = new StopOrder(host, url, port);
+            Poll.until("the first rounds (port open, /ready 200)", Duration.ofSeconds(10), () -> {
+                synchronized (o.rounds) {
+                    return o.rounds.size() >= 3 && o.rounds.get(o.rounds.size() - 1)[2] == 200;
+                }
+            }, b -> b);
+            return o;
+        }
+
+        /**
+         * @param gapExpected the server keeps its port open for a while after its stop began (Tomcat: its connectors
+         *                    pause, the socket closes at destroy): at least one round then reads /ready 503 with the port open
+         */
+        void report(String label, Path java, boolean gapExpected) throws InterruptedException {
+            done = true;
+            thread.join(5000);
+            List<long[]> copy;
+            synchronized (rounds) {
+                copy = new ArrayList<>(rounds);
+            }
+            long first503 = -1;
+            long firstRefused = -1;
+            int openAnd503 = 0;
+            for (long[] r : copy) {
+                if (r[2] == 503 && first503 < 0) {
+                    first503 = r[0];
+                }
+                if (r[1] == 0 && firstRefused < 0) {
+                    firstRefused = r[0];
+                }
+                if (r[1] == 1 && r[2] == 503) {
+                    openAnd503++;
+                }
+                if (firstRefused >= 0) {
+                    assertTrue(r[2] != 200, label + ": /ready 200 after the port was seen closed: " + rounds(copy));
+                }
+            }
+            System.out.println("MEASURED " + label + " on " + java + ": " + copy.size() + " rounds; /ready 503 first read "
+                    + (first503 < 0 || firstRefused < 0 ? "?" : (firstRefused - first503) / 100_000 / 10.0 + " ms before the port was"
+                    + " first seen closed") + "; " + openAnd503 + " round(s) read /ready 503 while the port still accepted connections");
+            assertTrue(first503 > 0, label + ": /ready said 503 before the JVM ended: " + rounds(copy));
+            assertTrue(firstRefused < 0 || first503 - firstRefused < 0, label + ": /ready 503 before the port closed: " + rounds(copy));
+            if (gapExpected) {
+                assertTrue(openAnd503 > 0, label + ": a round read /ready 503 while the port still accepted: " + rounds(copy));
+            }
+        }
+
+        private String rounds(List<long[]> copy) {
+            StringBuilder b = new StringBuilder();
+            for (long[] r : copy.subList(Math.max(0, copy.size() - 40), copy.size())) {
+                b.append((r[0] - began) / 1_000_000).append("ms:").append(r[1] == 1 ? "open" : "closed").append('/').append(r[2]).append(' ');
+            }
+            return b.toString();
+        }
+    }
+
     /** A webapp directory: index.html and a web.xml registering the SlowStartListener, whose class file is copied in. */
     private static void webapp(Path root, String text) throws IOException {
         Path classFile = root.resolve("WEB-INF/classes").resolve(LISTENER_CLASS);
@@ -300,7 +407,16 @@ class StandaloneServersIT {
 
     /** Runs a command in {@code dir} to its end (60 s at most), asserts exit 0 and returns its stdout. */
     private static String run(Path dir, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+        return run(dir, new String[0], command);
+    }
+
+    /** As above, with environment variables {@code NAME=value}. */
+    private static String run(Path dir, String[] env, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        for (String e : env) {
+            builder.environment().put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+        }
+        Process p = builder.start();
         OutputPump out = OutputPump.start(p.getInputStream(), "command-stdout-pump");
         OutputPump err = OutputPump.start(p.getErrorStream(), "command-stderr-pump");
         p.getOutputStream().close();

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Embedded Jetty answering {@code GET /} with {@code ok}. Arguments: {@code PORT DELAY_MS}: the
- * server object exists at once, and is started (connectors opened) after DELAY_MS.
+ * server object exists at once, and is started (connectors opened) after DELAY_MS. Then stdin: {@code stop} stops
+ * the server while the JVM lives on, {@code start} starts it again (see {@link Stdin}).
  */
 public final class JettyHost {
     private JettyHost() {
@@ -29,6 +30,7 @@ public final class JettyHost {
         });
         Thread.sleep(Long.parseLong(args[1]));
         server.start();
+        Stdin.commands(java.util.Map.of("stop", server::stop, "start", server::start));
         server.join();
     }
 }

@@ -11,7 +11,8 @@ import java.nio.file.Files;
 
 /**
  * Embedded Tomcat answering {@code GET /} with {@code ok}. Arguments: {@code PORT DELAY_MS}: the
- * server is configured at once and started after DELAY_MS.
+ * server is configured at once and started after DELAY_MS. Then stdin: {@code stop} stops Tomcat (its service, its
+ * connectors) while the JVM lives on, {@code start} starts it again (see {@link Stdin}).
  */
 public final class TomcatHost {
     private TomcatHost() {
@@ -32,6 +33,7 @@ public final class TomcatHost {
         context.addServletMappingDecoded("/", "ok");
         Thread.sleep(Long.parseLong(args[1]));
         tomcat.start();
+        Stdin.commands(java.util.Map.of("stop", tomcat::stop, "start", tomcat::start));
         tomcat.getServer().await();
     }
 }

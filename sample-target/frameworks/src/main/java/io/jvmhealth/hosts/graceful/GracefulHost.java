@@ -21,15 +21,18 @@ import org.springframework.web.bind.annotation.RestController;
  * stdout, for the tests: {@code serving PORT} once ready; {@code availability ReadinessState REFUSING_TRAFFIC NANOS}
  * (and every other availability change: what Actuator's readiness endpoint would report, without Actuator),
  * {@code context closed NANOS} and {@code slow begins NANOS} when a slow request is taken (NANOS: System.nanoTime, comparable with the test's on Linux).
+ * Then stdin: {@code close} closes the application context while the JVM lives on (see {@link io.jvmhealth.hosts.Stdin}).
  */
 @SpringBootApplication
 public class GracefulHost {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         SpringApplication app = new SpringApplication(GracefulHost.class);
         app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
         app.setLogStartupInfo(false);
-        app.run("--server.port=" + args[0], "--server.shutdown=graceful", "--logging.level.root=WARN", "--spring.jmx.enabled=false");
+        org.springframework.context.ConfigurableApplicationContext context = app.run("--server.port=" + args[0],
+                "--server.shutdown=graceful", "--logging.level.root=WARN", "--spring.jmx.enabled=false");
+        io.jvmhealth.hosts.Stdin.commands(java.util.Map.of("close", context::close));
     }
 
     @RestController

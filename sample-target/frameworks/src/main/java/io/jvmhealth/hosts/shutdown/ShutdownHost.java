@@ -18,7 +18,10 @@ import sun.misc.SignalHandler;
  *   own-handler-stay       its SIGTERM handler prints a line and returns: the JVM lives on
  *   exit-stderr-held CODE  a daemon thread takes System.err's monitor for good (on JDK 8 to 17 every other writer of
  *                          System.err then blocks), then main calls System.exit(CODE) after 300 ms
+ *   listen PORT            listens on PORT (loopback); stdin {@code close} closes that socket, the JVM living on
  * </pre>
+ * {@code -Dhost.hook.millis=MS}: its shutdown hook takes that long (a shutdown that takes a while, as an application's
+ * graceful shutdown does: what readiness says meanwhile can be seen).
  * stdout: {@code ready} once set up; {@code host handler SIGTERM NANOS} from its handler; {@code host hook NANOS}
  * from its own shutdown hook (NANOS: System.nanoTime, CLOCK_MONOTONIC on Linux, comparable with the test's);
  * {@code exit NANOS} and {@code last thread ends NANOS} just before those happen.
@@ -28,7 +31,17 @@ public final class ShutdownHost {
     }
 
     public static void main(String[] args) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> say("host hook " + System.nanoTime()), "host-hook"));
+        long hookMillis = Long.getLong("host.hook.millis", 0L);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            say("host hook " + System.nanoTime());
+            if (hookMillis > 0) {
+                try {
+                    Thread.sleep(hookMillis);
+                } catch (InterruptedException ignored) {
+                    // end now
+                }
+            }
+        }, "host-hook"));
         switch (args[0]) {
             case "wait":
                 say("ready");
@@ -67,6 +80,13 @@ public final class ShutdownHost {
                 Thread.sleep(300);
                 say("exit " + System.nanoTime());
                 System.exit(Integer.parseInt(args[1]));
+                break;
+            case "listen":
+                java.net.ServerSocket socket = new java.net.ServerSocket(Integer.parseInt(args[1]), 50,
+                        java.net.InetAddress.getLoopbackAddress());
+                say("ready");
+                io.jvmhealth.hosts.Stdin.commands(java.util.Map.of("close", socket::close));
+                waitForever();
                 break;
             case "own-handler":
             case "own-handler-chain":

@@ -1,0 +1,88 @@
+package io.jvmhealth.agent.apps;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Calls the public no-argument getters of a server's own objects by reflection (the agent is compiled against no
+ * server), each method looked up once per class. For the "still serving" watches: called every few tens of ms, so
+ * only getters that read a field (no lock, no I/O) are named here.
+ */
+final class Getters {
+    /** What {@link #get} returns for a method the object does not have. */
+    static final Object MISSING = new Object();
+    /** Per class: method name -&gt; its {@link Method}, or {@link #MISSING}. */
+    private static final ClassValue<ConcurrentHashMap<String, Object>> METHODS = new ClassValue<ConcurrentHashMap<String, Object>>() {
+        @Override
+        protected ConcurrentHashMap<String, Object> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<String, Object>(4);
+        }
+    };
+
+    private Getters() {
+    }
+
+    /**
+     * {@code target.name()}, or {@link #MISSING} when the object has no such public method; what the getter throws is
+     * thrown (unchecked).
+     */
+    static Object get(Object target, String name) {
+        ConcurrentHashMap<String, Object> methods = METHODS.get(target.getClass());
+        Object m = methods.get(name);
+        if (m == null) {
+            try {
+                Method found = target.getClass().getMethod(name);
+                if (!java.lang.reflect.Modifier.isPublic(found.getDeclaringClass().getModifiers())) {
+                    found.setAccessible(true); // a public method of a class that is not (a subclass of the server's own)
+                }
+                m = found;
+            } catch (NoSuchMethodException e) {
+                m = MISSING;
+            }
+            methods.put(name, m);
+        }
+        if (m == MISSING) {
+            return MISSING;
+        }
+        try {
+            return ((Method) m).invoke(target);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(name + " threw " + cause, cause);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(name + ": " + e, e);
+        }
+    }
+
+    /** The elements of an array returned by a getter (an empty array for null). */
+    static Object[] elements(Object array) {
+        if (array == null) {
+            return new Object[0];
+        }
+        Object[] out = new Object[Array.getLength(array)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Array.get(array, i);
+        }
+        return out;
+    }
+
+    /** A lifecycle state as its name: an enum's {@code name()} (Tomcat's LifecycleState), else its text (Jetty's). */
+    static String stateName(Object state) {
+        return state instanceof Enum ? ((Enum<?>) state).name() : String.valueOf(state);
+    }
+
+    /** "is stopping", "has stopped", "has failed" or "is not started", for a lifecycle state other than STARTED. */
+    static String verb(String state) {
+        if (state.startsWith("STOPPING")) {
+            return "is stopping";
+        }
+        if (state.startsWith("STOPPED") || state.startsWith("DESTROY")) {
+            return "has stopped";
+        }
+        if (state.startsWith("FAILED")) {
+            return "has failed";
+        }
+        return "is not started";
+    }
+}

@@ -1,0 +1,93 @@
+package io.jvmhealth.agent.apps;
+
+import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.Role;
+import io.jvmhealth.agent.health.Status;
+
+import java.lang.instrument.Instrumentation;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code app:spring-boot}: until it passes, the method gate on {@code SpringApplication.run} decides (see
+ * {@link SpringBoot}); once passed, it goes on judging readiness: it fails when Spring's application contexts are all
+ * closed while the JVM lives on (the application calls {@code close()}), seen within {@link #WATCH_MILLIS} by
+ * {@link SpringContexts} (one boolean per context; no thread's stack is read, no bytecode beyond the start gate's).
+ */
+final class SpringBootGate implements HealthCheck {
+    /** How often, once passed, the watch asks whether Spring's application context is closed. */
+    static final long WATCH_MILLIS = 50;
+
+    private final HealthCheck start;
+    private final SpringContexts contexts;
+    /** Set once the start gate passed (evaluator thread). */
+    private volatile boolean passed;
+
+    SpringBootGate(HealthCheck start, Instrumentation instrumentation) {
+        this(start, new SpringContexts(instrumentation));
+    }
+
+    SpringBootGate(HealthCheck start, SpringContexts contexts) {
+        this.start = start;
+        this.contexts = contexts;
+    }
+
+    /** The start gate (tests). */
+    HealthCheck start() {
+        return start;
+    }
+
+    @Override
+    public String name() {
+        return start.name();
+    }
+
+    @Override
+    public Role role() {
+        return Role.STARTUP;
+    }
+
+    @Override
+    public boolean judgesReadinessOncePassed() {
+        return true;
+    }
+
+    @Override
+    public long watchMillis() {
+        return WATCH_MILLIS;
+    }
+
+    /** Once passed (evaluator thread, every {@link #WATCH_MILLIS}): one boolean per known context. */
+    @Override
+    public boolean stillPassesNow() {
+        return !passed || contexts.anyOpen();
+    }
+
+    @Override
+    public boolean passesNow() {
+        return passed ? contexts.anyOpen() : start.passesNow();
+    }
+
+    @Override
+    public CheckResult evaluate() {
+        CheckResult r = start.evaluate();
+        if (r == null || r.status() != Status.HEALTHY) {
+            return r;
+        }
+        passed = true;
+        Map<String, Object> details = new LinkedHashMap<String, Object>(r.details());
+        String closed = contexts.closed(details);
+        return closed == null ? CheckResult.healthy(details) : CheckResult.of(Status.UNHEALTHY, closed, details);
+    }
+
+    @Override
+    public void started() {
+        start.started();
+    }
+
+    @Override
+    public void close() {
+        start.close();
+    }
+}
