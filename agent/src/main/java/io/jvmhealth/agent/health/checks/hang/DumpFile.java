@@ -36,11 +36,17 @@ public final class DumpFile {
     private DumpFile() {
     }
 
+    /** What reads the dump once it is written: the deadlock search's {@link ThreadDumpReader}, the evidence's text. */
+    interface Reader {
+        /** Reads the dump from {@code in}; a dump that is cut or malformed is read as far as it goes. */
+        void read(InputStream in) throws IOException;
+    }
+
     /**
      * Dumps into {@code reader}; returns null on success, else why nothing was read.
      * @param expectedThreads a guess of the threads the dump will hold, for the free-space test
      */
-    public static String dumpInto(ThreadDumpReader reader, long expectedThreads) {
+    static String dumpInto(Reader reader, long expectedThreads) {
         Method dump;
         Object json;
         Object bean;

@@ -1,7 +1,10 @@
 package io.jvmhealth.agent.health.checks.hang;
 
+import io.jvmhealth.agent.health.checks.platform.VirtualThreadPresence;
+
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +38,8 @@ import java.util.Set;
  */
 public final class VirtualDeadlocks {
     static final int MAX_CANDIDATES = 4096;
+    /** Waiting or holding threads a dump's graph keeps (the walk describes at most {@link #MAX_CANDIDATES}). */
+    static final int MAX_KEPT = 8192;
 
     /** Where the searches get their facts; the real one is {@link #of}, tests give their own. */
     public interface Source {
@@ -54,13 +59,25 @@ public final class VirtualDeadlocks {
     public static final class Result {
         /** Null when no deadlock is confirmed. */
         public final String reason;
+        /** The deadlock as {@link DeadlockReport} describes it ({@code deadlockedThreads}, {@code threads}, ...); empty when none. */
+        public final Map<String, Object> report;
+        /** What the search saw and how: virtual threads alive, candidates, searches, suspected cycles, what it cannot tell. */
+        public final Map<String, Object> facts;
+        /** {@link #report} and {@link #facts} in one map. */
         public final Map<String, Object> details;
+        /** Threads in the confirmed deadlocks (0 when none). */
+        public final int deadlockedThreads;
         /** Non-null when the JDK cannot tell deadlocks of some kind on this JVM: say it once. */
         public final String cannotTell;
 
-        Result(String reason, Map<String, Object> details, String cannotTell) {
+        Result(String reason, Map<String, Object> report, Map<String, Object> facts, int deadlockedThreads, String cannotTell) {
             this.reason = reason;
-            this.details = details;
+            this.report = Collections.unmodifiableMap(report);
+            this.facts = Collections.unmodifiableMap(facts);
+            Map<String, Object> all = new LinkedHashMap<String, Object>(report);
+            all.putAll(facts);
+            this.details = Collections.unmodifiableMap(all);
+            this.deadlockedThreads = deadlockedThreads;
             this.cannotTell = cannotTell;
         }
 
@@ -77,6 +94,10 @@ public final class VirtualDeadlocks {
     private Result last;
     private long searches;
     private boolean internals = true;
+    /** Why the internals' walk failed, once it did (the public dump is used from then on). */
+    private String internalsFailed;
+    /** The threads the last search saw (the free-space estimate of a dump), or a guess before the first. */
+    private long lastThreads = 10_000;
 
     public VirtualDeadlocks(Source source, DumpPacing pacing, long maxBytes, int maxThreads) {
         this.source = source;
@@ -87,7 +108,7 @@ public final class VirtualDeadlocks {
 
     /** The real source: thread groups, the JDK's internals where they open, else the public file dump. */
     public static Source of(Instrumentation instrumentation) {
-        final ThreadInternals internals = ThreadInternals.open(instrumentation);
+        final ThreadInternals internals = ThreadInternals.shared(instrumentation);
         return new Source() {
             @Override
             public boolean virtualThreadsUsed() {
@@ -124,9 +145,9 @@ public final class VirtualDeadlocks {
 
     public Result evaluate(long now) {
         if (!source.virtualThreadsUsed()) {
-            Map<String, Object> details = new LinkedHashMap<String, Object>();
-            details.put("virtualThreads", "none used");
-            return new Result(null, details, null);
+            Map<String, Object> facts = new LinkedHashMap<String, Object>();
+            facts.put("live", "none used");
+            return new Result(null, new LinkedHashMap<String, Object>(), facts, 0, null);
         }
         if (!pacing.allowed(now) && last != null) {
             return last;
@@ -136,15 +157,23 @@ public final class VirtualDeadlocks {
         WaitGraph graph;
         String from;
         String cannotTell = null;
-        ThreadInternals.Walk walk = internals ? source.walk() : null;
+        ThreadInternals.Walk walk = null;
+        if (internals) {
+            try {
+                walk = source.walk();
+            } catch (RuntimeException | LinkageError e) {
+                internalsFailed = "the walk over the JDK's threads failed (" + e + "): the public thread dump is used instead";
+            }
+        }
         ThreadDumpReader reader = null;
         if (walk != null) {
             graph = new WaitGraph(maxThreads);
             for (Object[] row : walk.candidates) {
                 add(graph, row);
             }
+            lastThreads = walk.threads;
             from = "the JDK's thread snapshots of " + walk.candidates.size() + " deadlock candidates among " + walk.threads + " threads";
-            details.put("virtualThreads", walk.virtualThreads);
+            details.put("live", walk.virtualThreads);
             details.put("candidates", walk.candidates.size());
             if (walk.candidatesNotDescribed > 0) {
                 details.put("candidatesNotExamined", walk.candidatesNotDescribed);
@@ -155,11 +184,15 @@ public final class VirtualDeadlocks {
             }
         } else {
             internals = false;
-            reader = new ThreadDumpReader(maxBytes, maxThreads);
-            String problem = source.dump(reader, 10_000);
+            reader = new ThreadDumpReader(maxBytes, maxThreads, MAX_KEPT);
+            String problem = source.dump(reader, lastThreads);
             graph = reader.graph();
+            if (reader.threadsRead() > 0) {
+                lastThreads = reader.threadsRead();
+            }
             from = "JSON thread dump" + (reader.runtimeVersion() == null ? "" : " of JDK " + reader.runtimeVersion());
-            details.put("ownersOfJavaUtilConcurrentLocks", "unknown for virtual threads: " + ThreadInternals.unavailable());
+            details.put("ownersOfJavaUtilConcurrentLocks", "unknown for virtual threads: "
+                    + (internalsFailed != null ? internalsFailed : ThreadInternals.unavailable()));
             if (problem != null) {
                 details.put("lastDumpProblem", problem);
             } else if (!reader.lockInformation()) {
@@ -167,10 +200,10 @@ public final class VirtualDeadlocks {
                         + " of virtual threads are not found";
             }
         }
+        details.put("source", from);
         pacing.taken(now, source.cpuNanos() - started);
         searches++;
         details.put("searches", searches);
-        details.put("nextSearchInSeconds", (pacing.remaining(now) + 999_999_999L) / 1_000_000_000L);
         List<WaitGraph.Cycle> confirmed = new ArrayList<WaitGraph.Cycle>();
         int suspected = 0;
         Set<String> keys = new HashSet<String>();
@@ -194,13 +227,11 @@ public final class VirtualDeadlocks {
         }
         Result result;
         if (confirmed.isEmpty()) {
-            result = new Result(null, details, cannotTell);
+            result = new Result(null, new LinkedHashMap<String, Object>(), details, 0, cannotTell);
         } else {
             DeadlockReport report = reader != null ? DeadlockReport.of(reader, confirmed)
                     : DeadlockReport.of(graph, confirmed, from, -1, null);
-            Map<String, Object> all = new LinkedHashMap<String, Object>(report.details);
-            all.putAll(details);
-            result = new Result(report.reason, all, cannotTell);
+            result = new Result(report.reason, report.details, details, report.deadlocked, cannotTell);
         }
         last = result;
         return result;
