@@ -194,7 +194,7 @@ public final class VirtualDeadlocks {
             details.put("ownersOfJavaUtilConcurrentLocks", "unknown for virtual threads: "
                     + (internalsFailed != null ? internalsFailed : ThreadInternals.unavailable()));
             if (problem != null) {
-                details.put("lastDumpProblem", problem);
+                details.put("notSearched", problem);
             } else if (!reader.lockInformation()) {
                 cannotTell = "this JDK's thread dump (JDK 21 to 24) names no locks, and the JDK's internals are not available: deadlocks"
                         + " of virtual threads are not found";

@@ -236,4 +236,13 @@ class VirtualDeadlocksTest {
         assertEquals(90L, r.facts.get("live"));
         assertNull(r.facts.get("threads"));
     }
+
+    @Test
+    void aDumpThatCouldNotBeWrittenIsNotSearchedAndSaysWhy() {
+        FakeSource source = new FakeSource();
+        source.internals = false;
+        VirtualDeadlocks.Result r = search(source, 0).evaluate(0);
+        assertFalse(r.deadlocked());
+        assertEquals("no dump in this test", r.facts.get("notSearched"));
+    }
 }
