@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * nor makes it look stalled.
  *
  * <p>Paced by {@link DumpPacing}: the next search begins no sooner than {@code minSpacing} after the last began, and
- * no sooner than 100 times the last one's CPU time (so the searches take at most 1 % of one core). The thread is
+ * no sooner than 100 times the last one's CPU time (so the searches take at most 1 % of one core); after a search that
+ * suspects a cycle, the one that confirms it or not comes as soon as the cost allows (at least 100 ms on). The thread is
  * started by the deadlock check only once the JVM has used virtual threads, and told when to end by {@link #close()}.
  * When a search's answer changes (a deadlock confirmed, or gone) it calls {@code changed} (the evaluator's
  * {@code publishNow}): a confirmed deadlock reaches {@code /live} at once, not at the next interval.
@@ -27,6 +28,8 @@ public final class VirtualDeadlockWatch {
     static final long COST_FACTOR = 100;
     /** Bytes of a public JSON dump read at most (about 720 bytes a thread: 700,000 threads). */
     static final long MAX_DUMP_BYTES = 512L * 1024 * 1024;
+    /** The shortest wait between two searches, even when a suspected cycle is looked at again at once. */
+    static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Threads of a public JSON dump read at most. */
     static final int MAX_DUMP_THREADS = 1_000_000;
 
@@ -151,7 +154,7 @@ public final class VirtualDeadlockWatch {
                     }
                 }
             }
-            long wait = Math.max(pacing.remaining(System.nanoTime()), TimeUnit.MILLISECONDS.toNanos(10));
+            long wait = Math.max(problem == null ? search.untilNext(System.nanoTime()) : pacing.remaining(System.nanoTime()), MIN_WAIT_NANOS);
             long until = System.nanoTime() + wait;
             while (running && until - System.nanoTime() > 0) {
                 LockSupport.parkNanos(this, until - System.nanoTime());

@@ -30,7 +30,9 @@ import java.util.Set;
  *       {@code java.util.concurrent} lock).</li>
  *   <li>A cycle is reported only when the same cycle (threads and locks) was also found by the previous search:
  *       neither a walk nor a dump is one instant for all threads, lock names are identity hash codes (which can
- *       collide), and a deadlock never ends, so waiting one search rules out a transient or a collision.</li>
+ *       collide), and a deadlock never ends, so waiting one search rules out a transient or a collision. A search that
+ *       suspects a cycle is followed 200 ms later, not after the pacing's spacing ({@link #untilNext}), so a deadlock is
+ *       confirmed a moment after it is first seen.</li>
  * </ol>
  * Where the JDK cannot tell (JDK 21 to 24: no monitor information for virtual threads; on 21 to 23 a virtual thread
  * blocked on a monitor pins its carrier, which ThreadMXBean may then see as a platform thread) {@link Result#cannotTell}
@@ -38,6 +40,8 @@ import java.util.Set;
  */
 public final class VirtualDeadlocks {
     static final int MAX_CANDIDATES = 4096;
+    /** How soon a suspected cycle is looked at again: long enough for a transient to pass. */
+    static final long CONFIRM_AFTER_NANOS = 200_000_000L;
     /** Waiting or holding threads a dump's graph keeps (the walk describes at most {@link #MAX_CANDIDATES}). */
     static final int MAX_KEPT = 8192;
 
@@ -91,6 +95,12 @@ public final class VirtualDeadlocks {
     private final long maxBytes;
     private final int maxThreads;
     private Set<String> lastCycles = new HashSet<String>();
+    /** The cycles of {@link #lastCycles} that were confirmed (seen twice in a row). */
+    private Set<String> confirmedKeys;
+    /** When the last search began. */
+    private long lastStart;
+    /** Whether the last search was a second look at a suspected cycle, sooner than the pacing allowed. */
+    private boolean quick;
     private Result last;
     private long searches;
     private boolean internals = true;
@@ -149,9 +159,11 @@ public final class VirtualDeadlocks {
             facts.put("live", "none used");
             return new Result(null, new LinkedHashMap<String, Object>(), facts, 0, null);
         }
-        if (!pacing.allowed(now) && last != null) {
+        if (last != null && untilNext(now) > 0) {
             return last;
         }
+        quick = last != null && !pacing.allowed(now); // a second look at a suspected cycle, before the pacing's time
+        lastStart = now;
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         long started = source.cpuNanos();
         WaitGraph graph;
@@ -219,6 +231,11 @@ public final class VirtualDeadlocks {
             }
         }
         lastCycles = keys;
+        Set<String> confirmedNow = new HashSet<String>();
+        for (WaitGraph.Cycle c : confirmed) {
+            confirmedNow.add(c.key());
+        }
+        confirmedKeys = confirmedNow;
         if (suspected > 0) {
             details.put("suspected", suspected + " cycle(s) found once: confirmed or dropped by the next search");
         }
@@ -235,6 +252,32 @@ public final class VirtualDeadlocks {
         }
         last = result;
         return result;
+    }
+
+    /** Whether the last search found a cycle it has not confirmed yet. */
+    public boolean suspects() {
+        for (String key : lastCycles) {
+            if (confirmedKeys == null || !confirmedKeys.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Nanoseconds until the next search is allowed: the pacing's; but a cycle suspected by a search that was not itself such
+     * a second look is looked at again {@link #CONFIRM_AFTER_NANOS} after it (one extra search per suspicion at most: a
+     * confirmed deadlock reaches {@code /live} a moment after it is first seen, not a whole spacing later).
+     */
+    public long untilNext(long now) {
+        if (last == null) {
+            return 0;
+        }
+        long paced = pacing.remaining(now);
+        if (suspects() && !quick) {
+            return Math.min(paced, Math.max(0, CONFIRM_AFTER_NANOS - (now - lastStart)));
+        }
+        return paced;
     }
 
     /** A candidate of the walk (see {@link ThreadInternals.Walk#candidates}) into the graph. */

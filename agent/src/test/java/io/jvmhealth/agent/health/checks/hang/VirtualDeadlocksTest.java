@@ -245,4 +245,38 @@ class VirtualDeadlocksTest {
         assertFalse(r.deadlocked());
         assertEquals("no dump in this test", r.facts.get("notSearched"));
     }
+
+    @Test
+    void aSuspectedCycleIsLookedAtAgain200MillisecondsLaterNotAfterTheSpacing() {
+        FakeSource source = new FakeSource();
+        source.candidates.add(blocked(1, "a", "java.lang.Object@1", "java.lang.Object@2"));
+        source.candidates.add(blocked(2, "b", "java.lang.Object@2", "java.lang.Object@1"));
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        VirtualDeadlocks search = new VirtualDeadlocks(source, new DumpPacing(30 * SECOND, 100), 1 << 20, 1000);
+        assertFalse(search.evaluate(0).deadlocked());
+        assertTrue(search.suspects());
+        assertEquals(150 * ms, search.untilNext(50 * ms));
+        assertFalse(search.evaluate(100 * ms).deadlocked(), "the last answer, without a search");
+        assertEquals(1, source.walks);
+        assertTrue(search.evaluate(200 * ms).deadlocked());
+        assertFalse(search.suspects(), "confirmed, no longer suspected");
+        assertEquals(30 * SECOND - 100 * ms, search.untilNext(300 * ms));
+        assertEquals(2, source.walks);
+    }
+
+    @Test
+    void aSecondLookThatSuspectsAnotherCycleWaitsForThePacing() {
+        FakeSource source = new FakeSource();
+        source.candidates.add(blocked(1, "a", "java.lang.Object@1", "java.lang.Object@2"));
+        source.candidates.add(blocked(2, "b", "java.lang.Object@2", "java.lang.Object@1"));
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        VirtualDeadlocks search = new VirtualDeadlocks(source, new DumpPacing(30 * SECOND, 100), 1 << 20, 1000);
+        search.evaluate(0);
+        source.candidates.clear(); // a transient: gone, and another one seen
+        source.candidates.add(blocked(3, "c", "java.lang.Object@3", "java.lang.Object@4"));
+        source.candidates.add(blocked(4, "d", "java.lang.Object@4", "java.lang.Object@3"));
+        assertFalse(search.evaluate(200 * ms).deadlocked());
+        assertTrue(search.suspects());
+        assertEquals(30 * SECOND - 200 * ms, search.untilNext(400 * ms), "one quick look per suspicion: never a burst of searches");
+    }
 }
