@@ -8,6 +8,9 @@
 #   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
 #   BENCH_ONLY=connections  only what issue 11 measures (docs/connections.md): launches of none/floor/ours
 #                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no update of docs/performance.md
+#   BENCH_ONLY=vthreads  only what issue 22 measures (docs/performance.md#virtual-threads): one evaluation and one
+#                        virtual-thread deadlock search at 0, 10,000 and 100,000 virtual threads on JDK 25
+#                        (scripts/bench/vthreads.sh), written to scripts/bench-results/*-vthreads.md; nothing else
 #   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
 #                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
@@ -55,6 +58,16 @@ rm -rf "$CLASSES"; mkdir -p "$CLASSES"
 if [[ ! -f "$AGENT_JAR" || ! -f "$SAMPLE_JAR" ]]; then
   log "building the agent and sample-target jars"
   (cd "$ROOT" && mvn -B -q -DskipTests install)
+fi
+
+# --- virtual threads (issue 22): self-contained; BENCH_ONLY=vthreads runs it alone -------------------------
+if [[ "${BENCH_ONLY:-}" == vthreads ]]; then
+  result="$OUT_DIR/$(date -u +%Y-%m-%d-%H%M)-vthreads.md"
+  log "virtual threads: one evaluation and one deadlock search at 0, 10,000 and 100,000 virtual threads (JDK 25)"
+  "$SRC/vthreads.sh" >"$result"
+  log "wrote $result"
+  cat "$result"
+  exit 0
 fi
 
 fetch() { # groupId artifactId version [classifier] -> $WORK/<artifactId>-<version>[-classifier].jar
@@ -299,6 +312,9 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 # --- JMX rules (issue 9): self-contained, appended to the result --------------------------------------
 log "JMX rules: 100 rules over 1,000 MBeans, RSS with presets"
 "$SRC/rules.sh" "$LAUNCH_RUNS" >>"$result" || log "JMX rules block failed (see above)"
+# --- virtual threads (issue 22): self-contained, appended to the result ----------------------------------
+log "virtual threads: one evaluation and one deadlock search at 0, 10,000 and 100,000 virtual threads (JDK 25)"
+{ echo; "$SRC/vthreads.sh"; } >>"$result" || log "virtual threads block failed (see above)"
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"
 # docs/performance.md shows the latest full run (between the bench-table markers).

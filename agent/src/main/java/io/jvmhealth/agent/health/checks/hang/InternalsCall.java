@@ -16,8 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code apply("walk:N")}: every thread the JDK tracks ({@code ThreadContainers}: the platform threads and, with
  * {@code jdk.trackAllThreads} true, the default, every virtual thread); the candidates for a deadlock are described,
- * at most N of them: threads BLOCKED on a monitor, and threads parked on an {@code AbstractOwnableSynchronizer}
- * ({@code ReentrantLock}, {@code ReentrantReadWriteLock}'s write lock, ...) whose exclusive owner is another thread.
+ * at most N of them: threads BLOCKED on a monitor, and threads parked without a timeout (WAITING, not TIMED_WAITING:
+ * a {@code tryLock} with a timeout ends by itself) on an {@code AbstractOwnableSynchronizer} ({@code ReentrantLock},
+ * {@code ReentrantReadWriteLock}'s write lock, ...) whose exclusive owner is another thread.
  * Only those are snapshotted ({@code jdk.internal.vm.ThreadSnapshot}, JDK 25+: the monitor a thread is blocked on
  * and the monitors it holds, as objects; one handshake per candidate): a deadlock is made of such threads only, so
  * no other thread need be looked at. A row: {@code {tid, name, virtual, state, blockedOn, parkBlocker, park owner tid,
@@ -147,7 +148,7 @@ public final class InternalsCall implements java.util.function.Function<Object, 
                 }
                 Thread parkOwner = null;
                 Object blocker = null;
-                if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+                if (state == Thread.State.WAITING) { // a timed wait (tryLock with a timeout) ends by itself: no deadlock
                     blocker = LockSupport.getBlocker(t);
                     if (blocker instanceof AbstractOwnableSynchronizer) {
                         parkOwner = (Thread) owner.invoke(blocker);
