@@ -11,6 +11,9 @@
 #   BENCH_COST=0        leave out the agent's cost on real applications (scripts/bench/cost.sh, issue 24)
 #   BENCH_ONLY=shutdown     only SIGTERM -> /ready 503 (issue 20, scripts/bench/shutdown.sh): 20 launches per line
 #                        (SHUTDOWN_LAUNCHES), JDK 17 and 25, with and without shutdown.drain; printed, no report file
+#   BENCH_ONLY=vthreads  only what issue 22 measures (docs/performance.md#virtual-threads): one evaluation and one
+#                        virtual-thread deadlock search at 0, 10,000 and 100,000 virtual threads on JDK 25
+#                        (scripts/bench/vthreads.sh), written to scripts/bench-results/*-vthreads.md; nothing else
 #   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
 #                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
@@ -62,6 +65,16 @@ rm -rf "$CLASSES"; mkdir -p "$CLASSES"
 if [[ ! -f "$AGENT_JAR" || ! -f "$SAMPLE_JAR" ]]; then
   log "building the agent and sample-target jars"
   (cd "$ROOT" && mvn -B -q -DskipTests install)
+fi
+
+# --- virtual threads (issue 22): self-contained; BENCH_ONLY=vthreads runs it alone -------------------------
+if [[ "${BENCH_ONLY:-}" == vthreads ]]; then
+  result="$OUT_DIR/$(date -u +%Y-%m-%d-%H%M)-vthreads.md"
+  log "virtual threads: one evaluation and one deadlock search at 0, 10,000 and 100,000 virtual threads (JDK 25)"
+  "$SRC/vthreads.sh" >"$result"
+  log "wrote $result"
+  cat "$result"
+  exit 0
 fi
 
 fetch() { # groupId artifactId version [classifier] -> $WORK/<artifactId>-<version>[-classifier].jar
@@ -321,6 +334,11 @@ fi
 if ((ONLY_CONNECTIONS == 0)); then
   log "SIGTERM -> /ready 503: ${SHUTDOWN_LAUNCHES:-20} launches per line"
   { echo; "$SRC/shutdown.sh" "${SHUTDOWN_LAUNCHES:-20}"; } >>"$result" || log "the shutdown block failed (see above)"
+fi
+# --- virtual threads (issue 22): self-contained, appended to the result ----------------------------------
+if ((ONLY_CONNECTIONS == 0)); then
+  log "virtual threads: one evaluation and one deadlock search at 0, 10,000 and 100,000 virtual threads (JDK 25)"
+  { echo; "$SRC/vthreads.sh"; } >>"$result" || log "virtual threads block failed (see above)"
 fi
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"

@@ -5,7 +5,11 @@ import io.jvmhealth.agent.health.UtcTime;
 import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.base.AgentInstrumentation;
+import io.jvmhealth.agent.health.checks.DeadlockCheck;
 import io.jvmhealth.agent.health.checks.HeapCheck;
+import io.jvmhealth.agent.health.checks.hang.VirtualThreadDump;
+import io.jvmhealth.agent.health.checks.platform.VirtualThreadPresence;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Checked;
 import io.jvmhealth.agent.health.Evaluator;
@@ -18,7 +22,11 @@ import io.jvmhealth.agent.health.checks.platform.PlatformBeans;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -78,13 +86,16 @@ public final class Evidence implements Evaluator.Listener {
         final String featured;
         final String heapReason;
         final List<History.Transition> transitions;
+        /** The virtual threads the deadlock check names as deadlocked: shown first among the virtual threads. */
+        final Set<Long> virtualDeadlocked;
 
-        Job(String kind, String reason, String featured, String heapReason, List<History.Transition> transitions) {
+        Job(String kind, String reason, String featured, String heapReason, List<History.Transition> transitions, Set<Long> virtualDeadlocked) {
             this.kind = kind;
             this.reason = reason;
             this.featured = featured;
             this.heapReason = heapReason;
             this.transitions = transitions;
+            this.virtualDeadlocked = virtualDeadlocked;
         }
     }
 
@@ -118,27 +129,46 @@ public final class Evidence implements Evaluator.Listener {
         long now = System.nanoTime();
         StringBuilder failing = null;
         CheckResult heapResult = null;
+        Set<Long> virtualDeadlocked = Collections.emptySet();
         for (Checked c : snapshot.checks()) {
             CheckResult r = c.result();
             if (c.decidesLiveness() && r.status() == Status.UNHEALTHY && !r.checkFailed()) {
                 failing = (failing == null ? new StringBuilder() : failing.append("; ")).append(c.name()).append(": ").append(r.reason());
+                if (c.name().equals(DeadlockCheck.TYPE.name())) {
+                    virtualDeadlocked = virtualThreadIds(r);
+                }
             }
             if (c.name().equals(HeapCheck.TYPE.name())) {
                 heapResult = r;
             }
         }
         boolean failed = failing != null;
-        decide(live, failed, now, failed ? "/live 503: " + failing : null, "liveness", null, null, snapshot.transitions());
+        decide(live, failed, now, failed ? "/live 503: " + failing : null, "liveness", null, null, snapshot.transitions(), virtualDeadlocked);
         boolean heapUnhealthy = heapResult != null && heapResult.status() == Status.UNHEALTHY && !heapResult.checkFailed();
         decide(heap, heapUnhealthy, now, heapUnhealthy ? "heap unhealthy: " + heapResult.reason() : null, "heap", null,
-                heapUnhealthy ? heapResult.reason() : null, snapshot.transitions());
+                heapUnhealthy ? heapResult.reason() : null, snapshot.transitions(), Collections.<Long>emptySet());
+    }
+
+    /** The ids of the virtual threads among the deadlock check's {@code threads} (its details say {@code virtual: true}). */
+    static Set<Long> virtualThreadIds(CheckResult deadlock) {
+        Object threads = deadlock.details().get("threads");
+        if (!(threads instanceof List)) {
+            return Collections.emptySet();
+        }
+        Set<Long> ids = new LinkedHashSet<Long>();
+        for (Object t : (List<?>) threads) {
+            if (t instanceof Map && Boolean.TRUE.equals(((Map<?, ?>) t).get("virtual")) && ((Map<?, ?>) t).get("id") instanceof Number) {
+                ids.add(((Number) ((Map<?, ?>) t).get("id")).longValue());
+            }
+        }
+        return ids;
     }
 
     /** From the watchdog: no evaluation has completed for the stall limit. */
     void stalled(long now) {
         decide(live, true, now, "/live 503: health evaluation stalled: no evaluation completed in the last " + stallMillis
                 + "ms; the evaluator thread \"" + Evaluator.THREAD_NAME + "\" is shown first", "stall", Evaluator.THREAD_NAME, null,
-                transitionsOf(watchdogEvaluator));
+                transitionsOf(watchdogEvaluator), Collections.<Long>emptySet());
     }
 
     private static List<History.Transition> transitionsOf(Evaluator evaluator) {
@@ -147,10 +177,10 @@ public final class Evidence implements Evaluator.Listener {
     }
 
     private void decide(Incident incident, boolean failing, long now, String reason, String kind, String featured, String heapReason,
-                        List<History.Transition> transitions) {
+                        List<History.Transition> transitions, Set<Long> virtualDeadlocked) {
         Incident.Decision d = incident.observe(failing, now);
         if (d == Incident.Decision.WRITE) {
-            submit(new Job(kind, reason, featured, heapReason, transitions));
+            submit(new Job(kind, reason, featured, heapReason, transitions, virtualDeadlocked));
         } else if (d == Incident.Decision.SKIP_RATE) {
             AgentLog.info("evidence not written for " + reason + ": the last was written "
                     + TimeUnit.NANOSECONDS.toSeconds(incident.sinceLastWrittenNanos(now)) + " s ago (at most one every "
@@ -233,6 +263,12 @@ public final class Evidence implements Evaluator.Listener {
                     PlatformBeans.memoryPools(), PlatformBeans.garbageCollectors());
         } else {
             lines = ThreadDump.of(PlatformBeans.threads(), "Full thread dump" + title, job.featured);
+            if (VirtualThreadPresence.used()) {
+                // ThreadMXBean knows platform threads only: the virtual ones from the JDK's own dump, the deadlocked first
+                lines = new java.util.ArrayList<String>(lines);
+                lines.add("");
+                lines.addAll(VirtualThreadDump.lines(AgentInstrumentation.get(), job.virtualDeadlocked));
+            }
         }
         if (!job.transitions.isEmpty()) {
             lines = new java.util.ArrayList<String>(lines);

@@ -125,6 +125,12 @@ public final class CheckType {
             return this;
         }
 
+        /** Its {@code lower} key must not exceed its {@code upper} key (durations: degraded after, unhealthy after); no damping keys. */
+        public Builder ordered(String lowerKey, String upperKey) {
+            ordered.add(new String[] {lowerKey, upperKey});
+            return this;
+        }
+
         public Builder metrics(MetricFamily... families) {
             metrics.addAll(Arrays.asList(families));
             return this;

@@ -175,6 +175,13 @@ public final class Evaluator implements Publisher {
             // replacement tries again.
             checks = Collections.unmodifiableList(new ArrayList<>(factory.create(this)));
             checksCreated = true;
+            for (HealthCheck check : checks) {
+                try {
+                    check.publishTo(this);
+                } catch (Throwable e) {
+                    AgentLog.warn("check '" + check.name() + "' refused its publisher: " + AgentLog.describe(e));
+                }
+            }
             long shortest = 0;
             for (HealthCheck check : checks) {
                 long w = check.watchMillis();

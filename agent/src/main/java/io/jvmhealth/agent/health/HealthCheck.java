@@ -65,6 +65,14 @@ public interface HealthCheck {
         return Collections.emptyList();
     }
 
+    /**
+     * Handed once by the evaluator, before the first evaluation: what a check whose answer can change between
+     * evaluations (work of its own on another thread, such as a background search) calls to have its new answer
+     * published at once instead of at the next interval. The default ignores it.
+     */
+    default void publishTo(Publisher publisher) {
+    }
+
     /** Observes now. May throw: the evaluator turns that into an unhealthy result. */
     CheckResult evaluate();
 

@@ -1,7 +1,10 @@
 package io.jvmhealth.agent.health.checks;
 
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.Publisher;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.health.checks.hang.Outcomes;
+import io.jvmhealth.agent.health.checks.hang.VirtualDeadlockWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -146,5 +149,124 @@ class DeadlockCheckTest {
         assertEquals(1, fake.fullScans.get());
         assertEquals(0, fake.monitorScans.get());
         assertTrue(new DeadlockCheck(fake.bean()).evaluate().details().isEmpty());
+    }
+
+    /** The virtual-thread search as the test says: used or not, its latest outcome, a problem. */
+    private static final class FakeSearches implements DeadlockCheck.VirtualSearches {
+        boolean used;
+        VirtualDeadlockWatch.Outcome outcome;
+        String problem;
+        int asked;
+        Publisher publisher;
+        boolean closed;
+
+        @Override
+        public boolean used() {
+            return used;
+        }
+
+        @Override
+        public VirtualDeadlockWatch.Outcome latest(Publisher publisher) {
+            asked++;
+            this.publisher = publisher;
+            return outcome;
+        }
+
+        @Override
+        public String problem() {
+            return problem;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void aJvmThatNeverUsedVirtualThreadsStartsNoSearch() {
+        FakeSearches searches = new FakeSearches();
+        DeadlockCheck check = new DeadlockCheck(new Fake().bean(), searches);
+        CheckResult r = check.evaluate();
+        assertEquals(Status.HEALTHY, r.status());
+        assertEquals("none used: not searched", r.details().get("virtualThreads"));
+        assertEquals(0, searches.asked);
+        check.close();
+        assertTrue(searches.closed);
+    }
+
+    @Test
+    void onAJdkWithoutVirtualThreadsTheAnswerIsWhatItAlwaysWas() {
+        CheckResult r = new DeadlockCheck(new Fake().bean(), null).evaluate();
+        assertEquals(Status.HEALTHY, r.status());
+        assertTrue(r.details().isEmpty(), r.details().toString());
+        assertEquals(0.0, r.figure(0));
+    }
+
+    @Test
+    void theLastSearchIsReportedWithWhenItRanAndTheEvaluatorsPublisher() {
+        FakeSearches searches = new FakeSearches();
+        searches.used = true;
+        DeadlockCheck check = new DeadlockCheck(new Fake().bean(), searches);
+        Publisher publisher = () -> { };
+        check.publishTo(publisher);
+        Map<?, ?> before = (Map<?, ?>) check.evaluate().details().get("virtualThreads");
+        assertEquals("none completed yet: the first is under way", before.get("lastSearch"));
+        assertEquals(publisher, searches.publisher, "the search publishes at once when its answer changes");
+        searches.outcome = Outcomes.clear();
+        CheckResult r = check.evaluate();
+        assertEquals(Status.HEALTHY, r.status());
+        Map<?, ?> search = (Map<?, ?>) r.details().get("virtualThreads");
+        assertTrue(search.get("lastSearch").toString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), search.toString());
+        assertEquals(0L, search.get("secondsAgo"));
+        assertEquals(1L, search.get("searches"));
+        assertEquals(90L, search.get("live"));
+        assertEquals(1.0, search.get("cpuMillis"));
+    }
+
+    @Test
+    void aVirtualThreadDeadlockFailsLivenessNamingBothThreadsAndLocks() {
+        FakeSearches searches = new FakeSearches();
+        searches.used = true;
+        searches.outcome = Outcomes.deadlocked();
+        CheckResult r = new DeadlockCheck(new Fake().bean(), searches).evaluate();
+        assertEquals(Status.UNHEALTHY, r.status());
+        assertEquals("2 threads deadlocked: \"va\" (virtual) waits for java.lang.Object@a1 held by \"vb\"; \"vb\" (virtual) waits for"
+                + " java.lang.Object@b2 held by \"va\"", r.reason());
+        assertEquals(2, r.details().get("deadlockedThreads"));
+        assertEquals(2.0, r.figure(0));
+        List<?> threads = (List<?>) r.details().get("threads");
+        assertEquals(2, threads.size());
+        Map<?, ?> va = (Map<?, ?>) threads.get(0);
+        assertEquals("va", va.get("name"));
+        assertEquals(31L, va.get("id"));
+        assertEquals(true, va.get("virtual"));
+        assertEquals("vb", va.get("heldBy"));
+        Map<?, ?> search = (Map<?, ?>) r.details().get("virtualThreads");
+        assertTrue(search.get("source").toString().startsWith("the JDK's thread snapshots of 2 deadlock candidates"), search.toString());
+    }
+
+    @Test
+    void platformAndVirtualDeadlocksAreReportedTogether() throws Exception {
+        Fake fake = new Fake();
+        fake.deadlocked = parkedThreads(2);
+        FakeSearches searches = new FakeSearches();
+        searches.used = true;
+        searches.outcome = Outcomes.deadlocked();
+        CheckResult r = new DeadlockCheck(fake.bean(), searches).evaluate();
+        assertEquals(4, r.details().get("deadlockedThreads"));
+        assertEquals(4, ((List<?>) r.details().get("threads")).size());
+        assertTrue(r.reason().startsWith("4 threads deadlocked: \"deadlock-test-0\" waits for "), r.reason());
+        assertTrue(r.reason().contains("; \"va\" (virtual) waits for java.lang.Object@a1 held by \"vb\""), r.reason());
+    }
+
+    @Test
+    void aSearchThatCouldNotStartIsSaidAndNeverFailsLiveness() {
+        FakeSearches searches = new FakeSearches();
+        searches.used = true;
+        searches.problem = "the search thread could not be started: OutOfMemoryError: unable to create native thread";
+        CheckResult r = new DeadlockCheck(new Fake().bean(), searches).evaluate();
+        assertEquals(Status.HEALTHY, r.status());
+        assertEquals(searches.problem, ((Map<?, ?>) r.details().get("virtualThreads")).get("problem"));
     }
 }

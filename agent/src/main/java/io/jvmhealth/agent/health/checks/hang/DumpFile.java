@@ -36,41 +36,43 @@ public final class DumpFile {
     private DumpFile() {
     }
 
+    /** What reads the dump once it is written: the deadlock search's {@link ThreadDumpReader}, the evidence's text. */
+    interface Reader {
+        /** Reads the dump from {@code in}; a dump that is cut or malformed is read as far as it goes. */
+        void read(InputStream in) throws IOException;
+    }
+
+    /** Writes the JSON dump to a file that does not exist yet (the real one: {@code HotSpotDiagnosticMXBean.dumpThreads}). */
+    interface Writer {
+        void write(Path file) throws IOException;
+    }
+
     /**
      * Dumps into {@code reader}; returns null on success, else why nothing was read.
      * @param expectedThreads a guess of the threads the dump will hold, for the free-space test
      */
-    public static String dumpInto(ThreadDumpReader reader, long expectedThreads) {
-        Method dump;
-        Object json;
-        Object bean;
+    static String dumpInto(Reader reader, long expectedThreads) {
+        Writer writer;
         try {
-            Class<?> beanType = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            Object format = Enum.valueOf((Class) Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat"), "JSON");
-            json = format;
-            dump = beanType.getMethod("dumpThreads", String.class, json.getClass());
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            Object b = ManagementFactory.getPlatformMXBean((Class) beanType);
-            bean = b;
+            writer = publicDump();
         } catch (Throwable e) {
             return "no JSON thread dump on this JVM (JDK 21+): " + e;
         }
+        return dumpInto(reader, expectedThreads, Paths.get(System.getProperty("java.io.tmpdir")), writer);
+    }
+
+    /** As {@link #dumpInto(Reader, long)}, the dump written by {@code writer} under {@code tmp}. */
+    static String dumpInto(Reader reader, long expectedThreads, Path tmp, Writer writer) {
         Path dir = null;
         Path file = null;
         try {
-            Path tmp = Paths.get(System.getProperty("java.io.tmpdir"));
             String space = room(tmp, expectedThreads * BYTES_PER_THREAD);
             if (space != null) {
                 return space;
             }
             dir = privateDirectory(tmp);
             file = dir.resolve("threads.json");
-            try {
-                dump.invoke(bean, file.toAbsolutePath().toString(), json);
-            } catch (InvocationTargetException e) {
-                throw new IOException(String.valueOf(e.getCause()), e.getCause());
-            }
+            writer.write(file.toAbsolutePath());
             InputStream in = new FileInputStream(file.toFile());
             try {
                 reader.read(in);
@@ -79,11 +81,32 @@ public final class DumpFile {
             }
             return null;
         } catch (Throwable e) {
-            return "the thread dump could not be written in " + System.getProperty("java.io.tmpdir") + ": " + e;
+            return "the thread dump could not be written in " + tmp + ": " + e;
         } finally {
             delete(file);
             delete(dir);
         }
+    }
+
+    private static Writer publicDump() throws ReflectiveOperationException {
+        Class<?> beanType = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        final Object json = Enum.valueOf((Class) Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat"), "JSON");
+        final Method dump = beanType.getMethod("dumpThreads", String.class, json.getClass());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        final Object bean = ManagementFactory.getPlatformMXBean((Class) beanType);
+        return new Writer() {
+            @Override
+            public void write(Path file) throws IOException {
+                try {
+                    dump.invoke(bean, file.toString(), json);
+                } catch (InvocationTargetException e) {
+                    throw new IOException(String.valueOf(e.getCause()), e.getCause());
+                } catch (IllegalAccessException e) {
+                    throw new IOException(e.toString(), e);
+                }
+            }
+        };
     }
 
     /** Null when a dump of about {@code bytes} leaves enough free space; else why not. */
@@ -93,7 +116,7 @@ public final class DumpFile {
         long total = store.getTotalSpace();
         long keep = Math.max(MIN_FREE_BYTES, (long) (total * MIN_FREE_FRACTION));
         return room(usable, bytes, keep) ? null
-                : "not dumped: about " + bytes + " bytes would leave less than " + keep + " of " + usable + " usable bytes free in " + where;
+                : "a dump of about " + bytes + " bytes would leave less than " + keep + " of " + usable + " usable bytes free in " + where;
     }
 
     static boolean room(long usable, long bytes, long keep) {

@@ -16,15 +16,17 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code apply("walk:N")}: every thread the JDK tracks ({@code ThreadContainers}: the platform threads and, with
  * {@code jdk.trackAllThreads} true, the default, every virtual thread); the candidates for a deadlock are described,
- * at most N of them: threads BLOCKED on a monitor, and threads parked on an {@code AbstractOwnableSynchronizer}
- * ({@code ReentrantLock}, {@code ReentrantReadWriteLock}'s write lock, ...) whose exclusive owner is another thread.
+ * at most N of them: threads BLOCKED on a monitor, and threads parked without a timeout (WAITING, not TIMED_WAITING:
+ * a {@code tryLock} with a timeout ends by itself) on an {@code AbstractOwnableSynchronizer} ({@code ReentrantLock},
+ * {@code ReentrantReadWriteLock}'s write lock, ...) whose exclusive owner is another thread.
  * Only those are snapshotted ({@code jdk.internal.vm.ThreadSnapshot}, JDK 25+: the monitor a thread is blocked on
  * and the monitors it holds, as objects; one handshake per candidate): a deadlock is made of such threads only, so
  * no other thread need be looked at. A row: {@code {tid, name, virtual, state, blockedOn, parkBlocker, park owner tid,
  * park owner name, park owner virtual, String[] monitors held, String[] top frames, waitingOn}}, objects named as the
  * JDK's thread dump names them ({@code class@identityHash}); returns {@code {Long threads, Long virtualThreads,
  * Long blockedVirtual, List<Object[]> rows, long[] blockedVirtualIds, Boolean snapshots, Long candidates}}.
- * {@code apply(OutputStream)}: {@code jdk.internal.vm.ThreadDumper.dumpThreadsToJson} into it.
+ * {@code apply(OutputStream)}: {@code jdk.internal.vm.ThreadDumper.dumpThreadsToJson} into it (JDK 25 takes the stream; a JDK
+ * whose method takes a {@code PrintStream} gets one around it; without either, {@code UnsupportedOperationException}).
  */
 public final class InternalsCall implements java.util.function.Function<Object, Object> {
     private static final int MAX_BLOCKED_IDS = 4096;
@@ -53,7 +55,7 @@ public final class InternalsCall implements java.util.function.Function<Object, 
         owner = AbstractOwnableSynchronizer.class.getDeclaredMethod("getExclusiveOwnerThread");
         owner.setAccessible(true);
         isVirtual = Thread.class.getMethod("isVirtual");
-        dump = Class.forName("jdk.internal.vm.ThreadDumper").getMethod("dumpThreadsToJson", OutputStream.class);
+        dump = dumpMethod();
         Method of = null;
         try {
             Class<?> snapshot = Class.forName("jdk.internal.vm.ThreadSnapshot");
@@ -77,7 +79,11 @@ public final class InternalsCall implements java.util.function.Function<Object, 
     public Object apply(Object what) {
         try {
             if (what instanceof OutputStream) {
-                dump.invoke(null, what);
+                if (dump == null) {
+                    throw new UnsupportedOperationException("this JDK's ThreadDumper writes no JSON dump to a stream");
+                }
+                dump.invoke(null, dump.getParameterTypes()[0] == OutputStream.class ? what
+                        : new java.io.PrintStream((OutputStream) what, false, "UTF-8"));
                 return null;
             }
             String command = (String) what;
@@ -93,6 +99,25 @@ public final class InternalsCall implements java.util.function.Function<Object, 
         } catch (Exception e) {
             throw new IllegalStateException(e.toString(), e);
         }
+    }
+
+    /** {@code dumpThreadsToJson(OutputStream)} (JDK 25), else one taking a {@code PrintStream}; null when neither exists. */
+    private static Method dumpMethod() {
+        try {
+            Class<?> dumper = Class.forName("jdk.internal.vm.ThreadDumper");
+            for (Class<?> param : new Class<?>[] {OutputStream.class, java.io.PrintStream.class}) {
+                try {
+                    Method m = dumper.getDeclaredMethod("dumpThreadsToJson", param);
+                    m.setAccessible(true);
+                    return m;
+                } catch (NoSuchMethodException e) {
+                    // try the next
+                }
+            }
+        } catch (ClassNotFoundException | RuntimeException e) {
+            // none
+        }
+        return null;
     }
 
     private Object[] walk(int maxRows) throws Exception {
@@ -123,7 +148,7 @@ public final class InternalsCall implements java.util.function.Function<Object, 
                 }
                 Thread parkOwner = null;
                 Object blocker = null;
-                if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+                if (state == Thread.State.WAITING) { // a timed wait (tryLock with a timeout) ends by itself: no deadlock
                     blocker = LockSupport.getBlocker(t);
                     if (blocker instanceof AbstractOwnableSynchronizer) {
                         parkOwner = (Thread) owner.invoke(blocker);

@@ -18,9 +18,9 @@ import java.io.OutputStream;
  *
  * <p>Bounded: at most {@code maxBytes} bytes and {@code maxThreads} threads are read (then {@link Limit} is thrown
  * and {@link #cutAt()} says where), names and lock names are cut at {@link #MAX_TEXT} characters, stack frames at
- * {@link #MAX_FRAME} characters, the graph keeps at most {@code maxThreads} waiting or holding threads.
+ * {@link #MAX_FRAME} characters, the graph keeps at most {@code maxKept} waiting or holding threads.
  */
-final class ThreadDumpReader implements JsonPush.Handler {
+final class ThreadDumpReader implements JsonPush.Handler, DumpFile.Reader {
     static final int MAX_TEXT = 200;
     static final int MAX_FRAME = 300;
 
@@ -46,10 +46,15 @@ final class ThreadDumpReader implements JsonPush.Handler {
     private String cutAt;
 
     ThreadDumpReader(long maxBytes, int maxThreads) {
+        this(maxBytes, maxThreads, maxThreads);
+    }
+
+    /** @param maxKept the waiting or holding threads the graph keeps (each up to a few KB: names, frames, locks) */
+    ThreadDumpReader(long maxBytes, int maxThreads, int maxKept) {
         this.maxBytes = maxBytes;
         this.maxThreads = maxThreads;
         this.json = new JsonPush(this, MAX_FRAME);
-        this.graph = new WaitGraph(maxThreads);
+        this.graph = new WaitGraph(maxKept);
     }
 
     WaitGraph graph() {
@@ -79,7 +84,8 @@ final class ThreadDumpReader implements JsonPush.Handler {
     }
 
     /** Reads a whole dump (or up to a limit) from {@code in}; never throws for a dump that is cut or malformed. */
-    void read(InputStream in) throws IOException {
+    @Override
+    public void read(InputStream in) throws IOException {
         byte[] buffer = new byte[8192];
         try {
             for (int n; (n = in.read(buffer)) > 0; ) {

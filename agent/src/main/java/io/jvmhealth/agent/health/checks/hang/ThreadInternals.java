@@ -29,6 +29,9 @@ public final class ThreadInternals {
     private static final String CALL_CLASS = "io.jvmhealth.agent.health.checks.hang.InternalsCall";
     private static final long MAX_CLASS_BYTES = 64 * 1024;
     private static volatile String unavailable = "not tried";
+    /** {@link #shared}'s answer, once asked. */
+    private static ThreadInternals shared;
+    private static boolean sharedTried;
 
     private final java.util.function.Function<Object, Object> call;
 
@@ -39,6 +42,18 @@ public final class ThreadInternals {
     /** Why the last {@link #open} returned null. */
     public static String unavailable() {
         return unavailable;
+    }
+
+    /**
+     * The internals opened once for the whole agent (the deadlock search and the evidence share them: {@code java.base}
+     * is redefined once, one private loader defines {@link InternalsCall}), or null where they cannot be had.
+     */
+    public static synchronized ThreadInternals shared(Instrumentation instrumentation) {
+        if (!sharedTried) {
+            sharedTried = true;
+            shared = open(instrumentation);
+        }
+        return shared;
     }
 
     /** The internals, or null where they cannot be had (see {@link #unavailable()}). */

@@ -1,7 +1,10 @@
 package io.jvmhealth.agent.health.checks.hang;
 
+import io.jvmhealth.agent.health.checks.platform.VirtualThreadPresence;
+
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +30,9 @@ import java.util.Set;
  *       {@code java.util.concurrent} lock).</li>
  *   <li>A cycle is reported only when the same cycle (threads and locks) was also found by the previous search:
  *       neither a walk nor a dump is one instant for all threads, lock names are identity hash codes (which can
- *       collide), and a deadlock never ends, so waiting one search rules out a transient or a collision.</li>
+ *       collide), and a deadlock never ends, so waiting one search rules out a transient or a collision. A search that
+ *       suspects a cycle is followed 200 ms later, not after the pacing's spacing ({@link #untilNext}), so a deadlock is
+ *       confirmed a moment after it is first seen.</li>
  * </ol>
  * Where the JDK cannot tell (JDK 21 to 24: no monitor information for virtual threads; on 21 to 23 a virtual thread
  * blocked on a monitor pins its carrier, which ThreadMXBean may then see as a platform thread) {@link Result#cannotTell}
@@ -35,6 +40,10 @@ import java.util.Set;
  */
 public final class VirtualDeadlocks {
     static final int MAX_CANDIDATES = 4096;
+    /** How soon a suspected cycle is looked at again: long enough for a transient to pass. */
+    static final long CONFIRM_AFTER_NANOS = 200_000_000L;
+    /** Waiting or holding threads a dump's graph keeps (the walk describes at most {@link #MAX_CANDIDATES}). */
+    static final int MAX_KEPT = 8192;
 
     /** Where the searches get their facts; the real one is {@link #of}, tests give their own. */
     public interface Source {
@@ -54,13 +63,25 @@ public final class VirtualDeadlocks {
     public static final class Result {
         /** Null when no deadlock is confirmed. */
         public final String reason;
+        /** The deadlock as {@link DeadlockReport} describes it ({@code deadlockedThreads}, {@code threads}, ...); empty when none. */
+        public final Map<String, Object> report;
+        /** What the search saw and how: virtual threads alive, candidates, searches, suspected cycles, what it cannot tell. */
+        public final Map<String, Object> facts;
+        /** {@link #report} and {@link #facts} in one map. */
         public final Map<String, Object> details;
+        /** Threads in the confirmed deadlocks (0 when none). */
+        public final int deadlockedThreads;
         /** Non-null when the JDK cannot tell deadlocks of some kind on this JVM: say it once. */
         public final String cannotTell;
 
-        Result(String reason, Map<String, Object> details, String cannotTell) {
+        Result(String reason, Map<String, Object> report, Map<String, Object> facts, int deadlockedThreads, String cannotTell) {
             this.reason = reason;
-            this.details = details;
+            this.report = Collections.unmodifiableMap(report);
+            this.facts = Collections.unmodifiableMap(facts);
+            Map<String, Object> all = new LinkedHashMap<String, Object>(report);
+            all.putAll(facts);
+            this.details = Collections.unmodifiableMap(all);
+            this.deadlockedThreads = deadlockedThreads;
             this.cannotTell = cannotTell;
         }
 
@@ -74,9 +95,19 @@ public final class VirtualDeadlocks {
     private final long maxBytes;
     private final int maxThreads;
     private Set<String> lastCycles = new HashSet<String>();
+    /** The cycles of {@link #lastCycles} that were confirmed (seen twice in a row). */
+    private Set<String> confirmedKeys;
+    /** When the last search began. */
+    private long lastStart;
+    /** Whether the last search was a second look at a suspected cycle, sooner than the pacing allowed. */
+    private boolean quick;
     private Result last;
     private long searches;
     private boolean internals = true;
+    /** Why the internals' walk failed, once it did (the public dump is used from then on). */
+    private String internalsFailed;
+    /** The threads the last search saw (the free-space estimate of a dump), or a guess before the first. */
+    private long lastThreads = 10_000;
 
     public VirtualDeadlocks(Source source, DumpPacing pacing, long maxBytes, int maxThreads) {
         this.source = source;
@@ -87,7 +118,7 @@ public final class VirtualDeadlocks {
 
     /** The real source: thread groups, the JDK's internals where they open, else the public file dump. */
     public static Source of(Instrumentation instrumentation) {
-        final ThreadInternals internals = ThreadInternals.open(instrumentation);
+        final ThreadInternals internals = ThreadInternals.shared(instrumentation);
         return new Source() {
             @Override
             public boolean virtualThreadsUsed() {
@@ -124,27 +155,37 @@ public final class VirtualDeadlocks {
 
     public Result evaluate(long now) {
         if (!source.virtualThreadsUsed()) {
-            Map<String, Object> details = new LinkedHashMap<String, Object>();
-            details.put("virtualThreads", "none used");
-            return new Result(null, details, null);
+            Map<String, Object> facts = new LinkedHashMap<String, Object>();
+            facts.put("live", "none used");
+            return new Result(null, new LinkedHashMap<String, Object>(), facts, 0, null);
         }
-        if (!pacing.allowed(now) && last != null) {
+        if (last != null && untilNext(now) > 0) {
             return last;
         }
+        quick = last != null && !pacing.allowed(now); // a second look at a suspected cycle, before the pacing's time
+        lastStart = now;
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         long started = source.cpuNanos();
         WaitGraph graph;
         String from;
         String cannotTell = null;
-        ThreadInternals.Walk walk = internals ? source.walk() : null;
+        ThreadInternals.Walk walk = null;
+        if (internals) {
+            try {
+                walk = source.walk();
+            } catch (RuntimeException | LinkageError e) {
+                internalsFailed = "the walk over the JDK's threads failed (" + e + "): the public thread dump is used instead";
+            }
+        }
         ThreadDumpReader reader = null;
         if (walk != null) {
             graph = new WaitGraph(maxThreads);
             for (Object[] row : walk.candidates) {
                 add(graph, row);
             }
+            lastThreads = walk.threads;
             from = "the JDK's thread snapshots of " + walk.candidates.size() + " deadlock candidates among " + walk.threads + " threads";
-            details.put("virtualThreads", walk.virtualThreads);
+            details.put("live", walk.virtualThreads);
             details.put("candidates", walk.candidates.size());
             if (walk.candidatesNotDescribed > 0) {
                 details.put("candidatesNotExamined", walk.candidatesNotDescribed);
@@ -155,22 +196,26 @@ public final class VirtualDeadlocks {
             }
         } else {
             internals = false;
-            reader = new ThreadDumpReader(maxBytes, maxThreads);
-            String problem = source.dump(reader, 10_000);
+            reader = new ThreadDumpReader(maxBytes, maxThreads, MAX_KEPT);
+            String problem = source.dump(reader, lastThreads);
             graph = reader.graph();
+            if (reader.threadsRead() > 0) {
+                lastThreads = reader.threadsRead();
+            }
             from = "JSON thread dump" + (reader.runtimeVersion() == null ? "" : " of JDK " + reader.runtimeVersion());
-            details.put("ownersOfJavaUtilConcurrentLocks", "unknown for virtual threads: " + ThreadInternals.unavailable());
+            details.put("ownersOfJavaUtilConcurrentLocks", "unknown for virtual threads: "
+                    + (internalsFailed != null ? internalsFailed : ThreadInternals.unavailable()));
             if (problem != null) {
-                details.put("lastDumpProblem", problem);
+                details.put("notSearched", problem);
             } else if (!reader.lockInformation()) {
                 cannotTell = "this JDK's thread dump (JDK 21 to 24) names no locks, and the JDK's internals are not available: deadlocks"
                         + " of virtual threads are not found";
             }
         }
+        details.put("source", from);
         pacing.taken(now, source.cpuNanos() - started);
         searches++;
         details.put("searches", searches);
-        details.put("nextSearchInSeconds", (pacing.remaining(now) + 999_999_999L) / 1_000_000_000L);
         List<WaitGraph.Cycle> confirmed = new ArrayList<WaitGraph.Cycle>();
         int suspected = 0;
         Set<String> keys = new HashSet<String>();
@@ -186,6 +231,11 @@ public final class VirtualDeadlocks {
             }
         }
         lastCycles = keys;
+        Set<String> confirmedNow = new HashSet<String>();
+        for (WaitGraph.Cycle c : confirmed) {
+            confirmedNow.add(c.key());
+        }
+        confirmedKeys = confirmedNow;
         if (suspected > 0) {
             details.put("suspected", suspected + " cycle(s) found once: confirmed or dropped by the next search");
         }
@@ -194,16 +244,40 @@ public final class VirtualDeadlocks {
         }
         Result result;
         if (confirmed.isEmpty()) {
-            result = new Result(null, details, cannotTell);
+            result = new Result(null, new LinkedHashMap<String, Object>(), details, 0, cannotTell);
         } else {
             DeadlockReport report = reader != null ? DeadlockReport.of(reader, confirmed)
                     : DeadlockReport.of(graph, confirmed, from, -1, null);
-            Map<String, Object> all = new LinkedHashMap<String, Object>(report.details);
-            all.putAll(details);
-            result = new Result(report.reason, all, cannotTell);
+            result = new Result(report.reason, report.details, details, report.deadlocked, cannotTell);
         }
         last = result;
         return result;
+    }
+
+    /** Whether the last search found a cycle it has not confirmed yet. */
+    public boolean suspects() {
+        for (String key : lastCycles) {
+            if (confirmedKeys == null || !confirmedKeys.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Nanoseconds until the next search is allowed: the pacing's; but a cycle suspected by a search that was not itself such
+     * a second look is looked at again {@link #CONFIRM_AFTER_NANOS} after it (one extra search per suspicion at most: a
+     * confirmed deadlock reaches {@code /live} a moment after it is first seen, not a whole spacing later).
+     */
+    public long untilNext(long now) {
+        if (last == null) {
+            return 0;
+        }
+        long paced = pacing.remaining(now);
+        if (suspects() && !quick) {
+            return Math.min(paced, Math.max(0, CONFIRM_AFTER_NANOS - (now - lastStart)));
+        }
+        return paced;
     }
 
     /** A candidate of the walk (see {@link ThreadInternals.Walk#candidates}) into the graph. */

@@ -21,7 +21,7 @@ class VirtualDeadlocksTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final String[] NONE = {};
 
-    private static final class FakeSource implements VirtualDeadlocks.Source {
+    private static class FakeSource implements VirtualDeadlocks.Source {
         boolean used = true;
         boolean internals = true;
         boolean monitors = true;
@@ -89,7 +89,7 @@ class VirtualDeadlocksTest {
         assertFalse(r.deadlocked());
         assertEquals(0, source.walks);
         assertEquals(0, source.dumps);
-        assertEquals("none used", r.details.get("virtualThreads"));
+        assertEquals("none used", r.details.get("live"));
     }
 
     @Test
@@ -199,5 +199,84 @@ class VirtualDeadlocksTest {
         VirtualDeadlocks search = search(source, 0);
         search.evaluate(0);
         assertNull(search.evaluate(SECOND).reason);
+    }
+
+    @Test
+    void aWalkThatFailsFallsBackToThePublicDumpForGood() throws IOException {
+        FakeSource source = new FakeSource() {
+            @Override
+            public ThreadInternals.Walk walk() {
+                walks++;
+                throw new IllegalStateException("ThreadContainers changed");
+            }
+        };
+        source.dump = resource("jdk25-monitor.json");
+        VirtualDeadlocks search = search(source, 0);
+        search.evaluate(0);
+        VirtualDeadlocks.Result r = search.evaluate(SECOND);
+        assertTrue(r.deadlocked());
+        assertEquals(1, source.walks, "not tried again");
+        assertEquals(2, source.dumps);
+        assertTrue(r.facts.get("ownersOfJavaUtilConcurrentLocks").toString().contains("ThreadContainers changed"), r.facts.toString());
+    }
+
+    @Test
+    void theReportAndTheFactsAreApart() {
+        FakeSource source = new FakeSource();
+        source.candidates.add(blocked(1, "a", "java.lang.Object@1", "java.lang.Object@2"));
+        source.candidates.add(blocked(2, "b", "java.lang.Object@2", "java.lang.Object@1"));
+        VirtualDeadlocks search = search(source, 0);
+        VirtualDeadlocks.Result first = search.evaluate(0);
+        assertTrue(first.report.isEmpty());
+        assertEquals(0, first.deadlockedThreads);
+        VirtualDeadlocks.Result r = search.evaluate(SECOND);
+        assertEquals(2, r.deadlockedThreads);
+        assertEquals(2, r.report.get("deadlockedThreads"));
+        assertEquals(2L, r.facts.get("searches"));
+        assertEquals(90L, r.facts.get("live"));
+        assertNull(r.facts.get("threads"));
+    }
+
+    @Test
+    void aDumpThatCouldNotBeWrittenIsNotSearchedAndSaysWhy() {
+        FakeSource source = new FakeSource();
+        source.internals = false;
+        VirtualDeadlocks.Result r = search(source, 0).evaluate(0);
+        assertFalse(r.deadlocked());
+        assertEquals("no dump in this test", r.facts.get("notSearched"));
+    }
+
+    @Test
+    void aSuspectedCycleIsLookedAtAgain200MillisecondsLaterNotAfterTheSpacing() {
+        FakeSource source = new FakeSource();
+        source.candidates.add(blocked(1, "a", "java.lang.Object@1", "java.lang.Object@2"));
+        source.candidates.add(blocked(2, "b", "java.lang.Object@2", "java.lang.Object@1"));
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        VirtualDeadlocks search = new VirtualDeadlocks(source, new DumpPacing(30 * SECOND, 100), 1 << 20, 1000);
+        assertFalse(search.evaluate(0).deadlocked());
+        assertTrue(search.suspects());
+        assertEquals(150 * ms, search.untilNext(50 * ms));
+        assertFalse(search.evaluate(100 * ms).deadlocked(), "the last answer, without a search");
+        assertEquals(1, source.walks);
+        assertTrue(search.evaluate(200 * ms).deadlocked());
+        assertFalse(search.suspects(), "confirmed, no longer suspected");
+        assertEquals(30 * SECOND - 100 * ms, search.untilNext(300 * ms));
+        assertEquals(2, source.walks);
+    }
+
+    @Test
+    void aSecondLookThatSuspectsAnotherCycleWaitsForThePacing() {
+        FakeSource source = new FakeSource();
+        source.candidates.add(blocked(1, "a", "java.lang.Object@1", "java.lang.Object@2"));
+        source.candidates.add(blocked(2, "b", "java.lang.Object@2", "java.lang.Object@1"));
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        VirtualDeadlocks search = new VirtualDeadlocks(source, new DumpPacing(30 * SECOND, 100), 1 << 20, 1000);
+        search.evaluate(0);
+        source.candidates.clear(); // a transient: gone, and another one seen
+        source.candidates.add(blocked(3, "c", "java.lang.Object@3", "java.lang.Object@4"));
+        source.candidates.add(blocked(4, "d", "java.lang.Object@4", "java.lang.Object@3"));
+        assertFalse(search.evaluate(200 * ms).deadlocked());
+        assertTrue(search.suspects());
+        assertEquals(30 * SECOND - 200 * ms, search.untilNext(400 * ms), "one quick look per suspicion: never a burst of searches");
     }
 }

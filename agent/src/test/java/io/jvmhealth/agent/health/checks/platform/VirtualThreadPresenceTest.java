@@ -1,7 +1,8 @@
-package io.jvmhealth.agent.health.checks.hang;
+package io.jvmhealth.agent.health.checks.platform;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,16 @@ class VirtualThreadPresenceTest {
         ThreadGroup b = new ThreadGroup("test-system-b");
         new ThreadGroup(b, "VirtualThreads");
         assertTrue(VirtualThreadPresence.used(b));
+    }
+
+    @Test
+    void theFeatureReleaseIsReadFromTheSpecificationVersion() {
+        assertEquals(8, VirtualThreadPresence.feature("1.8"));
+        assertEquals(17, VirtualThreadPresence.feature("17"));
+        assertEquals(25, VirtualThreadPresence.feature("25"));
+        assertEquals(0, VirtualThreadPresence.feature(null));
+        assertEquals(0, VirtualThreadPresence.feature("x"));
+        assertEquals(Runtime.version().feature() >= 21, VirtualThreadPresence.jdkHasThem());
     }
 
     @Test
