@@ -53,6 +53,10 @@ public final class DeadlockCheck implements HealthCheck {
 
     static final int MAX_THREADS = 16;
     static final int MAX_FRAMES = 8;
+    /** A thread's or a lock's name in the reason is cut at this many characters (names can be any length). */
+    static final int MAX_NAME_CHARS = 100;
+    /** The reason is cut at this many characters; the details name every reported thread. */
+    static final int MAX_REASON_CHARS = 1000;
     /** The search is never repeated sooner than this, whatever the interval. */
     static final long MIN_SEARCH_SPACING_MILLIS = 1000;
     /** The keys of a virtual-thread deadlock's report that stand beside the platform threads' (the rest go under {@code virtualThreads}). */
@@ -173,7 +177,18 @@ public final class DeadlockCheck implements HealthCheck {
         if (virtualDetail != null) {
             details.put("virtualThreads", virtualDetail);
         }
-        return CheckResult.of(Status.UNHEALTHY, reason.toString(), details).with(platform + (found == null ? 0 : found.deadlockedThreads));
+        return CheckResult.of(Status.UNHEALTHY, bounded(reason), details).with(platform + (found == null ? 0 : found.deadlockedThreads));
+    }
+
+    static String bounded(CharSequence reason) {
+        if (reason.length() <= MAX_REASON_CHARS) {
+            return reason.toString();
+        }
+        return reason.subSequence(0, MAX_REASON_CHARS) + "... (cut: every thread is in the details)";
+    }
+
+    static String cut(String name) {
+        return name == null || name.length() <= MAX_NAME_CHARS ? name : name.substring(0, MAX_NAME_CHARS) + "...";
     }
 
     private void describePlatform(long[] reported, List<Object> described, StringBuilder reason) {
@@ -202,8 +217,8 @@ public final class DeadlockCheck implements HealthCheck {
                 reason.append("; ");
             }
             first = false;
-            reason.append('"').append(info.getThreadName()).append("\" waits for ").append(lockName)
-                    .append(" held by \"").append(info.getLockOwnerName()).append('"');
+            reason.append('"').append(cut(info.getThreadName())).append("\" waits for ").append(cut(lockName))
+                    .append(" held by \"").append(cut(info.getLockOwnerName())).append('"');
         }
     }
 

@@ -71,6 +71,10 @@ class DeadlockCheckTest {
     }
 
     private long[] parkedThreads(int n) throws InterruptedException {
+        return parkedThreads(n, "deadlock-test-");
+    }
+
+    private long[] parkedThreads(int n, String prefix) throws InterruptedException {
         long[] ids = new long[n];
         CountDownLatch started = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
@@ -81,7 +85,7 @@ class DeadlockCheckTest {
                 } catch (InterruptedException ignored) {
                     // ends
                 }
-            }, "deadlock-test-" + i);
+            }, prefix + i);
             t.setDaemon(true);
             t.start();
             parked.add(t);
@@ -114,6 +118,23 @@ class DeadlockCheckTest {
             assertTrue(((List<?>) ((Map<?, ?>) t).get("stack")).size() <= 8, t.toString());
         }
         assertTrue(r.reason().startsWith("20 threads deadlocked: \"deadlock-test-0\" waits for "), r.reason());
+    }
+
+    @Test
+    void longThreadNamesAreCutInTheReasonWhichStaysBoundedButWholeInTheDetails() throws Exception {
+        Fake fake = new Fake();
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            name.append('x');
+        }
+        fake.deadlocked = parkedThreads(16, name.toString());
+        CheckResult r = new DeadlockCheck(fake.bean()).evaluate();
+        assertEquals(Status.UNHEALTHY, r.status());
+        assertTrue(r.reason().length() <= DeadlockCheck.MAX_REASON_CHARS + 60, r.reason().length() + " characters");
+        assertTrue(r.reason().startsWith("16 threads deadlocked: \"" + name.substring(0, DeadlockCheck.MAX_NAME_CHARS) + "...\" waits for "),
+                r.reason());
+        assertTrue(r.reason().endsWith("... (cut: every thread is in the details)"), r.reason());
+        assertEquals(name + "0", ((Map<?, ?>) ((List<?>) r.details().get("threads")).get(0)).get("name"));
     }
 
     @Test
