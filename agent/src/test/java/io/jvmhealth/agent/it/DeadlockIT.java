@@ -70,6 +70,25 @@ class DeadlockIT {
             assertEquals(503, Http.get(url, "/ready").status, "a deadlocked JVM is not ready either");
             assertEquals(503, Http.get(url, "/health").status);
             assertEquals(200, Http.get(url, "/started").status, "started stays 200");
+
+            // why it changed: /health/history lists the start, then the deadlock and the paths it failed, in order
+            List<?> transitions = (List<?>) Http.get(url, "/health/history").json().get("transitions");
+            StringBuilder seen = new StringBuilder();
+            for (Object o : transitions) {
+                Map<?, ?> t = (Map<?, ?>) o;
+                seen.append(t.get("check")).append(' ').append(t.get("from")).append("->").append(t.get("to")).append('\n');
+            }
+            String order = seen.toString();
+            int started = order.indexOf("/started 503->200\n");
+            int check = order.indexOf("deadlock healthy->unhealthy\n");
+            int path = order.indexOf("/live 200->503\n");
+            assertTrue(started >= 0 && check > started && path > check, order);
+            for (Object o : transitions) {
+                Map<?, ?> t = (Map<?, ?>) o;
+                if ("deadlock".equals(t.get("check"))) {
+                    assertTrue(String.valueOf(t.get("reason")).contains("\"deadlock-a\""), t.toString());
+                }
+            }
             assertTrue(target.stderrLines().stream().anyMatch(l -> l.contains("check 'deadlock' healthy -> unhealthy")),
                     "the state change is logged: " + target.stderrLines());
         }
