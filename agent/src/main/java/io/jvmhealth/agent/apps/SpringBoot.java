@@ -12,7 +12,8 @@ import java.util.Set;
  * A Spring Boot application (launched by Spring Boot's loader, or a main class that calls
  * {@code SpringApplication}): ready once {@code SpringApplication.run} has returned, the moment Spring
  * publishes {@code ApplicationReadyEvent}; no bytecode (see {@link SpringBootGate}). Its gate covers the
- * embedded Tomcat or Jetty, which Spring starts inside {@code run}.
+ * embedded Tomcat, Jetty or Reactor Netty server and a gRPC server started by a Spring starter, which Spring starts
+ * inside {@code run}.
  */
 final class SpringBoot extends Recognizer {
     static final String SPRING_APPLICATION = "org.springframework.boot.SpringApplication";
@@ -24,7 +25,7 @@ final class SpringBoot extends Recognizer {
 
     @Override
     public Set<String> covers() {
-        return new HashSet<String>(Arrays.asList("tomcat", "jetty"));
+        return new HashSet<String>(Arrays.asList("tomcat", "jetty", "netty", "grpc"));
     }
 
     @Override
