@@ -43,7 +43,10 @@ class OwnListenersTest {
         assertEquals(1, l.tableReads(), "same socket counts: the tables are not read again");
 
         // a new listener of ours on 8082 (1F92): the count changes, the tables are read
-        Files.writeString(tcp, TCP + "   2: 00000000:1F92 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4444 1 0 100 0 0 10 0\n");
+        Files.writeString(tcp, HEADER
+                + "   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1111 1 0000000000000000 100 0 0 10 0\n"
+                + "   1: 00000000:1F92 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4444 1 0 100 0 0 10 0\n"
+                + TCP.substring(TCP.indexOf("   1: ")).replace("   1: ", "   2: "));
         Files.writeString(sockstat, "sockets: used 10\nTCP: inuse 3 orphan 0 tw 0 alloc 4 mem 1\n");
         Files.createSymbolicLink(fds.resolve("7"), Path.of("socket:[4444]"));
         found = l.read(false);
@@ -54,6 +57,23 @@ class OwnListenersTest {
         Files.delete(fds.resolve("5"));
         Files.createSymbolicLink(fds.resolve("5"), Path.of("socket:[5555]"));
         assertFalse(OwnListeners.stillListening(found.get(0)));
+    }
+
+    /** The kernel writes listeners first: reading stops at the first other line, so a LISTEN line after it is not seen. */
+    @Test
+    void aTableIsReadInPiecesAndOnlyUpToItsFirstLineThatIsNotListening(@TempDir Path dir) throws Exception {
+        StringBuilder table = new StringBuilder(HEADER);
+        for (int i = 0; i < 40; i++) { // longer than several read pieces
+            table.append(String.format("  %2d: 00000000:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 %d 1 0 100 0 0 10 0%n",
+                    i, 10000 + i, 7000 + i));
+        }
+        table.append("  40: 0100007F:2328 0100007F:D431 01 00000000:00000000 00:00000000 00000000     0        0 8888 1 0 20 4 0 10 -1\n");
+        table.append("  41: 00000000:1F95 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9999 1 0 100 0 0 10 0\n");
+        java.util.Map<String, Integer> found = new java.util.LinkedHashMap<>();
+        OwnListeners.listening(Files.writeString(dir.resolve("tcp"), table), found);
+        assertEquals(40, found.size());
+        assertEquals(10039, found.get("7039"));
+        assertFalse(found.containsKey("9999"));
     }
 
     @Test
