@@ -29,7 +29,7 @@ final class Grpc extends Recognizer {
 
     @Override
     public List<HealthCheck> plan(AppContext context) {
-        return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context,
+        return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context, "gRPC",
                 "gRPC to listen (Server.start to bind its port and return)", false, SERVER_IMPL));
     }
 }

@@ -28,7 +28,7 @@ final class Micronaut extends Recognizer {
 
     @Override
     public List<HealthCheck> plan(AppContext context) {
-        return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context,
+        return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context, "Micronaut",
                 "Micronaut's HTTP server to start (listening)", true, HTTP_SERVER));
     }
 }

@@ -20,7 +20,7 @@ final class Netty extends Recognizer {
 
     @Override
     public List<HealthCheck> plan(AppContext context) {
-        return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context,
+        return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context, "Netty",
                 "Netty to listen (a ServerBootstrap to be bound)", false, SERVER_BOOTSTRAP));
     }
 }

@@ -29,8 +29,9 @@ import java.util.Set;
  * <p>Which ports are not the application's: the agent's own ({@code jvmhealth.url}); JMX remote's
  * ({@code com.sun.management.jmxremote.port} and {@code .rmi.port}); the debugger's ({@code address=} of
  * {@code -agentlib:jdwp} / {@code -Xrunjdwp} among the JVM's arguments); and, at JVM start, every socket this JVM
- * listened on when the agent planned its gates (before {@code main} has got far: other agents' ports, such as a
- * metrics exporter started by its {@code premain} before ours). Attached into a running JVM no such baseline is
+ * held when the agent planned its gates (before {@code main} has got far: other agents' ports, such as a metrics
+ * exporter started by its {@code premain} before ours; one scan of this process's descriptors, no socket table read at
+ * the agent's start). Attached into a running JVM no such baseline is
  * taken: any other port listening then is the application serving, and the gate passes at once.
  *
  * <p>An application recognized from its main class that opens no server in this run (a Vert.x worker, a Netty
@@ -46,13 +47,14 @@ final class ServerPortGate implements HealthCheck {
 
     private final String name;
     private final String framework;
+    private final String display;
     private final String waitingFor;
     private final String[] serverClasses;
     private final Instrumentation instrumentation;
     private final boolean attached;
     private final OwnListeners listeners;
-    /** At JVM start: the sockets this JVM listened on before the application got far (never the application's). */
-    private final Set<OwnListeners.Listener> baseline = new HashSet<OwnListeners.Listener>();
+    /** At JVM start: the inodes of the sockets this JVM held before the application got far (never its server). */
+    private final Set<String> baseline = new HashSet<String>();
     private final boolean onClassPath;
     private final long createdNanos = System.nanoTime();
     private final NeverLoaded neverLoaded;
@@ -67,19 +69,22 @@ final class ServerPortGate implements HealthCheck {
     private boolean warned;
 
     /**
+     * @param display        the application's name in reasons: {@code Vert.x}
      * @param waitingFor     what the reason says it waits for: {@code Vert.x to listen (an HTTP or TCP server's listen to complete)}
      * @param serverClasses  classes that are loaded once the application makes such a server (the bound on an
      *                       application that never does)
      * @param classPathCheck whether a class path without any of {@code serverClasses} means there is no server to wait for
      */
-    ServerPortGate(Recognizer recognizer, AppContext context, String waitingFor, boolean classPathCheck, String... serverClasses) {
-        this(recognizer, context.instrumentation(), context.attached(), new OwnListeners(), waitingFor, classPathCheck, serverClasses);
+    ServerPortGate(Recognizer recognizer, AppContext context, String display, String waitingFor, boolean classPathCheck,
+                   String... serverClasses) {
+        this(recognizer, context.instrumentation(), context.attached(), new OwnListeners(), display, waitingFor, classPathCheck, serverClasses);
     }
 
-    ServerPortGate(Recognizer recognizer, Instrumentation instrumentation, boolean attached, OwnListeners listeners, String waitingFor,
-                   boolean classPathCheck, String... serverClasses) {
+    ServerPortGate(Recognizer recognizer, Instrumentation instrumentation, boolean attached, OwnListeners listeners, String display,
+                   String waitingFor, boolean classPathCheck, String... serverClasses) {
         this.name = recognizer.gateName();
         this.framework = recognizer.name();
+        this.display = display;
         this.waitingFor = waitingFor;
         this.serverClasses = serverClasses.clone();
         this.instrumentation = instrumentation;
@@ -88,7 +93,7 @@ final class ServerPortGate implements HealthCheck {
         this.neverLoaded = new NeverLoaded(recognizer.name());
         this.onClassPath = !classPathCheck || LoadedClasses.onClassPath(serverClasses);
         if (!attached && listeners.precise()) {
-            baseline.addAll(listeners.read(true));
+            baseline.addAll(listeners.socketInodes());
         }
     }
 
@@ -112,11 +117,18 @@ final class ServerPortGate implements HealthCheck {
         return WATCH_MILLIS;
     }
 
-    /** Whether the application's socket still listens (one readlink), else whether another of its ports does. */
+    /**
+     * Whether the application's socket still listens: one readlink. Once it is closed, whether another port of its
+     * listens (the socket tables are read only when the socket count changed: see {@link OwnListeners}).
+     */
     @Override
     public boolean stillPassesNow() {
         if (passedBecause != null) {
             return true; // passed without a port (see the class comment): nothing to watch
+        }
+        OwnListeners.Listener s = serving;
+        if (s != null) {
+            return OwnListeners.stillListening(s);
         }
         return observe() != null;
     }
@@ -133,8 +145,15 @@ final class ServerPortGate implements HealthCheck {
             details.put("decidedBy", passedBecause);
             return CheckResult.healthy(details);
         }
-        OwnListeners.Listener l = observe();
         details.put("source", "/proc/net/tcp6, /proc/net/tcp, /proc/net/sockstat and /proc/self/fd");
+        OwnListeners.Listener was = serving;
+        if (was != null && !OwnListeners.stillListening(was)) {
+            // said at once, without reading the socket tables; the next evaluation looks for another port of its
+            serving = null;
+            details.put("port", was.port);
+            return CheckResult.of(Status.UNHEALTHY, display + " stopped serving: port " + was.port + " no longer listens in this JVM", details);
+        }
+        OwnListeners.Listener l = observe();
         if (l != null) {
             passed = true;
             details.put("port", l.port);
@@ -149,7 +168,7 @@ final class ServerPortGate implements HealthCheck {
             if (lastServing != null) {
                 details.put("port", lastServing.port);
             }
-            return CheckResult.of(Status.UNHEALTHY, framework + " stopped serving: " + port + " no longer listens in this JVM", details);
+            return CheckResult.of(Status.UNHEALTHY, display + " stopped serving: " + port + " no longer listens in this JVM", details);
         }
         String because = notServing();
         if (because != null) {
@@ -173,8 +192,8 @@ final class ServerPortGate implements HealthCheck {
         if (attached && !baselineTaken() && agentPort() < 0) {
             return null; // attached: the agent's own port must be known before any port counts as the application's
         }
-        for (OwnListeners.Listener l : listeners.read(s != null)) {
-            if (!baseline.contains(l) && !isReserved(l.port) && OwnListeners.stillListening(l)) {
+        for (OwnListeners.Listener l : listeners.read(false)) {
+            if (!baseline.contains(l.inode) && !isReserved(l.port) && OwnListeners.stillListening(l)) {
                 serving = l;
                 lastServing = l;
                 return l;
@@ -189,11 +208,11 @@ final class ServerPortGate implements HealthCheck {
      */
     private String notServing() {
         if (!listeners.precise()) {
-            return "this JVM's listening sockets cannot be read here (no /proc/net/tcp): passed without waiting for " + framework;
+            return "this JVM's listening sockets cannot be read here (no /proc/net/tcp): passed without waiting for " + display;
         }
         if (!onClassPath) {
             return "none of " + java.util.Arrays.toString(serverClasses) + " is on the class path: this application has no "
-                    + framework + " server to wait for";
+                    + display + " server to wait for";
         }
         long now = System.nanoTime();
         if (passed || serverClassLoaded || now - createdNanos < NeverLoaded.WAIT_MILLIS * 1_000_000L
@@ -206,7 +225,7 @@ final class ServerPortGate implements HealthCheck {
             return null;
         }
         String because = "no TCP port of its own listened and none of " + java.util.Arrays.toString(serverClasses) + " was loaded within "
-                + NeverLoaded.WAIT_MILLIS / 1000 + " s of the agent's start: this run of the application starts no " + framework
+                + NeverLoaded.WAIT_MILLIS / 1000 + " s of the agent's start: this run of the application starts no " + display
                 + " server (it was recognized from its main class), so its gate does not hold /started";
         if (!warned) {
             warned = true;
@@ -215,7 +234,7 @@ final class ServerPortGate implements HealthCheck {
         return because;
     }
 
-    /** At JVM start the baseline holds the agent's own socket (bound before the gates are planned). */
+    /** At JVM start the baseline holds the agent's own socket (bound before the gates are planned), whatever the URL says. */
     private boolean baselineTaken() {
         return !attached;
     }
@@ -235,8 +254,8 @@ final class ServerPortGate implements HealthCheck {
         for (Integer p : reserved()) {
             out.add(p + " (JMX or debugger)");
         }
-        for (OwnListeners.Listener l : baseline) {
-            out.add(l.port + " (listening before the application started)");
+        if (!baseline.isEmpty()) {
+            out.add(baseline.size() + " socket(s) this JVM held when the agent started");
         }
         return out;
     }

@@ -31,7 +31,7 @@ final class Vertx extends Recognizer {
 
     @Override
     public List<HealthCheck> plan(AppContext context) {
-        return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context,
+        return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context, "Vert.x",
                 "Vert.x to listen (an HTTP or TCP server's listen to complete)", false, HTTP_SERVER, NET_SERVER));
     }
 }

@@ -22,7 +22,7 @@ class ServerPortGateTest {
         OwnListeners listeners = new OwnListeners();
         assumeTrue(listeners.precise(), "needs /proc/net/tcp");
         try (ServerSocket before = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            ServerPortGate gate = new ServerPortGate(new Netty(), null, false, listeners, "Netty to listen", false,
+            ServerPortGate gate = new ServerPortGate(new Netty(), null, false, listeners, "Netty", "Netty to listen", false,
                     Netty.SERVER_BOOTSTRAP);
             CheckResult r = gate.evaluate();
             assertEquals(Status.UNHEALTHY, r.status(), "a socket listening before the gate was planned is not the application's");
@@ -40,7 +40,7 @@ class ServerPortGateTest {
             assertFalse(gate.stillPassesNow(), "its socket closed");
             r = gate.evaluate();
             assertEquals(Status.UNHEALTHY, r.status());
-            assertEquals("netty stopped serving: port " + port + " no longer listens in this JVM", r.reason());
+            assertEquals("Netty stopped serving: port " + port + " no longer listens in this JVM", r.reason());
             try (ServerSocket again = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
                 assertTrue(eventually(() -> gate.evaluate().status() == Status.HEALTHY), "serving again on another port");
             }
@@ -61,7 +61,7 @@ class ServerPortGateTest {
 
     @Test
     void withoutTheServerOnTheClassPathThereIsNothingToWaitFor() {
-        ServerPortGate gate = new ServerPortGate(new Micronaut(), null, false, new OwnListeners(), "Micronaut", true,
+        ServerPortGate gate = new ServerPortGate(new Micronaut(), null, false, new OwnListeners(), "Micronaut", "Micronaut", true,
                 "io.micronaut.http.server.netty.NettyHttpServer");
         CheckResult r = gate.evaluate();
         assertEquals(Status.HEALTHY, r.status());
