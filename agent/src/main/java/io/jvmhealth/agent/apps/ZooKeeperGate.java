@@ -28,10 +28,13 @@ import java.util.Map;
  * {@code ZooKeeperServer.startup()} registers the server and its data tree
  * ({@code org.apache.ZooKeeperService:name0=StandaloneServer_port<port>,name1=InMemoryDataTree} standalone;
  * {@code ...:name0=ReplicatedServer_id<id>,name1=replica.<id>,name2=Leader|Follower|Observer,name3=InMemoryDataTree}
- * in a quorum, once this peer has joined it) right before it turns RUNNING, and unregisters them when the server
- * shuts down (closed, or a peer that lost its leader and went back to leader election). So the gate passes while a
- * data tree is registered, and keeps judging readiness: a peer in leader election is not ready. Its client port is
- * no signal: it listens before the server runs and stays listening through elections (docs/gates.md).
+ * in a quorum, once this peer has joined it) shortly before it turns RUNNING, and unregisters them when the server
+ * shuts down (closed, or a peer that lost its leader and went back to leader election). Between the registration
+ * and RUNNING (metrics registered: tens of ms on a loaded machine) a client that connects is turned away, so where it
+ * can the gate also asks the server itself: each ZooKeeper server runs a {@code RequestThrottler} thread holding it
+ * (field {@code zks}), whose public {@code isRunning()} is a field read. The gate passes while a data tree is
+ * registered and the server runs, and keeps judging readiness: a peer in leader election is not ready. Its client
+ * port is no signal: it listens before the server runs and stays listening through elections (docs/gates.md).
  *
  * <p>No polling: once the application has an MBeanServer, a listener on the server's registrations (filtered to
  * ZooKeeper's domain, so it costs the application's other registrations one string comparison) asks for a query
@@ -41,6 +44,7 @@ import java.util.Map;
 final class ZooKeeperGate implements HealthCheck {
     static final String DOMAIN = "org.apache.ZooKeeperService";
     static final String DATA_TREE = "InMemoryDataTree";
+    static final String THROTTLER = "org.apache.zookeeper.server.RequestThrottler";
     static final String[] SERVER_CLASSES = {"org.apache.zookeeper.server.ZooKeeperServer", "org.apache.zookeeper.server.quorum.QuorumPeer"};
 
     /** What one query of the domain found. */
@@ -169,6 +173,10 @@ final class ZooKeeperGate implements HealthCheck {
     private boolean passed;
     private String passedBecause;
     private long lastClassCheck;
+    /** The ZooKeeper server last found running (weakly), and why the servers cannot be asked, if so. */
+    private java.lang.ref.WeakReference<Object> runningServer;
+    private String unaskable;
+    private java.lang.reflect.Method isRunningMethod;
 
     ZooKeeperGate(Recognizer recognizer, AppContext context) {
         this.name = recognizer.gateName();
@@ -203,7 +211,7 @@ final class ZooKeeperGate implements HealthCheck {
     public boolean stillPassesNow() {
         requestQuery();
         State s = state;
-        return s == null || s.serving;
+        return s == null || s.serving && !Boolean.FALSE.equals(running());
     }
 
     @Override
@@ -216,7 +224,7 @@ final class ZooKeeperGate implements HealthCheck {
         }
         requestQuery();
         State s = state;
-        return s != null && s.serving || gaveUp(s) != null;
+        return s != null && s.serving && !Boolean.FALSE.equals(running()) || gaveUp(s) != null;
     }
 
     @Override
@@ -249,20 +257,93 @@ final class ZooKeeperGate implements HealthCheck {
         if (s.clientPort > 0) {
             details.put("clientPort", s.clientPort);
         }
-        if (s.serving) {
+        Boolean running = s.serving ? running() : null;
+        if (unaskable != null) {
+            details.put("running", "not asked: " + unaskable);
+        }
+        if (s.serving && !Boolean.FALSE.equals(running)) {
             passed = true;
             details.put("mode", s.mode);
             return CheckResult.healthy(details);
         }
+        String why = s.serving ? "its server (" + s.mode + ") is registered but not RUNNING" : s.why;
         if (passed) {
-            return CheckResult.of(Status.UNHEALTHY, "ZooKeeper stopped serving: " + s.why, details);
+            return CheckResult.of(Status.UNHEALTHY, "ZooKeeper stopped serving: " + why, details);
         }
         String because = gaveUp(s);
         if (because != null) {
             details.put("decidedBy", because);
             return CheckResult.healthy(details);
         }
-        return CheckResult.of(Status.UNHEALTHY, waiting + s.why, details);
+        return CheckResult.of(Status.UNHEALTHY, waiting + why, details);
+    }
+
+    /**
+     * Whether a ZooKeeper server of this JVM is RUNNING, asked through its {@code RequestThrottler} thread; null when
+     * that cannot be told (no such thread: another ZooKeeper version; or its field cannot be read), and then the
+     * MBeans alone decide. The server found running is kept and asked first (a field read); the threads are listed
+     * (no stacks) only when it is not running any more, or none is known.
+     */
+    Boolean running() {
+        Object known = runningServer == null ? null : runningServer.get();
+        if (known != null && Boolean.TRUE.equals(isRunning(known))) {
+            return Boolean.TRUE;
+        }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(all, true);
+        boolean asked = false;
+        for (int i = 0; i < n; i++) {
+            if (!THROTTLER.equals(all[i].getClass().getName())) {
+                continue;
+            }
+            Object server = serverOf(all[i]);
+            Boolean running = server == null ? null : isRunning(server);
+            if (running == null) {
+                continue;
+            }
+            asked = true;
+            if (running) {
+                runningServer = new java.lang.ref.WeakReference<Object>(server);
+                return Boolean.TRUE;
+            }
+        }
+        return asked ? Boolean.FALSE : null;
+    }
+
+    private Object serverOf(Thread throttler) {
+        try {
+            for (Class<?> c = throttler.getClass(); c != null && c != Thread.class; c = c.getSuperclass()) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    if (f.getName().equals("zks") && !java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                        f.setAccessible(true);
+                        return f.get(throttler);
+                    }
+                }
+            }
+            unaskable = THROTTLER + " has no field zks";
+        } catch (Throwable e) {
+            unaskable = "the field zks of " + THROTTLER + " cannot be read: " + AgentLog.describe(e);
+        }
+        return null;
+    }
+
+    /** The server's {@code isRunning()}, or null when it cannot be asked. */
+    private Boolean isRunning(Object server) {
+        try {
+            java.lang.reflect.Method m = isRunningMethod;
+            if (m == null || m.getDeclaringClass() != server.getClass() && !m.getDeclaringClass().isInstance(server)) {
+                m = server.getClass().getMethod("isRunning");
+                isRunningMethod = m;
+            }
+            return Boolean.TRUE.equals(m.invoke(server));
+        } catch (Throwable e) {
+            unaskable = "isRunning() of " + server.getClass().getName() + " failed: " + AgentLog.describe(e);
+            return null;
+        }
     }
 
     /**
