@@ -14,8 +14,8 @@ import java.util.Set;
  * returned normally, the moment after Spring published {@code ApplicationReadyEvent} (its last step
  * before returning). A method gate: the advice reports the return, so nothing reads the starting
  * thread's stack (on JDK 17 each such read stopped every application thread at a safepoint:
- * docs/performance.md). Its gate covers the embedded Tomcat or Jetty, which Spring starts inside
- * {@code run}. At JVM start, a class loaded with no thread entering {@code run} for 60 s means this run
+ * docs/performance.md). Its gate covers the embedded Tomcat, Jetty or Reactor Netty server and a gRPC server started by a
+ * Spring starter, which Spring starts inside {@code run}. At JVM start, a class loaded with no thread entering {@code run} for 60 s means this run
  * does not start Spring (a main class that only touches it): the gate then stops waiting. Once passed,
  * {@link SpringBootGate} watches Spring's application contexts: {@code /ready} 503 once they are closed.
  */
@@ -30,7 +30,7 @@ final class SpringBoot extends Recognizer {
 
     @Override
     public Set<String> covers() {
-        return new HashSet<String>(Arrays.asList("tomcat", "jetty"));
+        return new HashSet<String>(Arrays.asList("tomcat", "jetty", "netty", "grpc"));
     }
 
     @Override

@@ -80,4 +80,58 @@ class RecognitionTest {
         }
         assertEquals(List.of("spring-boot"), kept);
     }
+
+    private static List<String> kept(Set<Recognizer> found) {
+        List<String> kept = new ArrayList<>();
+        for (Recognizer r : Recognition.uncovered(Recognizers.ALL, found)) {
+            kept.add(r.name());
+        }
+        return kept;
+    }
+
+    @Test
+    void theIssue21ApplicationsAreRecognizedFromTheirMainClassesBytes() {
+        assertEquals(List.of("vertx"), scan("io/vertx/core/Vertx io/vertx/core/VerticleBase"));
+        assertEquals(List.of("netty"), scan("io/netty/bootstrap/ServerBootstrap"));
+        assertEquals(List.of(), scan("io/netty/bootstrap/Bootstrap"), "a Netty client is no server");
+        assertEquals(List.of("grpc"), scan("io/grpc/ServerBuilder io/grpc/Server"));
+        assertEquals(List.of("grpc"), scan("io/grpc/netty/shaded/io/grpc/netty/NettyServerBuilder"));
+        assertEquals(List.of(), scan("io/grpc/ManagedChannelBuilder io/grpc/Grpc"), "a gRPC client is no server");
+        assertEquals(List.of("micronaut"), scan("io/micronaut/runtime/Micronaut"));
+        assertEquals(List.of("zookeeper"), scan("org/apache/zookeeper/server/ZooKeeperServerMain"));
+        assertEquals(List.of(), scan("org/apache/zookeeper/ZooKeeper"), "a ZooKeeper client is no server");
+        assertEquals(List.of("kafka-streams"), scan("org/apache/kafka/streams/KafkaStreams"));
+        assertEquals(List.of("kafka-connect"), scan("org/apache/kafka/connect/cli/ConnectStandalone org/apache/kafka/connect/runtime/Connect"));
+    }
+
+    @Test
+    void theirLaunchersAreRecognizedByName() throws Exception {
+        assertEquals(List.of("vertx", "zookeeper", "kafka-connect"), fromMainClass("io.vertx.launcher.application.VertxApplication",
+                "org.apache.zookeeper.server.quorum.QuorumPeerMain /conf/zoo.cfg", "org.apache.kafka.connect.cli.ConnectDistributed worker.properties"));
+        assertEquals(List.of("vertx", "zookeeper", "kafka-connect"), fromMainClass("io.vertx.core.Launcher run App",
+                "org.apache.zookeeper.server.ZooKeeperServerMain 2181 /data", "org.apache.kafka.connect.cli.ConnectStandalone w.properties"));
+    }
+
+    /** The servers that run on Netty, Jetty or start them inside their own start: one gate each, theirs. */
+    @Test
+    void precedenceLeavesOneGatePerApplication() {
+        Set<Recognizer> found = new LinkedHashSet<>();
+        Recognition.scan(Recognizers.ALL, "io/vertx/core/Vertx io/netty/bootstrap/ServerBootstrap".getBytes(StandardCharsets.ISO_8859_1), found);
+        assertEquals(List.of("vertx"), kept(found));
+        for (String[] pair : new String[][] {{"io/grpc/ServerBuilder", "grpc"}, {"io/micronaut/runtime/Micronaut", "micronaut"},
+                {"org/apache/zookeeper/server/ZooKeeperServerMain", "zookeeper"}, {"org/springframework/boot/SpringApplication", "spring-boot"}}) {
+            found.clear();
+            Recognition.scan(Recognizers.ALL, (pair[0] + " io/netty/bootstrap/ServerBootstrap").getBytes(StandardCharsets.ISO_8859_1), found);
+            assertEquals(List.of(pair[1]), kept(found), pair[0]);
+        }
+        found.clear();
+        Recognition.scan(Recognizers.ALL, "org/apache/kafka/connect/runtime/Connect org/eclipse/jetty/server/Server".getBytes(StandardCharsets.ISO_8859_1), found);
+        assertEquals(List.of("kafka-connect"), kept(found), "Connect's REST server is Jetty");
+        found.clear();
+        Recognition.scan(Recognizers.ALL, "org/apache/zookeeper/server/ZooKeeperServerMain org/eclipse/jetty/server/Server".getBytes(StandardCharsets.ISO_8859_1), found);
+        assertEquals(List.of("zookeeper"), kept(found), "ZooKeeper's AdminServer is Jetty");
+        found.clear();
+        Recognition.scan(Recognizers.ALL, "org/apache/kafka/streams/KafkaStreams org/eclipse/jetty/server/Server".getBytes(StandardCharsets.ISO_8859_1), found);
+        assertEquals(List.of("jetty", "kafka-streams"), kept(found), "a Streams application that serves queries over Jetty waits for both");
+    }
 }

@@ -95,6 +95,7 @@ public final class GateWindow {
         long appServing = 0;
         long agentReady = 0;
         boolean sawGateWaiting = false;
+        String waitingReason = null;
         while (System.nanoTime() < deadline && (appServing == 0 || agentReady == 0)) {
             assertTrue(host.process().isAlive(), "the host exited while starting: " + host);
             Http.Response started = Http.get(url, "/started");
@@ -104,7 +105,10 @@ public final class GateWindow {
             if (!servingNow) {
                 assertEquals(503, started.status, "/started before the application serves: " + started);
                 assertEquals(503, ready, "/ready before the application serves");
-                sawGateWaiting |= "unhealthy".equals(Json.at(started.json(), "checks", gate, "status"));
+                if ("unhealthy".equals(Json.at(started.json(), "checks", gate, "status"))) {
+                    sawGateWaiting = true;
+                    waitingReason = String.valueOf(Json.at(started.json(), "checks", gate, "reason"));
+                }
             }
             long now = System.nanoTime();
             if (servingNow && appServing == 0) {
@@ -118,7 +122,7 @@ public final class GateWindow {
         assertTrue(appServing != 0 && agentReady != 0, "application and agent both ready within " + timeout.getSeconds()
                 + " s (application " + (appServing != 0) + ", agent " + (agentReady != 0) + "): " + host);
         assertTrue(sawGateWaiting, "the /started body listed " + gate + " as waiting");
-        return new Result(url, gate, appServing, agentReady);
+        return new Result(url, gate, appServing, agentReady, waitingReason);
     }
 
     /** The timings of one {@link #watch}. */
@@ -129,12 +133,15 @@ public final class GateWindow {
         public final long appServingNanos;
         /** {@link System#nanoTime} of the round in which the agent first answered 200 on /started and /ready. */
         public final long agentReadyNanos;
+        /** The gate's reason in the last round in which it waited and the application did not serve. */
+        public final String waitingReason;
 
-        Result(String url, String gate, long appServingNanos, long agentReadyNanos) {
+        Result(String url, String gate, long appServingNanos, long agentReadyNanos, String waitingReason) {
             this.url = url;
             this.gate = gate;
             this.appServingNanos = appServingNanos;
             this.agentReadyNanos = agentReadyNanos;
+            this.waitingReason = waitingReason;
         }
 
         /** Agent ready minus application serving, in ms. */

@@ -22,7 +22,7 @@ import java.util.Map;
  * {@code <id>-configs|offsets|status} with one replica); the default is standalone (offsets in {@code --dir}).
  * {@code plugin.discovery} is {@code service_load} unless {@code --plugin-discovery} says otherwise: Connect's default,
  * {@code hybrid_warn}, also scans every jar of the class path for plugins, which made the start much slower here
- * (notes/apps-findings.md).
+ * (docs/gates.md, Kafka Connect).
  * Options: {@code --port=N --bootstrap=host:port [--mode=standalone|distributed] [--id=ID] [--delay-ms=N] [--dir=D]
  * [--plugin-discovery=...]}.
  */

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * when the state becomes RUNNING.
  * <p>Commands: {@code stop} = {@code close()} (state NOT_RUNNING; the JVM lives on); {@code fail} = the next record
  * makes the processor throw (the host sends one itself), and the uncaught exception handler answers
- * SHUTDOWN_CLIENT: the state becomes PENDING_ERROR, then ERROR, which only a new KafkaStreams (a restart) leaves.
+ * SHUTDOWN_CLIENT: the state becomes PENDING_ERROR, then ERROR, which only a new KafkaStreams (a restart) leaves;
+ * {@code add-thread} = {@code addStreamThread()}: the new thread joins the group, the client rebalances (RUNNING,
+ * REBALANCING, RUNNING) in this JVM alone.
  * Options: {@code --bootstrap=host:port [--application-id=ID] [--delay-ms=N] [--dir=STATE_DIR]}.
  */
 public final class KafkaStreamsHost {
@@ -74,6 +76,11 @@ public final class KafkaStreamsHost {
         KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         host.on("stop", a -> streams.close(Duration.ofSeconds(30)))
                 .on("send", a -> producer.send(new ProducerRecord<>(in, "k", a.isEmpty() ? "hello" : a)).get(30, TimeUnit.SECONDS))
+                .on("add-thread", a -> {
+                    if (streams.addStreamThread().isEmpty()) {
+                        throw new IllegalStateException("no stream thread added (state " + streams.state() + ")");
+                    }
+                })
                 .on("fail", a -> {
                     failNext = true;
                     producer.send(new ProducerRecord<>(in, "k", "boom")).get(30, TimeUnit.SECONDS);

@@ -9,10 +9,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Investigation tool for notes/apps-findings.md (not part of the build): attaches to PID (attach API, the JVM's local
- * management agent) and every 20 ms reads ATTRIBUTE ("-" for none: names only; "*" for all) of the MBeans matching PATTERN,
- * printing each change with the wall-clock time (and ms since this tool started) for SECONDS seconds.
- *   java notes/apps-tools/JmxWatch.java PID PATTERN ATTRIBUTE SECONDS
+ * Investigation tool behind docs/gates.md (the MBeans of Kafka Streams, ZooKeeper, Kafka Connect and the Kafka broker
+ * over time; not part of the build): attaches to PID (attach API, the JVM's local management agent) and every 20 ms
+ * reads ATTRIBUTE ("-" for none: names only; "*" for all) of the MBeans matching PATTERN, printing each change with
+ * the wall-clock time (and ms since this tool started) for SECONDS seconds.
+ *   java scripts/apps/JmxWatch.java PID PATTERN ATTRIBUTE SECONDS
+ * e.g. java scripts/apps/JmxWatch.java $PID 'kafka.streams:type=stream-metrics,client-id=*' state 20
  */
 public class JmxWatch {
     public static void main(String[] args) throws Exception {
