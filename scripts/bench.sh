@@ -4,7 +4,8 @@
 # agent, ours, the Jolokia JVM agent and Prometheus jmx_exporter. Writes
 # scripts/bench-results/YYYY-MM-DD-HHMM.md (every metric as median (min-max) and as a ratio to the
 # floor agent, then the targets of issue 5). Usage: scripts/bench.sh  (root on Debian installs what
-# is missing; about 10 minutes on 2 cores). Environment knobs, for quick development runs only:
+# is missing; about 10 minutes on 2 cores for the comparison, plus about 25 for the agent's cost on real applications,
+# scripts/bench/cost.sh, and the shutdown and vthreads blocks' own). Environment knobs, for quick development runs only:
 #   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
 #   BENCH_ONLY=connections  only what issue 11 measures (docs/connections.md): launches of none/floor/ours
 #                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no update of docs/performance.md
