@@ -18,29 +18,41 @@ import java.util.Map;
  * {@code ContextClosedEvent} that turns Spring's own readiness to {@code REFUSING_TRAFFIC} and before the web server
  * stops); on older versions {@code !isActive()}, which is set only at the end of the close. The watch reads one
  * boolean per context; the registry is read at each full evaluation; the class is looked for among the loaded classes
- * once, and again at most once a minute while it is not found.
+ * once, and again at most once a minute while it is not found, {@link #MAX_LOOKS} times in all.
  */
 final class SpringContexts {
     static final String HOOK_FIELD = "shutdownHook";
     static final String CONTEXTS_FIELD = "contexts";
-    private static final long LOOK_AGAIN_NANOS = 60_000_000_000L;
+    static final long LOOK_AGAIN_NANOS = 60_000_000_000L;
+    private final long lookAgainNanos;
+    /** Looks among the loaded classes at most this many times (one each minute): a Spring Boot recognized from its main
+     * class whose {@code SpringApplication} never loads is not looked for again for as long as the JVM runs. */
+    static final int MAX_LOOKS = 5;
 
     private final Instrumentation instrumentation;
     private final List<WeakReference<Class<?>>> applicationClasses = new ArrayList<WeakReference<Class<?>>>(1);
     private long lookedAt;
     private boolean lookedOnce;
+    private int looks;
     /** The contexts last known (registry contents, or the last ones seen once the registry is empty). */
     private volatile List<WeakReference<Object>> contexts = new ArrayList<WeakReference<Object>>(0);
     /** Why nothing is watched, or null. */
     private String notWatched = "not looked for yet";
 
     SpringContexts(Instrumentation instrumentation) {
+        this(instrumentation, LOOK_AGAIN_NANOS);
+    }
+
+    /** Tests: looks among the loaded classes again after {@code lookAgainNanos}. */
+    SpringContexts(Instrumentation instrumentation, long lookAgainNanos) {
         this.instrumentation = instrumentation;
+        this.lookAgainNanos = lookAgainNanos;
     }
 
     /** Tests: this class as {@code SpringApplication}, not looked for among the loaded classes. */
     SpringContexts(Class<?> applicationClass) {
         this.instrumentation = null;
+        this.lookAgainNanos = LOOK_AGAIN_NANOS;
         this.applicationClasses.add(new WeakReference<Class<?>>(applicationClass));
         this.lookedOnce = true;
     }
@@ -104,10 +116,14 @@ final class SpringContexts {
 
     private void refresh() {
         long now = System.nanoTime();
-        if (applicationClasses.isEmpty() && (!lookedOnce || now - lookedAt > LOOK_AGAIN_NANOS)) {
+        if (applicationClasses.isEmpty() && looks < MAX_LOOKS && (!lookedOnce || now - lookedAt >= lookAgainNanos)) {
             lookedOnce = true;
             lookedAt = now;
+            looks++;
             findClasses();
+            if (applicationClasses.isEmpty() && looks == MAX_LOOKS) {
+                notWatched = SpringBoot.SPRING_APPLICATION + " is not loaded (looked for " + MAX_LOOKS + " times, a minute apart; not again)";
+            }
         }
         List<WeakReference<Object>> found = new ArrayList<WeakReference<Object>>(2);
         for (WeakReference<Class<?>> ref : applicationClasses) {

@@ -43,6 +43,28 @@ class SpringContextsTest {
     }
 
     @Test
+    void aSpringApplicationThatNeverLoadsIsLookedForAFewTimesThenNotAgain() {
+        java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
+        java.lang.instrument.Instrumentation inst = (java.lang.instrument.Instrumentation) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {java.lang.instrument.Instrumentation.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getAllLoadedClasses")) {
+                        scans.incrementAndGet();
+                        return new Class<?>[] {String.class, SpringContextsTest.class};
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        SpringContexts contexts = new SpringContexts(inst, 0);
+        Map<String, Object> details = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            assertNull(contexts.closed(details));
+            assertTrue(contexts.anyOpen(), "none known: nothing closed");
+        }
+        assertEquals(SpringContexts.MAX_LOOKS, scans.get(), "each look is a scan of the loaded classes: bounded");
+        assertEquals("not watched: " + SpringBoot.SPRING_APPLICATION + " is not loaded (looked for " + SpringContexts.MAX_LOOKS
+                + " times, a minute apart; not again)", details.get("contextWatch"));
+    }
+
+    @Test
     void aClosedContextIsSeenByTheWatchAndNamedByTheEvaluation() {
         SpringContexts contexts = new SpringContexts(SpringApplication.class);
         Map<String, Object> details = new LinkedHashMap<>();
