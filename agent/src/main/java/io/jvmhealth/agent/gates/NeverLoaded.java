@@ -26,7 +26,8 @@ public final class NeverLoaded {
         this(framework, WAIT_MILLIS);
     }
 
-    NeverLoaded(String framework, long waitMillis) {
+    /** With a wait of its own (tests). */
+    public NeverLoaded(String framework, long waitMillis) {
         this.framework = framework;
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
     }
