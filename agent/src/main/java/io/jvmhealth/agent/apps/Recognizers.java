@@ -8,7 +8,8 @@ import java.util.List;
 public final class Recognizers {
     /** In gate order. */
     public static final List<Recognizer> ALL = Collections.unmodifiableList(Arrays.<Recognizer>asList(
-            new SpringBoot(), new Tomcat(), new Jetty(), new KafkaBroker()));
+            new SpringBoot(), new Tomcat(), new Jetty(), new KafkaBroker(),
+            new WildFly(), new Quarkus()));
 
     private Recognizers() {
     }
