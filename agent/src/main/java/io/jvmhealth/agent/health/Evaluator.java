@@ -228,7 +228,12 @@ public final class Evaluator implements Publisher {
                     // the next evaluation is the report
                 }
             }
-            next += intervalNanos;
+            if (!prompt) {
+                // A prompt evaluation (a gate passed, a check published) keeps the schedule: advancing it too would put
+                // the next scheduled evaluation one interval further for each prompt one, and a burst of them (a server
+                // whose state changes several times while it boots) left no evaluation for 3 intervals: /live 503.
+                next += intervalNanos;
+            }
             long now = System.nanoTime();
             if (next - now < 0) {
                 next = now; // we fell behind (a slow evaluation or a paused JVM): do not try to catch up
