@@ -67,6 +67,8 @@ final class WildFlyGate implements HealthCheck {
     private volatile boolean inFlight;
     private volatile long startedNanos;
     private volatile long submittedNanos;
+    /** What the read under way is in: asking for the MBeanServer (WildFly may still be building it) or reading the MBean. */
+    private volatile boolean inServer;
     /** Evaluator thread: passed once (then judged as serving or not, no longer as waiting). */
     private boolean passed;
     private boolean everRegistered;
@@ -231,8 +233,11 @@ final class WildFlyGate implements HealthCheck {
                 details.put("mbean", MBEAN);
                 details.put("blockedMillis", TimeUnit.NANOSECONDS.toMillis(now - (started != 0 ? started : submittedNanos)));
                 details.put("budgetMillis", TimeUnit.NANOSECONDS.toMillis(budget));
-                return CheckResult.of(Status.UNHEALTHY, (passed ? STOPPED : WAITING) + "reading " + MBEAN + " has not returned within "
-                        + TimeUnit.NANOSECONDS.toMillis(budget) + " ms: the getter blocks; it is not read again until it returns", details);
+                String what = inServer ? "WildFly is still building its MBeanServer (the platform MBeanServer has not been handed out for "
+                        + TimeUnit.NANOSECONDS.toMillis(budget) + " ms)"
+                        : "reading " + MBEAN + " has not returned within " + TimeUnit.NANOSECONDS.toMillis(budget)
+                        + " ms: the getter blocks; it is not read again until it returns";
+                return CheckResult.of(Status.UNHEALTHY, (passed ? STOPPED : WAITING) + what, details);
             }
             return null;
         }
@@ -249,7 +254,11 @@ final class WildFlyGate implements HealthCheck {
         startedNanos = now == 0 ? 1 : now;
         State s;
         try {
+            inServer = true;
+            // jboss-modules builds the platform MBeanServer (WildFly's builder) under ManagementFactory's lock: seconds on a
+            // loaded machine after MBeanServerBuilder loaded; this waits for it on the reader's thread
             MBeanServer server = access.server();
+            inServer = false;
             if (!server.isRegistered(objectName)) {
                 s = new State(false, null, null, null);
             } else {

@@ -170,4 +170,43 @@ class WildFlyGateTest {
         assertTrue(says(r, "WildFly has not built its MBeanServer yet"), r.reason());
         assertFalse(gate.passesNow());
     }
+
+    /**
+     * jboss-modules builds the platform MBeanServer under ManagementFactory's lock once MBeanServerBuilder has loaded: the
+     * reader waits for it there. Past the read budget the reason says that WildFly is still building it, not that a getter
+     * blocks; once the server is handed out the gate reads the state as usual.
+     */
+    @Test
+    void saysWhenWildFlyIsStillBuildingItsMBeanServer() throws Exception {
+        java.util.concurrent.CountDownLatch built = new java.util.concurrent.CountDownLatch(1);
+        java.lang.instrument.Instrumentation builderLoaded = (java.lang.instrument.Instrumentation) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {java.lang.instrument.Instrumentation.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getAllLoadedClasses")) {
+                        return new Class<?>[] {javax.management.MBeanServerBuilder.class};
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        JmxAccess building = new JmxAccess(builderLoaded, () -> {
+            try {
+                built.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return server;
+        }, 60_000);
+        WildFlyGate gate = new WildFlyGate("app:wildfly", building, reader, published::incrementAndGet, new NeverLoaded("wildfly", 60_000));
+        try {
+            CheckResult r = until(gate, "past the budget", x -> says(x, "WildFly is still building its MBeanServer"));
+            assertEquals(Status.UNHEALTHY, r.status());
+            assertTrue(r.reason().startsWith(WildFlyGate.WAITING), r.reason());
+            assertFalse(says(r, "the getter blocks"), r.reason());
+            assertFalse(gate.passesNow());
+        } finally {
+            built.countDown();
+        }
+        server.registerMBean(state, new ObjectName(WildFlyGate.MBEAN));
+        state.set(Word.NORMAL, Word.OK);
+        CheckResult r = until(gate, "serving", x -> x.status() == Status.HEALTHY);
+        assertEquals("normal", r.details().get("runningState"));
+    }
 }
