@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <p>start-dev writes into the home (lib/quarkus and lib/app when it re-augments; data/ with the H2 database), so each
  * start runs in a fresh home under the test's temporary directory: a copy of everything but lib/lib (150 MB of jars,
- * read only), which is linked, taken from a home already built for start-dev ({@link #devBuilt}).
+ * read only), which is linked, taken from a home already built for start-dev ({@link #devBuilt}) whose dev database
+ * already exists (the schema and the master realm: each start then skips their creation).
  */
 public final class Keycloak {
     /** The server JVM's command line contains this; the rebuild-check JVM's does not. */
@@ -113,7 +114,7 @@ public final class Keycloak {
      */
     static Path freshHome(Path dir) throws IOException {
         Path template = devBuilt();
-        copyHome(template, dir);
+        copyHome(template, dir, true);
         return dir;
     }
 
@@ -134,10 +135,11 @@ public final class Keycloak {
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                  java.nio.channels.FileLock held = lock.lock()) {
                 if (Files.isRegularFile(marker)) {
+                    withDatabase(template);
                     return template;
                 }
                 deleteTree(template);
-                copyHome(original, template);
+                copyHome(original, template, false);
                 List<String> command = Arrays.asList(template.resolve("bin/kc.sh").toString(), "start-dev",
                         "--http-port=" + FreePort.find(), "--http-host=127.0.0.1");
                 Map<String, String> env = new LinkedHashMap<>();
@@ -153,18 +155,58 @@ public final class Keycloak {
                 }
                 deleteTree(template.resolve("data"));
                 Files.write(marker, new byte[0]);
+                withDatabase(template);
                 return template;
             }
         }
     }
 
-    /** Copies {@code from} to {@code to}, except lib/lib, which is linked to the distribution's. */
-    private static void copyHome(Path from, Path to) throws IOException {
+    /**
+     * Gives the dev-built home its dev database (data/h2, with the master realm), made once (marker {@code .dev-data}) by
+     * one {@code kc.sh start-dev} run until Keycloak answers and then stopped by SIGTERM (H2 closed cleanly). A fresh
+     * database costs each start its schema migration and the master realm's creation (Keycloak's server JVM took
+     * 150 s to serve here at load 14 with it, KeycloakIT 168 s); the copies start on the existing one.
+     */
+    private static void withDatabase(Path template) throws IOException {
+        Path marker = template.resolve(".dev-data");
+        if (Files.isRegularFile(marker)) {
+            return;
+        }
+        deleteTree(template.resolve("data"));
+        int port = FreePort.find();
+        List<String> command = Arrays.asList(template.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-port=" + port, "--http-host=127.0.0.1");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("JAVA_HOME", Jdks.current().getParent().getParent().toString());
+        try (ScriptedServer run = ScriptedServer.start(command, env, template)) {
+            Poll.until("Keycloak in " + template + " to create its database and answer", Duration.ofMinutes(10), () -> {
+                if (!run.script().isAlive()) {
+                    throw new AssertionError("kc.sh exited while creating the database: " + run);
+                }
+                return GateWindow.probe(port, READY_PATH, Duration.ofSeconds(30));
+            }, a -> a == GateWindow.Answer.OK);
+            ProcessHandle jvm = run.jvm(SERVER_JVM_MARKER).orElseThrow(() -> new AssertionError("no server JVM: " + run));
+            jvm.destroy();
+            try {
+                run.awaitExit(Duration.ofMinutes(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        if (!Files.isDirectory(template.resolve("data/h2"))) {
+            throw new IllegalStateException("no data/h2 in " + template + " after Keycloak's first start");
+        }
+        Files.write(marker, new byte[0]);
+    }
+
+    /** Copies {@code from} to {@code to} (its data/ only if {@code withData}), except lib/lib, which is linked to the distribution's. */
+    private static void copyHome(Path from, Path to, boolean withData) throws IOException {
         Files.createDirectories(to.resolve("lib"));
         try (java.util.stream.Stream<Path> top = Files.list(from)) {
             for (Path p : (Iterable<Path>) top::iterator) {
                 String name = p.getFileName().toString();
-                if (!name.equals("lib") && !name.equals("data") && !name.equals(".dev-built")) {
+                if (!name.equals("lib") && (withData || !name.equals("data")) && !name.startsWith(".dev-")) {
                     WildFly.copyTree(p, to.resolve(name));
                 }
             }
