@@ -119,59 +119,41 @@ public final class Keycloak {
     }
 
     /**
-     * A home whose Quarkus application is built for start-dev: the distribution is built for {@code start}, and the
-     * first {@code start-dev} of a home re-augments it (the "Updating the configuration" step, 20 s to several minutes
-     * on 2 busy cores). Made once, by {@code kc.sh start-dev} run until its rebuild-check JVM has exited and kc.sh
-     * has started the server JVM (then killed, and its data removed), in target/servers next to the distribution,
-     * and kept there for later builds (marker file {@code .dev-built}); a file lock keeps two test JVMs from making
-     * it at once.
+     * A home whose Quarkus application is built for start-dev and whose dev database exists: the distribution is built
+     * for {@code start}, and the first {@code start-dev} of a home re-augments it (the "Updating the configuration" step,
+     * 20 s to several minutes on 2 busy cores); a fresh database costs each start its schema migration and the master
+     * realm's creation (Keycloak's server JVM served 151 s after its start here at load 14 with a fresh one, 28 s with
+     * this one). Made once, by one {@code kc.sh start-dev} run until Keycloak answers, then stopped by SIGTERM (H2 closed
+     * cleanly), in target/servers next to the distribution, and kept there for later builds (marker files
+     * {@code .dev-built}, {@code .dev-data}: a home built before the database was kept gets only the database); a file
+     * lock keeps two test JVMs from making it at once.
      */
     static Path devBuilt() throws IOException {
         Path original = home();
         Path template = original.resolveSibling(original.getFileName() + "-dev");
-        Path marker = template.resolve(".dev-built");
+        Path built = template.resolve(".dev-built");
+        Path data = template.resolve(".dev-data");
         synchronized (Keycloak.class) {
             try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(original.resolveSibling(".keycloak-dev.lock"),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                  java.nio.channels.FileLock held = lock.lock()) {
-                if (Files.isRegularFile(marker)) {
-                    withDatabase(template);
+                if (Files.isRegularFile(built) && Files.isRegularFile(data)) {
                     return template;
                 }
-                deleteTree(template);
-                copyHome(original, template, false);
-                List<String> command = Arrays.asList(template.resolve("bin/kc.sh").toString(), "start-dev",
-                        "--http-port=" + FreePort.find(), "--http-host=127.0.0.1");
-                Map<String, String> env = new LinkedHashMap<>();
-                env.put("JAVA_HOME", Jdks.current().getParent().getParent().toString());
-                try (ScriptedServer build = ScriptedServer.start(command, env, template)) {
-                    Poll.until("kc.sh start-dev to re-augment and start the server JVM in " + template, Duration.ofMinutes(15),
-                            () -> {
-                                if (!build.script().isAlive()) {
-                                    throw new AssertionError("kc.sh exited while re-augmenting: " + build);
-                                }
-                                return build.jvm(SERVER_JVM_MARKER).isPresent();
-                            }, found -> found);
+                if (!Files.isRegularFile(built)) {
+                    deleteTree(template);
+                    copyHome(original, template, false);
                 }
-                deleteTree(template.resolve("data"));
-                Files.write(marker, new byte[0]);
-                withDatabase(template);
+                firstStart(template);
+                Files.write(built, new byte[0]);
+                Files.write(data, new byte[0]);
                 return template;
             }
         }
     }
 
-    /**
-     * Gives the dev-built home its dev database (data/h2, with the master realm), made once (marker {@code .dev-data}) by
-     * one {@code kc.sh start-dev} run until Keycloak answers and then stopped by SIGTERM (H2 closed cleanly). A fresh
-     * database costs each start its schema migration and the master realm's creation (Keycloak's server JVM took
-     * 150 s to serve here at load 14 with it, KeycloakIT 168 s); the copies start on the existing one.
-     */
-    private static void withDatabase(Path template) throws IOException {
-        Path marker = template.resolve(".dev-data");
-        if (Files.isRegularFile(marker)) {
-            return;
-        }
+    /** {@code kc.sh start-dev} in {@code template} (re-augmenting if needed, then creating data/h2) until Keycloak answers, then SIGTERM. */
+    private static void firstStart(Path template) throws IOException {
         deleteTree(template.resolve("data"));
         int port = FreePort.find();
         List<String> command = Arrays.asList(template.resolve("bin/kc.sh").toString(), "start-dev",
@@ -179,9 +161,9 @@ public final class Keycloak {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("JAVA_HOME", Jdks.current().getParent().getParent().toString());
         try (ScriptedServer run = ScriptedServer.start(command, env, template)) {
-            Poll.until("Keycloak in " + template + " to create its database and answer", Duration.ofMinutes(10), () -> {
+            Poll.until("Keycloak in " + template + " to re-augment, create its database and answer", Duration.ofMinutes(20), () -> {
                 if (!run.script().isAlive()) {
-                    throw new AssertionError("kc.sh exited while creating the database: " + run);
+                    throw new AssertionError("kc.sh exited before Keycloak answered: " + run);
                 }
                 return GateWindow.probe(port, READY_PATH, Duration.ofSeconds(30));
             }, a -> a == GateWindow.Answer.OK);
@@ -197,7 +179,6 @@ public final class Keycloak {
         if (!Files.isDirectory(template.resolve("data/h2"))) {
             throw new IllegalStateException("no data/h2 in " + template + " after Keycloak's first start");
         }
-        Files.write(marker, new byte[0]);
     }
 
     /** Copies {@code from} to {@code to} (its data/ only if {@code withData}), except lib/lib, which is linked to the distribution's. */
