@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,7 @@ class KeycloakIT {
 
             // 2. The server JVM: 503 until the HTTP port accepts, 200 right after.
             ProcessHandle jvm = keycloak.serverJvm(Duration.ofSeconds(10));
+            assertEquals(keycloak.server.script().pid(), jvm.pid(), "kc.sh exec'd the server JVM in its own pid");
             // Serving: the HTTP port accepts (Quarkus binds it last, its routes in place); watched by connecting only, every
             // 20 ms, so that Keycloak's last start-up steps do not compete with cold requests of the test's
             ServerWindow.Start start = ServerWindow.start(url, GATE, () -> ServerWindow.accepts(keycloak.httpPort),
@@ -96,8 +98,8 @@ class KeycloakIT {
             // The rebuild-check JVM ran as without the agent (kc.sh exec's the server JVM only on its exit code 10) and let go
             // of the port: the server JVM's agent bound it at once (no "cannot listen yet" line), two start lines in all.
             List<String> jvms = keycloak.server.seenJvms(Keycloak.MAIN_CLASS);
-            assertTrue(jvms.size() >= 2 && !jvms.get(0).contains(Keycloak.SERVER_JVM_MARKER)
-                    && jvms.get(jvms.size() - 1).contains(Keycloak.SERVER_JVM_MARKER), "the rebuild check, then the server JVM: " + jvms);
+            assertTrue(jvms.size() == 2 && !jvms.get(0).contains(Keycloak.SERVER_JVM_MARKER)
+                    && jvms.get(1).contains(Keycloak.SERVER_JVM_MARKER), "the rebuild check, then the server JVM: " + jvms);
             List<String> out = keycloak.server.output();
             assertEquals(2, AgentLines.startLines(out), "one agent start line per JVM: " + out);
             assertTrue(out.stream().noneMatch(l -> l.contains("cannot listen")), "the server JVM's agent found the port free: " + out);
@@ -125,6 +127,11 @@ class KeycloakIT {
             System.err.println("MEASURED keycloak SIGTERM: " + sigterm);
             assertTrue(sigterm.agentNotReadyMillis >= 0 && sigterm.agentNotReadyMillis <= sigterm.appRefusedMillis, String.valueOf(sigterm));
             assertEquals(143, keycloak.server.awaitExit(Duration.ofSeconds(60)), "kc.sh's exit code after SIGTERM");
+            assertTrue(keycloak.server.outputAfterEnd(Duration.ofSeconds(10)).stream().anyMatch(l -> l.contains("stopped in")),
+                    "Quarkus logged its stop");
+            Poll.until("no process of the server's tree left", Duration.ofSeconds(10), keycloak.server::alive, List::isEmpty);
+            assertEquals(GateWindow.Answer.REFUSED, keycloak.probe(Duration.ofSeconds(1)), "the HTTP port is closed");
+            assertFalse(ServerWindow.accepts(agentPort), "the agent's port is free");
         }
     }
 

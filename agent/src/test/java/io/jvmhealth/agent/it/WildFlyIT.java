@@ -163,6 +163,7 @@ class WildFlyIT {
                     lines -> lines.stream().anyMatch(l -> l.contains("[jvm-health] INFO startup gate '" + GATE + "' passed") && !l.contains("[stderr]")));
             String log = wildfly.serverLog();
             assertTrue(log.contains("WFLYSRV0025"), "WildFly logged its start: " + log);
+            assertTrue(log.contains("SlowStartListener: held the deployment for " + DELAY_MILLIS + " ms"), "the deployment's listener ran: " + log);
             assertFalse(log.contains("[jvm-health]"), "no line of the agent in server.log: " + log);
             assertFalse(log.contains("ERROR"), "no ERROR in server.log: " + log);
             assertFalse(log.contains("WFLYLOG0078") || log.contains("Failed to load the specified log manager"),
@@ -217,7 +218,10 @@ class WildFlyIT {
             assertTrue(sigterm.reason != null, String.valueOf(sigterm));
             assertEquals(143, wildfly.server.awaitExit(Duration.ofSeconds(60)), "standalone.sh's exit code after SIGTERM to its JVM");
             List<String> all = wildfly.server.outputAfterEnd(Duration.ofSeconds(10));
+            assertTrue(all.stream().anyMatch(l -> l.contains("WFLYSRV0220: Server shutdown has been requested via an OS signal")), "the signal");
             assertTrue(all.stream().anyMatch(l -> l.contains("WFLYSRV0050")), "WildFly logged its stop");
+            Poll.until("no process of the server's tree left", Duration.ofSeconds(10), wildfly.server::alive, List::isEmpty);
+            assertEquals(GateWindow.Answer.REFUSED, wildfly.probe(Duration.ofSeconds(1)), "the HTTP port is closed");
             assertTrue(all.stream().noneMatch(l -> l.contains("[stderr]") && l.contains("[jvm-health]")),
                     "no agent line turned into a WildFly log record: " + all);
             String finalLog = wildfly.serverLog();
