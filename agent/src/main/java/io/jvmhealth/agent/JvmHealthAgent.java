@@ -27,6 +27,7 @@ public final class JvmHealthAgent {
     }
 
     public static void premain(String args) {
+        AgentInstrumentation.keepStderr(); // before the host's main can replace System.err (WildFly does)
         try {
             AgentThreads.start("start", new Starter(args));
         } catch (Throwable ignored) {
@@ -40,6 +41,7 @@ public final class JvmHealthAgent {
     }
 
     public static void agentmain(String args) {
+        AgentInstrumentation.keepStderr();
         if (args != null && STOP.equals(args.trim())) {
             AgentRuntime.stop();
         } else {

@@ -98,7 +98,7 @@ final class Recognition {
                     return;
                 }
                 mainClass = mainClass.trim();
-                if (byMainClassName(all, mainClass, found)) {
+                if (byMainClassName(all, mainClass, command, found)) {
                     return;
                 }
                 ZipEntry entry = jar.getEntry(mainClass.replace('.', '/') + ".class");
@@ -113,7 +113,7 @@ final class Recognition {
         if (main.indexOf('/') >= 0) {
             main = main.substring(main.lastIndexOf('/') + 1); // -m module/class
         }
-        if (byMainClassName(all, main, found)) {
+        if (byMainClassName(all, main, command, found)) {
             return;
         }
         ClassLoader system = ClassLoader.getSystemClassLoader();
@@ -124,10 +124,10 @@ final class Recognition {
         }
     }
 
-    private static boolean byMainClassName(List<Recognizer> all, String mainClass, Set<Recognizer> found) {
+    private static boolean byMainClassName(List<Recognizer> all, String mainClass, String command, Set<Recognizer> found) {
         boolean any = false;
         for (Recognizer r : all) {
-            if (r.signs().matchesMainClass(mainClass)) {
+            if (r.signs().matchesLaunch(mainClass, command)) {
                 found.add(r);
                 any = true;
             }

@@ -9,6 +9,7 @@ public final class Recognizers {
     /** In gate order. */
     public static final List<Recognizer> ALL = Collections.unmodifiableList(Arrays.<Recognizer>asList(
             new SpringBoot(), new Tomcat(), new Jetty(), new KafkaBroker(),
+            new WildFly(), new Quarkus(),
             new Vertx(), new Netty(), new Grpc(), new Micronaut(), new ZooKeeper(), new KafkaStreams(), new KafkaConnect()));
 
     private Recognizers() {

@@ -1,15 +1,26 @@
 package io.jvmhealth.agent.base;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The {@link Instrumentation} this JVM gave the agent (from {@code premain} or {@code agentmain}), kept
- * where every layer can read it without importing the entry point. Null when the agent was started
- * another way (tests, benchmarks): the parts that need it (method gates, recognizing applications,
- * seeing loaded classes, the platform beans' export) then fall back or say so.
+ * What this JVM gave the agent as it started, kept where every layer can read it without importing the entry
+ * point: the {@link Instrumentation} (from {@code premain} or {@code agentmain}; null when the agent was started
+ * another way, tests and benchmarks: the parts that need it, method gates, recognizing applications, seeing loaded
+ * classes, the platform beans' export, then fall back or say so), and the JVM's own standard error, which
+ * {@link AgentLog} writes to.
+ *
+ * <p>Why the JVM's own stderr: a host may replace {@code System.err} once it runs. WildFly does, once its logging is
+ * configured: every later line written to {@code System.err} becomes a log record, {@code ERROR [stderr] (thread)
+ * [jvm-health] INFO ...}, in its console and in server.log, an ERROR whatever the agent's level (seen with
+ * WildFly 38). The agent's lines are not the host's log records: kept here in {@code premain}, before the host's
+ * {@code main} runs, {@code System.err} is still the JVM's own stream, and the agent writes there for its whole life.
  */
 public final class AgentInstrumentation {
     private static volatile Instrumentation instrumentation;
+    private static volatile PrintStream stderr;
 
     private AgentInstrumentation() {
     }
@@ -19,6 +30,30 @@ public final class AgentInstrumentation {
         if (given != null) {
             instrumentation = given;
         }
+    }
+
+    /**
+     * Keeps the JVM's own standard error, once: {@code System.err} when it is still the JVM's plain
+     * {@link PrintStream} (in {@code premain}, before the host's {@code main}), else (attached into a host that has
+     * already replaced it with a stream of its own, such as WildFly's capture) a stream on file descriptor 2, where the
+     * JVM's standard error goes. Cheap; never throws.
+     */
+    public static void keepStderr() {
+        if (stderr != null) {
+            return;
+        }
+        try {
+            PrintStream err = System.err;
+            stderr = err != null && err.getClass() == PrintStream.class ? err
+                    : new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+        } catch (Throwable ignored) {
+            // AgentLog falls back to System.err
+        }
+    }
+
+    /** The stream {@link #keepStderr} kept, or null (the agent started another way: tests, benchmarks). */
+    public static PrintStream stderr() {
+        return stderr;
     }
 
     /** The JVM's instrumentation, or null. Never used on the host's start-up thread. */

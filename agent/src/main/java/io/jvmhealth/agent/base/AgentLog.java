@@ -2,7 +2,9 @@ package io.jvmhealth.agent.base;
 
 
 /**
- * The agent's only output: single lines on stderr, prefixed {@code [jvm-health]}. Nothing is logged
+ * The agent's only output: single lines on the JVM's own stderr (the stream {@link AgentInstrumentation#stderr()}
+ * kept at the agent's start, so a host that later replaces {@code System.err} never takes our lines into its log;
+ * {@code System.err} when none was kept), prefixed {@code [jvm-health]}. Nothing is logged
  * per request; callers log starts, stops, failures and changes of state. Never writes to stdout.
  *
  * <p>Every line is one line: whatever a message holds (a thread name with CR and an ANSI escape, a
@@ -56,7 +58,7 @@ public final class AgentLog {
 
     private static void write(String tag, String message) {
         try {
-            System.err.println("[jvm-health] " + tag + " " + escape(message));
+            err().println("[jvm-health] " + tag + " " + escape(message));
         } catch (Throwable ignored) {
             // stderr is the host's: if it cannot take our line, we stay silent rather than fail.
         }
@@ -69,12 +71,18 @@ public final class AgentLog {
      */
     public static boolean block(String text) {
         try {
-            System.err.print(text);
-            System.err.flush();
+            java.io.PrintStream err = err();
+            err.print(text);
+            err.flush();
             return true;
         } catch (Throwable ignored) {
             return false;
         }
+    }
+
+    private static java.io.PrintStream err() {
+        java.io.PrintStream kept = AgentInstrumentation.stderr();
+        return kept != null ? kept : System.err;
     }
 
     /**

@@ -31,7 +31,8 @@ public final class NeverLoaded {
         this(framework, WAIT_MILLIS, false);
     }
 
-    NeverLoaded(String framework, long waitMillis) {
+    /** With a wait of its own (tests). */
+    public NeverLoaded(String framework, long waitMillis) {
         this(framework, waitMillis, false);
     }
 

@@ -273,7 +273,10 @@ public final class Evaluator implements Publisher {
                 }
             }
             if (!prompt) {
-                next += intervalNanos; // a prompt evaluation (a gate, a watch, publishNow) leaves the schedule as it was
+                // A prompt evaluation (a gate passed, a check published) keeps the schedule: advancing it too would put
+                // the next scheduled evaluation one interval further for each prompt one, and a burst of them (a server
+                // whose state changes several times while it boots) left no evaluation for 3 intervals: /live 503.
+                next += intervalNanos;
             }
             long now = System.nanoTime();
             if (next - now < 0) {

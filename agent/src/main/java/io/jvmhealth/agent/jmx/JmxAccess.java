@@ -91,12 +91,17 @@ public final class JmxAccess {
 
     /** Always ready, with the given server (tests, benchmarks). */
     public static JmxAccess immediate(final MBeanServer server) {
-        JmxAccess access = new JmxAccess(null, new ServerSource() {
+        return existing(new ServerSource() {
             @Override
             public MBeanServer server() {
                 return server;
             }
-        }, 0, null);
+        });
+    }
+
+    /** Always ready: the server counted as existing, handed out by {@code source} (tests: one that is still being built). */
+    public static JmxAccess existing(ServerSource source) {
+        JmxAccess access = new JmxAccess(null, source, 0, null);
         access.ready = true;
         access.serverExists = true;
         return access;

@@ -3,6 +3,7 @@ package io.jvmhealth.agent.runtime;
 import io.jvmhealth.agent.apps.Applications;
 import io.jvmhealth.agent.base.AgentInstrumentation;
 import io.jvmhealth.agent.base.AgentLog;
+import io.jvmhealth.agent.base.AgentThreads;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.Settings;
 import io.jvmhealth.agent.jmx.JmxAccess;
@@ -38,6 +39,13 @@ import java.util.Set;
  * <p>Guarantees: every failure, including an option error, is caught and reported as one line on
  * stderr; at JVM start-up the host's thread only starts a thread ({@link JvmHealthAgent#premain}); a
  * second start while running starts nothing; stop leaves no thread, socket or listener behind.
+ *
+ * <p>A port taken at JVM start is not a failure at once: the agent starts (its gates watch the application from the
+ * start) and binds in the background ({@link BindRetry}: one line saying so, then every second at most, for
+ * {@link BindRetry#LIMIT_MILLIS}), because what usually holds it is a short-lived JVM of the same container that got
+ * the agent from the same {@code JAVA_TOOL_OPTIONS} (a command-line tool, kc.sh's rebuild check, a launcher); giving
+ * up at once would leave the server that starts meanwhile without its agent for its whole life. {@code attach} still
+ * fails at once: its user is there to pick another port.
  */
 public final class AgentRuntime {
     public static final String URL_PROPERTY = "jvmhealth.url";
@@ -73,7 +81,7 @@ public final class AgentRuntime {
         long began = System.nanoTime();
         try {
             if (current != null) {
-                AgentLog.info("already running at " + current.url + "; not starting another");
+                AgentLog.info("already running " + (current.url != null ? "at " + current.url : "(waiting for its port)") + "; not starting another");
                 return current.url;
             }
             String published = System.getProperty(URL_PROPERTY);
@@ -84,6 +92,10 @@ public final class AgentRuntime {
             Catalog.Configuration configuration = Catalog.fromEnvironment(args);
             AgentLog.setLevel(configuration.settings.log);
             Running running = Running.start(configuration, began, atLaunch);
+            if (running.waitingForPort()) {
+                current = running; // runs, and binds in the background (BindRetry); the URL is published once it serves
+                return null;
+            }
             if (!running.awaitServing(SERVE_TIMEOUT_MILLIS)) {
                 if (!running.served()) {
                     fail("HTTP listener did not start within " + SERVE_TIMEOUT_MILLIS + " ms");
@@ -112,7 +124,7 @@ public final class AgentRuntime {
         current = null;
         try {
             running.stop();
-            AgentLog.info("stopped; " + running.url + " is closed");
+            AgentLog.info(running.url != null ? "stopped; " + running.url + " is closed" : "stopped (it was waiting for its port)");
         } catch (Throwable e) {
             AgentLog.warn("stopped with an error: " + AgentLog.describe(e));
         } finally {
@@ -123,12 +135,30 @@ public final class AgentRuntime {
 
     private static void fail(String reason) {
         String message = "agent not started: " + reason + " (the application runs on without it)";
+        publishError(reason);
+        AgentLog.error(message);
+    }
+
+    private static void publishError(String reason) {
         try {
             System.setProperty(ERROR_PROPERTY, reason);
         } catch (Throwable ignored) {
             // a security manager may refuse: the stderr line still tells
         }
-        AgentLog.error(message);
+    }
+
+    /**
+     * The background bind gave up ({@link BindRetry#LIMIT_MILLIS}), or its server failed to start (then {@code reason}
+     * is null: serve said why): the agent stops, as if it had failed at start.
+     */
+    static synchronized void notServedInBackground(Running running, String reason) {
+        if (current == running) {
+            current = null;
+        }
+        if (reason != null) {
+            fail(reason);
+        }
+        running.stop();
     }
 
     /**
@@ -234,15 +264,19 @@ public final class AgentRuntime {
     /** One running instance: its evaluator, its socket and (once the evaluator thread started it) its server. */
     private static final class Running {
         final Evaluator evaluator;
-        final ListeningSocket socket;
+        /** The bound socket; null while the port is taken and {@link BindRetry} binds in the background. */
+        volatile ListeningSocket socket;
         final Gates gates;
         final Applications applications;
         /** The start line's account of the settings, rules and gates. */
         String description;
         /** Tells the evaluator of the JVM's end (and owns the drain), or null before it is started. */
         volatile ShutdownWatch shutdown;
-        final String url;
+        /** The URL served, once bound. */
+        volatile String url;
         private volatile HealthServer server;
+        /** The background bind's thread, while the port is taken. */
+        private volatile Thread binding;
         /** Set by {@link #stop}, read by {@link #serve}: a server that starts after a stop is stopped, not published. */
         private boolean stopped;
         /** Evidence on liveness failure (its watchdog thread), or null with {@code evidence=off}. */
@@ -254,7 +288,11 @@ public final class AgentRuntime {
             this.socket = socket;
             this.gates = gates;
             this.applications = applications;
-            this.url = AgentRuntime.url(socket.getInetAddress(), socket.getLocalPort());
+            this.url = socket == null ? null : AgentRuntime.url(socket.getInetAddress(), socket.getLocalPort());
+        }
+
+        boolean waitingForPort() {
+            return binding != null && socket == null;
         }
 
         /**
@@ -263,12 +301,15 @@ public final class AgentRuntime {
          */
         static Running start(final Catalog.Configuration configuration, final long began, boolean atLaunch) throws IOException {
             final Settings settings = configuration.settings;
-            ListeningSocket socket;
+            ListeningSocket socket = null;
+            String taken = null;
             try {
                 socket = ListeningSocket.bind(settings.host, settings.port);
             } catch (BindException e) {
-                throw new BindException("port " + settings.port + " on " + settings.host + " is in use or not available ("
-                        + e.getMessage() + "); choose another with port=N, or port=0 for a free one");
+                taken = "port " + settings.port + " on " + settings.host + " is in use or not available (" + e.getMessage() + ")";
+                if (!atLaunch) {
+                    throw new BindException(taken + "; choose another with port=N, or port=0 for a free one");
+                }
             }
             // Anonymous classes, not lambdas: a JVM's first lambdas cost bootstrapping and a class spun at run
             // time each (docs/performance.md), on the way to the first answer.
@@ -306,6 +347,11 @@ public final class AgentRuntime {
             long drainMillis = settings.millis(ShutdownWatch.DRAIN.key());
             running.shutdown = ShutdownWatch.start(new ReadinessEnds(evaluator), drainMillis > 0 ? drainMillis * 1_000_000L : 0);
             running.description += "; " + running.shutdown.describe();
+            if (socket == null) {
+                evaluator.start(null);
+                running.bindInBackground(settings, began, taken);
+                return running;
+            }
             evaluator.start(new Runnable() {
                 @Override
                 public void run() {
@@ -313,6 +359,65 @@ public final class AgentRuntime {
                 }
             });
             return running;
+        }
+
+        /**
+         * At JVM start, the port taken: one line, then binds on a thread of its own ({@code jvm-health-port}) as
+         * {@link BindRetry} says, serving once bound; after {@link BindRetry#LIMIT_MILLIS} the agent stops with the
+         * ERROR line a taken port gave before.
+         */
+        private void bindInBackground(final Settings settings, final long began, final String taken) {
+            final String limit = BindRetry.LIMIT_MILLIS / 60_000 + " min";
+            AgentLog.warn("cannot listen yet: " + taken + "; retrying in the background for up to " + limit
+                    + " (another JVM started with the agent, such as a command-line tool given the same JAVA_TOOL_OPTIONS,"
+                    + " may hold it); the application runs on meanwhile");
+            publishError("cannot listen yet: " + taken + "; retrying for up to " + limit);
+            final Running running = this;
+            Thread t = AgentThreads.create("port", new Runnable() {
+                @Override
+                public void run() {
+                    long start = System.nanoTime();
+                    for (int attempt = 0; ; attempt++) {
+                        long waited = System.nanoTime() - start;
+                        if (waited >= BindRetry.LIMIT_MILLIS * 1_000_000L) {
+                            AgentRuntime.notServedInBackground(running, "cannot listen: " + taken + " for " + limit
+                                    + "; choose another with port=N, or port=0 for a free one");
+                            return;
+                        }
+                        try {
+                            Thread.sleep(BindRetry.delayMillis(attempt));
+                        } catch (InterruptedException e) {
+                            return; // stopped
+                        }
+                        ListeningSocket bound;
+                        try {
+                            bound = ListeningSocket.bind(settings.host, settings.port);
+                        } catch (Throwable e) {
+                            continue; // still taken
+                        }
+                        synchronized (running) {
+                            if (stopped) {
+                                try {
+                                    bound.close();
+                                } catch (IOException ignored) {
+                                    // closing our own fresh socket
+                                }
+                                return;
+                            }
+                            socket = bound;
+                            url = AgentRuntime.url(bound.getInetAddress(), bound.getLocalPort());
+                            description += "; the port was taken for " + (System.nanoTime() - start) / 1_000_000L + " ms";
+                        }
+                        serve(settings, began);
+                        if (server == null) {
+                            AgentRuntime.notServedInBackground(running, null);
+                        }
+                        return;
+                    }
+                }
+            }, null);
+            binding = t;
+            t.start();
         }
 
         /**
@@ -360,6 +465,10 @@ public final class AgentRuntime {
                 stopped = true;
                 s = server;
             }
+            Thread b = binding;
+            if (b != null && b != Thread.currentThread()) {
+                b.interrupt();
+            }
             ShutdownWatch w = shutdown;
             if (w != null) {
                 w.close(); // the agent's stop is not the application's end: /ready is not failed, a drain under way is handed on
@@ -373,8 +482,11 @@ public final class AgentRuntime {
             if (s != null) {
                 s.stop();
             }
+            ListeningSocket open = socket;
             try {
-                socket.close();
+                if (open != null) {
+                    open.close();
+                }
             } catch (IOException ignored) {
                 // already closed by the server
             }

@@ -1,14 +1,22 @@
 package io.jvmhealth.agent.apps;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Recognition from a main class's bytes, from well-known main class names and from loaded classes, over every recognizer. */
 class RecognitionTest {
@@ -52,6 +60,49 @@ class RecognitionTest {
     @Test
     void jettysXmlConfigurationAsTheMainClassIsJetty() throws Exception {
         assertEquals(List.of("jetty"), fromMainClass("org.eclipse.jetty.xml.XmlConfiguration java.version=17.0.15 jetty.base=/srv/jetty /opt/jetty/etc/jetty.xml"));
+    }
+
+    /**
+     * jboss-modules runs WildFly's server and every other module (its CLI, the domain's controllers): the module named on
+     * the command line decides. The launcher's jar is read for its Main-Class, as for any {@code -jar}.
+     */
+    @Test
+    void wildflyIsJbossModulesRunningTheServersModule(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("jboss-modules.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.jboss.modules.Main");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry("org/jboss/modules/Main.class"));
+            out.write("\u00ca\u00fe\u00ba\u00be org/jboss/modules/Module".getBytes(StandardCharsets.ISO_8859_1));
+            out.closeEntry();
+        }
+        String modules = " -mp /opt/wildfly/modules ";
+        assertEquals(List.of("wildfly"), fromMainClass(jar + modules + "org.jboss.as.standalone -Djboss.home.dir=/opt/wildfly -b 0.0.0.0"));
+        assertEquals(List.of("wildfly"), fromMainClass(jar + modules + "org.jboss.as.server -Djboss.server.base.dir=/x"), "a domain's server JVM");
+        assertEquals(List.of(), fromMainClass(jar + modules + "org.jboss.as.cli --connect"), "jboss-cli.sh's JVM");
+        assertEquals(List.of(), fromMainClass(jar + modules + "org.jboss.as.host-controller"), "the domain's host controller");
+        assertEquals(List.of(), fromMainClass(jar + modules + "com.acme.tool -Dx=org.jboss.as.standalone.y"), "a word, not a part of one");
+    }
+
+    /** Every JVM kc.sh starts, and a Quarkus fast-jar's, runs Quarkus' launcher. */
+    @Test
+    void quarkusIsItsLaunchersMainClass() throws Exception {
+        assertEquals(List.of("quarkus"), fromMainClass("io.quarkus.bootstrap.runner.QuarkusEntryPoint start-dev --http-port=8080"));
+        assertEquals(List.of("quarkus"), fromMainClass("io.quarkus.runner.GeneratedMain"));
+    }
+
+    /** Quarkus' HTTP server runs on Vert.x and Netty, WildFly's deployments inside it: theirs are covered. */
+    @Test
+    void wildflyAndQuarkusCoverWhatRunsInsideThem() {
+        for (Recognizer r : Recognizers.ALL) {
+            if (r.name().equals("wildfly")) {
+                assertTrue(r.covers().containsAll(List.of("spring-boot", "tomcat", "jetty")), String.valueOf(r.covers()));
+            }
+            if (r.name().equals("quarkus")) {
+                assertTrue(r.covers().containsAll(List.of("vertx", "netty")), String.valueOf(r.covers()));
+            }
+        }
     }
 
     @Test

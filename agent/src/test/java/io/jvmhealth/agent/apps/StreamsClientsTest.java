@@ -35,9 +35,12 @@ class StreamsClientsTest {
     }
 
     @AfterEach
-    void stopThreads() {
+    void stopThreads() throws InterruptedException {
         for (org.apache.kafka.streams.KafkaStreams k : started) {
             k.set(State.NOT_RUNNING);
+        }
+        for (org.apache.kafka.streams.KafkaStreams k : started) {
+            k.awaitThreadEnd(); // the next test must not find this one's threads
         }
     }
 

@@ -158,4 +158,33 @@ class EvaluatorTest {
             running.stop();
         }
     }
+
+    /**
+     * Prompt evaluations (publishNow: a gate passed, a state changed) do not postpone the scheduled ones: a burst of them
+     * once left no evaluation for 3 intervals, and /live answered "stalled" in a healthy WildFly booting.
+     */
+    @Test
+    void promptEvaluationsDoNotPostponeTheScheduledOnes() throws Exception {
+        StubCheck counted = StubCheck.readiness("counted");
+        Evaluator running = new Evaluator(Collections.<HealthCheck>singletonList(counted), 1000);
+        running.start(null);
+        try {
+            io.jvmhealth.agent.testing.Poll.until("a first evaluation", java.time.Duration.ofSeconds(5), running::current,
+                    snap -> snap != null && snap.isStarted());
+            for (int i = 0; i < 10; i++) {
+                int before = counted.evaluations();
+                running.publishNow();
+                io.jvmhealth.agent.testing.Poll.until("the prompt evaluation", java.time.Duration.ofSeconds(5), counted::evaluations,
+                        n -> n > before);
+            }
+            int afterBurst = counted.evaluations();
+            long burstEnded = System.nanoTime();
+            io.jvmhealth.agent.testing.Poll.until("a scheduled evaluation after the burst", java.time.Duration.ofSeconds(5),
+                    counted::evaluations, n -> n > afterBurst);
+            long waited = (System.nanoTime() - burstEnded) / 1_000_000;
+            assertTrue(waited < 2500, "the next scheduled evaluation came " + waited + " ms after the burst (interval 1 s)");
+        } finally {
+            running.stop();
+        }
+    }
 }

@@ -27,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Nothing of ours changes the host: a bad option or a taken port leaves its stdout and exit code
- * exactly as without the agent, with one line on stderr; our threads never keep it alive.
+ * exactly as without the agent, with one line on stderr; our threads never keep it alive. A port taken at launch is
+ * bound once it frees (the agent retries in the background: another JVM given the same JAVA_TOOL_OPTIONS, a CLI tool,
+ * may hold it for a while).
  */
 class HostSafetyIT {
     // the sleep gives the agent, which starts in the background, time to report before the host exits
@@ -38,6 +40,10 @@ class HostSafetyIT {
     }
 
     private static void assertSameAsWithoutAgent(String options, String expectedInError) throws Exception {
+        assertSameAsWithoutAgent(options, "agent not started", expectedInError);
+    }
+
+    private static void assertSameAsWithoutAgent(String options, String expectedStart, String expectedInError) throws Exception {
         List<String> referenceOut;
         List<String> referenceErr;
         int referenceCode;
@@ -54,7 +60,7 @@ class HostSafetyIT {
             List<String> stderr = withAgent.stderrLines();
             List<String> ours = ours(stderr);
             assertEquals(1, ours.size(), "exactly one line of ours on stderr: " + stderr);
-            assertTrue(ours.get(0).contains("agent not started") && ours.get(0).contains(expectedInError), ours.get(0));
+            assertTrue(ours.get(0).contains(expectedStart) && ours.get(0).contains(expectedInError), ours.get(0));
             List<String> rest = new ArrayList<>(stderr);
             rest.removeAll(ours);
             assertEquals(referenceErr, rest, "the host's own stderr is unchanged");
@@ -68,10 +74,46 @@ class HostSafetyIT {
         assertSameAsWithoutAgent(options, "'" + key.replace("'", ""));
     }
 
+    /**
+     * At launch a taken port is one WARN line saying the agent retries in the background (it used to be the ERROR line
+     * "agent not started", which the agent now writes only when the port stays taken for BindRetry's 5 minutes); the
+     * host's stdout, stderr and exit code are as without the agent, and the retrying thread does not keep it alive.
+     */
     @Test
     void aTakenPortLeavesTheHostUntouched() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            assertSameAsWithoutAgent("host=127.0.0.1,port=" + taken.getLocalPort(), "port " + taken.getLocalPort());
+            assertSameAsWithoutAgent("host=127.0.0.1,port=" + taken.getLocalPort(), "WARN cannot listen yet: port " + taken.getLocalPort(),
+                    "retrying in the background for up to 5 min");
+        }
+    }
+
+    /**
+     * The server JVM that starts while a short-lived JVM with the agent (a CLI tool) holds the port gets the port once
+     * that JVM is gone, and serves from then on; until then the URL is not published and status says why.
+     */
+    @Test
+    void aPortTakenAtLaunchIsBoundOnceItFrees() throws Exception {
+        ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        int port = taken.getLocalPort();
+        try (TargetJvm target = TargetJvm.builder().agent("host=127.0.0.1,port=" + port + ",interval=200ms").start()) {
+            io.jvmhealth.agent.testing.Poll.until("the retry line", Duration.ofSeconds(20), () -> ours(target.stderrLines()),
+                    l -> l.stream().anyMatch(x -> x.contains("WARN cannot listen yet: port " + port)));
+            io.jvmhealth.agent.testing.AgentCli.Result status = io.jvmhealth.agent.testing.AgentCli.run("status", String.valueOf(target.pid()));
+            assertEquals(3, status.exitCode, status.toString());
+            assertTrue(status.toString().contains("retrying"), status.toString());
+            long freed = System.nanoTime();
+            taken.close();
+            String url = target.agentUrl(Duration.ofSeconds(20));
+            assertEquals("http://127.0.0.1:" + port + "/", url);
+            assertEquals(200, Http.get(url, "/live").status);
+            io.jvmhealth.agent.testing.Poll.until("/ready 200", Duration.ofSeconds(10), () -> Http.get(url, "/ready"), r -> r.status == 200);
+            System.err.println("MEASURED port freed -> agent serving: " + (System.nanoTime() - freed) / 1_000_000 + " ms");
+            List<String> lines = ours(target.stderrLines());
+            assertEquals(2, lines.size(), "the retry line and the serving line: " + lines);
+            assertTrue(lines.get(1).contains("INFO serving") && lines.get(1).contains("the port was taken for"), lines.get(1));
+            assertEquals(0, io.jvmhealth.agent.testing.AgentCli.run("status", String.valueOf(target.pid())).exitCode);
+        } finally {
+            taken.close();
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <p>start-dev writes into the home (lib/quarkus and lib/app when it re-augments; data/ with the H2 database), so each
  * start runs in a fresh home under the test's temporary directory: a copy of everything but lib/lib (150 MB of jars,
- * read only), which is linked, taken from a home already built for start-dev ({@link #devBuilt}).
+ * read only), which is linked, taken from a home already built for start-dev ({@link #devBuilt}) whose dev database
+ * already exists (the schema and the master realm: each start then skips their creation).
  */
 public final class Keycloak {
     /** The server JVM's command line contains this; the rebuild-check JVM's does not. */
@@ -113,58 +114,80 @@ public final class Keycloak {
      */
     static Path freshHome(Path dir) throws IOException {
         Path template = devBuilt();
-        copyHome(template, dir);
+        copyHome(template, dir, true);
         return dir;
     }
 
     /**
-     * A home whose Quarkus application is built for start-dev: the distribution is built for {@code start}, and the
-     * first {@code start-dev} of a home re-augments it (the "Updating the configuration" step, 20 s to several minutes
-     * on 2 busy cores). Made once, by {@code kc.sh start-dev} run until its rebuild-check JVM has exited and kc.sh
-     * has started the server JVM (then killed, and its data removed), in target/servers next to the distribution,
-     * and kept there for later builds (marker file {@code .dev-built}); a file lock keeps two test JVMs from making
-     * it at once.
+     * A home whose Quarkus application is built for start-dev and whose dev database exists: the distribution is built
+     * for {@code start}, and the first {@code start-dev} of a home re-augments it (the "Updating the configuration" step,
+     * 20 s to several minutes on 2 busy cores); a fresh database costs each start its schema migration and the master
+     * realm's creation (Keycloak's server JVM served 151 s after its start here at load 14 with a fresh one, 28 s with
+     * this one). Made once, by one {@code kc.sh start-dev} run until Keycloak answers, then stopped by SIGTERM (H2 closed
+     * cleanly), in target/servers next to the distribution, and kept there for later builds (marker files
+     * {@code .dev-built}, {@code .dev-data}: a home built before the database was kept gets only the database); a file
+     * lock keeps two test JVMs from making it at once.
      */
     static Path devBuilt() throws IOException {
         Path original = home();
         Path template = original.resolveSibling(original.getFileName() + "-dev");
-        Path marker = template.resolve(".dev-built");
+        Path built = template.resolve(".dev-built");
+        Path data = template.resolve(".dev-data");
         synchronized (Keycloak.class) {
             try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(original.resolveSibling(".keycloak-dev.lock"),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                  java.nio.channels.FileLock held = lock.lock()) {
-                if (Files.isRegularFile(marker)) {
+                if (Files.isRegularFile(built) && Files.isRegularFile(data)) {
                     return template;
                 }
-                deleteTree(template);
-                copyHome(original, template);
-                List<String> command = Arrays.asList(template.resolve("bin/kc.sh").toString(), "start-dev",
-                        "--http-port=" + FreePort.find(), "--http-host=127.0.0.1");
-                Map<String, String> env = new LinkedHashMap<>();
-                env.put("JAVA_HOME", Jdks.current().getParent().getParent().toString());
-                try (ScriptedServer build = ScriptedServer.start(command, env, template)) {
-                    Poll.until("kc.sh start-dev to re-augment and start the server JVM in " + template, Duration.ofMinutes(15),
-                            () -> {
-                                if (!build.script().isAlive()) {
-                                    throw new AssertionError("kc.sh exited while re-augmenting: " + build);
-                                }
-                                return build.jvm(SERVER_JVM_MARKER).isPresent();
-                            }, found -> found);
+                if (!Files.isRegularFile(built)) {
+                    deleteTree(template);
+                    copyHome(original, template, false);
                 }
-                deleteTree(template.resolve("data"));
-                Files.write(marker, new byte[0]);
+                firstStart(template);
+                Files.write(built, new byte[0]);
+                Files.write(data, new byte[0]);
                 return template;
             }
         }
     }
 
-    /** Copies {@code from} to {@code to}, except lib/lib, which is linked to the distribution's. */
-    private static void copyHome(Path from, Path to) throws IOException {
+    /** {@code kc.sh start-dev} in {@code template} (re-augmenting if needed, then creating data/h2) until Keycloak answers, then SIGTERM. */
+    private static void firstStart(Path template) throws IOException {
+        deleteTree(template.resolve("data"));
+        int port = FreePort.find();
+        List<String> command = Arrays.asList(template.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-port=" + port, "--http-host=127.0.0.1");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("JAVA_HOME", Jdks.current().getParent().getParent().toString());
+        try (ScriptedServer run = ScriptedServer.start(command, env, template)) {
+            Poll.until("Keycloak in " + template + " to re-augment, create its database and answer", Duration.ofMinutes(20), () -> {
+                if (!run.script().isAlive()) {
+                    throw new AssertionError("kc.sh exited before Keycloak answered: " + run);
+                }
+                return GateWindow.probe(port, READY_PATH, Duration.ofSeconds(30));
+            }, a -> a == GateWindow.Answer.OK);
+            ProcessHandle jvm = run.jvm(SERVER_JVM_MARKER).orElseThrow(() -> new AssertionError("no server JVM: " + run));
+            jvm.destroy();
+            try {
+                run.awaitExit(Duration.ofMinutes(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        if (!Files.isDirectory(template.resolve("data/h2"))) {
+            throw new IllegalStateException("no data/h2 in " + template + " after Keycloak's first start");
+        }
+    }
+
+    /** Copies {@code from} to {@code to} (its data/ only if {@code withData}), except lib/lib, which is linked to the distribution's. */
+    private static void copyHome(Path from, Path to, boolean withData) throws IOException {
         Files.createDirectories(to.resolve("lib"));
         try (java.util.stream.Stream<Path> top = Files.list(from)) {
             for (Path p : (Iterable<Path>) top::iterator) {
                 String name = p.getFileName().toString();
-                if (!name.equals("lib") && !name.equals("data") && !name.equals(".dev-built")) {
+                if (!name.equals("lib") && (withData || !name.equals("data")) && !name.startsWith(".dev-")) {
                     WildFly.copyTree(p, to.resolve(name));
                 }
             }

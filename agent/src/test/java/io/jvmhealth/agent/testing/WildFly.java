@@ -45,6 +45,9 @@ public final class WildFly {
     public static final String OK_PATH = "/slow/ok";
 
     private static final String WEBAPP_PACKAGE = "io/jvmhealth/agent/it/webapp/";
+    /** The management user every base gets ({@link Started#manage}), in ManagementRealm. */
+    public static final String MANAGEMENT_USER = "jvmhealth";
+    static final String MANAGEMENT_PASSWORD = "jvmhealth-test-1";
 
     private WildFly() {
     }
@@ -87,6 +90,7 @@ public final class WildFly {
             Path home = home();
             Path base = Files.createDirectories(temp.resolve("wildfly-base"));
             copyTree(home.resolve("standalone/configuration"), base.resolve("configuration"));
+            addManagementUser(base.resolve("configuration/mgmt-users.properties"));
             slowWar(Files.createDirectories(base.resolve("deployments")).resolve("slow.war"));
             int http = FreePort.find();
             int https = otherFreePort(http);
@@ -133,6 +137,34 @@ public final class WildFly {
             return GateWindow.probe(httpPort, OK_PATH, readTimeout);
         }
 
+        /**
+         * One operation of WildFly's HTTP management API ({@code POST /management}, JSON, digest authentication as
+         * {@link #MANAGEMENT_USER}), such as {@code {"operation":"suspend"}}: the answer's status and body. Far cheaper
+         * than jboss-cli.sh, whose JVM takes 10-20 s to start on a loaded machine.
+         */
+        public Http.Response manage(String operationJson) throws IOException {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:" + managementPort + "/management")
+                    .openConnection();
+            c.setAuthenticator(new java.net.Authenticator() {
+                @Override
+                protected java.net.PasswordAuthentication getPasswordAuthentication() {
+                    return new java.net.PasswordAuthentication(MANAGEMENT_USER, MANAGEMENT_PASSWORD.toCharArray());
+                }
+            });
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setConnectTimeout(5000);
+            c.setReadTimeout(60_000);
+            c.setRequestProperty("Content-Type", "application/json");
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(operationJson.getBytes(StandardCharsets.UTF_8));
+            }
+            int status = c.getResponseCode();
+            InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream();
+            String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            return new Http.Response(status, java.util.Collections.emptyMap(), text);
+        }
+
         /** server.log of the base directory (WildFly's own log file; the console shows the same). */
         public String serverLog() throws IOException {
             Path log = base.resolve("log/server.log");
@@ -174,6 +206,25 @@ public final class WildFly {
             }
         }
         return war;
+    }
+
+    /**
+     * What {@code add-user.sh} writes for a management user (without its JVM start): {@code name=HEX(MD5(name:realm:password))},
+     * the realm's digest that WildFly's default {@code ManagementRealm} reads from mgmt-users.properties.
+     */
+    static void addManagementUser(Path usersFile) throws IOException {
+        try {
+            byte[] md5 = java.security.MessageDigest.getInstance("MD5").digest((MANAGEMENT_USER + ":ManagementRealm:" + MANAGEMENT_PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (byte b : md5) {
+                hex.append(String.format("%02x", b));
+            }
+            Files.write(usersFile, ("\n" + MANAGEMENT_USER + "=" + hex + "\n").getBytes(StandardCharsets.UTF_8),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Path distribution(String property) {

@@ -30,6 +30,14 @@ public class KafkaStreams {
         }
     }
 
+    /** Test control: waits for the stream thread to end (after {@link #set} NOT_RUNNING or ERROR). */
+    public void awaitThreadEnd() throws InterruptedException {
+        StreamThread t = thread;
+        if (t != null) {
+            t.join(5000);
+        }
+    }
+
     /** Starts one stream thread, as {@code start()} does. */
     public synchronized void start() {
         state = State.REBALANCING;
