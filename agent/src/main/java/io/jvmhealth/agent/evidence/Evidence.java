@@ -5,6 +5,7 @@ import io.jvmhealth.agent.health.UtcTime;
 import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.OptionSpec;
+import io.jvmhealth.agent.health.checks.GcSpiralCheck;
 import io.jvmhealth.agent.health.checks.HeapCheck;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Checked;
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Evidence before the restart: when {@code /live} turns 503 (a liveness check observed unhealthy,
- * or the evaluation stalled) one thread dump of every thread; when {@code heap} turns unhealthy a
- * heap summary. Once per incident (an incident ends when the condition is seen cleared) and at most
+ * or the evaluation stalled) one thread dump of every thread; when {@code heap} turns unhealthy, or
+ * {@code gc-spiral} fails liveness, a heap summary (one incident for both: the heap is what they are about). Once per incident (an incident ends when the condition is seen cleared) and at most
  * once every {@link #MIN_GAP_MILLIS} per kind; written by {@link EvidenceOutput}.
  *
  * <p>Off the evaluator's critical path: the evaluator's publish hook only decides (a few field
@@ -117,21 +118,23 @@ public final class Evidence implements Evaluator.Listener {
     public void published(Snapshot snapshot) {
         long now = System.nanoTime();
         StringBuilder failing = null;
-        CheckResult heapResult = null;
+        String heapReason = null;
+        String heapCheck = null;
         for (Checked c : snapshot.checks()) {
             CheckResult r = c.result();
-            if (c.decidesLiveness() && r.status() == Status.UNHEALTHY && !r.checkFailed()) {
+            boolean unhealthy = r.status() == Status.UNHEALTHY && !r.checkFailed();
+            if (c.decidesLiveness() && unhealthy) {
                 failing = (failing == null ? new StringBuilder() : failing.append("; ")).append(c.name()).append(": ").append(r.reason());
             }
-            if (c.name().equals(HeapCheck.TYPE.name())) {
-                heapResult = r;
+            if (unhealthy && heapReason == null && (c.name().equals(HeapCheck.TYPE.name()) || c.name().equals(GcSpiralCheck.TYPE.name()))) {
+                heapReason = r.reason();
+                heapCheck = c.name();
             }
         }
         boolean failed = failing != null;
         decide(live, failed, now, failed ? "/live 503: " + failing : null, "liveness", null, null, snapshot.transitions());
-        boolean heapUnhealthy = heapResult != null && heapResult.status() == Status.UNHEALTHY && !heapResult.checkFailed();
-        decide(heap, heapUnhealthy, now, heapUnhealthy ? "heap unhealthy: " + heapResult.reason() : null, "heap", null,
-                heapUnhealthy ? heapResult.reason() : null, snapshot.transitions());
+        decide(heap, heapReason != null, now, heapReason == null ? null : heapCheck + " unhealthy: " + heapReason, "heap", null,
+                heapReason == null ? null : heapCheck + " check: " + heapReason, snapshot.transitions());
     }
 
     /** From the watchdog: no evaluation has completed for the stall limit. */

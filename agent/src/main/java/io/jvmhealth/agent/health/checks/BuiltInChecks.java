@@ -20,7 +20,8 @@ import java.util.List;
 public final class BuiltInChecks {
     /** Every built-in check, in report order. */
     public static final List<CheckType> TYPES = Collections.unmodifiableList(Arrays.asList(
-            DeadlockCheck.TYPE, HeapCheck.TYPE, GcCheck.TYPE, ThreadsCheck.TYPE, MemoryCheck.TYPE, FdsCheck.TYPE, CpuCheck.TYPE));
+            DeadlockCheck.TYPE, HeapCheck.TYPE, GcCheck.TYPE, ThreadsCheck.TYPE, MemoryCheck.TYPE, FdsCheck.TYPE, CpuCheck.TYPE,
+            GcSpiralCheck.TYPE));
 
     private BuiltInChecks() {
     }
