@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.checks.hang.RequestPools;
 
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +15,11 @@ final class Jetty extends Recognizer {
     Jetty() {
         super("jetty", Signs.none().mainClass("org.eclipse.jetty.start.Main", "org.eclipse.jetty.xml.XmlConfiguration")
                 .refers("org.eclipse.jetty.server.Server").loaded("org.eclipse.jetty.server.Server"));
+    }
+
+    @Override
+    public List<RequestPools> requestPools() {
+        return Collections.<RequestPools>singletonList(new JettyPools());
     }
 
     @Override

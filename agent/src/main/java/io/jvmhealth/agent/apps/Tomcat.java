@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.checks.hang.RequestPools;
 
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +15,11 @@ final class Tomcat extends Recognizer {
     Tomcat() {
         super("tomcat", Signs.none().mainClass("org.apache.catalina.startup.Bootstrap", "org.apache.catalina.startup.Catalina")
                 .refers("org.apache.catalina.startup.Tomcat").loaded("org.apache.catalina.core.StandardService"));
+    }
+
+    @Override
+    public List<RequestPools> requestPools() {
+        return Collections.<RequestPools>singletonList(new TomcatPools());
     }
 
     @Override
