@@ -48,6 +48,7 @@ public final class RequestPoolWatch {
 
     /** Evaluator thread only: the pools of the latest reading judged. */
     private List<RequestPool> pools = Collections.emptyList();
+    private long readMicros = -1;
     private long judgedSequence;
     private long lastSubmitNanos;
     private String failure;
@@ -64,12 +65,15 @@ public final class RequestPoolWatch {
         final long nanos;
         final List<RequestPool> pools;
         final String failure;
+        /** How long the read took, in microseconds of wall time (its cost, for the details). */
+        final long micros;
 
-        Reading(long sequence, long nanos, List<RequestPool> pools, String failure) {
+        Reading(long sequence, long nanos, List<RequestPool> pools, String failure, long micros) {
             this.sequence = sequence;
             this.nanos = nanos;
             this.pools = pools;
             this.failure = failure;
+            this.micros = micros;
         }
     }
 
@@ -119,6 +123,7 @@ public final class RequestPoolWatch {
         if (r != null && r.sequence != judgedSequence) {
             judgedSequence = r.sequence;
             failure = r.failure;
+            readMicros = r.micros;
             if (r.failure == null) {
                 judge(r);
             }
@@ -185,7 +190,10 @@ public final class RequestPoolWatch {
         return worst;
     }
 
-    /** Details shared by both checks: every pool with its figures and how long it has been stalled, and the read's state. */
+    /**
+     * Details shared by both checks: every pool with its figures and how long it has been stalled, the thresholds, how
+     * long the latest read took ({@code readMicros}, on the reader thread), and the read's trouble if any.
+     */
     public Map<String, Object> details(long now) {
         Map<String, Object> d = new LinkedHashMap<String, Object>();
         List<Object> list = new ArrayList<Object>(pools.size());
@@ -198,6 +206,7 @@ public final class RequestPoolWatch {
         d.put("pools", list);
         d.put("hangAfterSeconds", hangAfterNanos / 1_000_000_000L);
         d.put("notReadyAfterSeconds", notReadyAfterNanos / 1_000_000_000L);
+        d.put("readMicros", readMicros);
         long started = startedNanos;
         if (inFlight && started != 0 && now - started > reader.budgetNanos()) {
             d.put("read", "the pools' read has not returned after " + TimeUnit.NANOSECONDS.toMillis(now - started)
@@ -221,6 +230,7 @@ public final class RequestPoolWatch {
     /** On a reader thread. */
     private void readNow() {
         long now = clock.nanoTime();
+        long wall = System.nanoTime();
         startedNanos = now == 0 ? 1 : now;
         List<RequestPool> found = new ArrayList<RequestPool>();
         String why = null;
@@ -241,7 +251,8 @@ public final class RequestPoolWatch {
         synchronized (this) {
             seq = ++sequence;
         }
-        latest = new Reading(seq, clock.nanoTime(), Collections.unmodifiableList(found), found.isEmpty() ? why : null);
+        latest = new Reading(seq, clock.nanoTime(), Collections.unmodifiableList(found), found.isEmpty() ? why : null,
+                (System.nanoTime() - wall) / 1000);
         inFlight = false;
     }
 }

@@ -113,6 +113,7 @@ class HangCheckTest {
         Map<String, Object> first = (Map<String, Object>) ((List<?>) r[0].details().get("pools")).get(0);
         assertEquals(8L, first.get("stalledSeconds"));
         assertEquals(5L, r[0].details().get("hangAfterSeconds"));
+        assertTrue(((Number) r[0].details().get("readMicros")).longValue() >= 0, "the latest read's cost: " + r[0].details());
     }
 
     @Test
