@@ -43,6 +43,7 @@ class HangCheckTest {
         volatile List<RequestPool> pools = List.of();
         volatile CountDownLatch block;
         volatile MBeanServer seen;
+        volatile boolean began;
 
         @Override
         public String server() {
@@ -52,6 +53,7 @@ class HangCheckTest {
         @Override
         public void read(MBeanServer mbeans, PoolThreads threads, List<RequestPool> into) throws InterruptedException {
             seen = mbeans;
+            began = true;
             CountDownLatch b = block;
             if (b != null) {
                 b.await();
@@ -170,8 +172,16 @@ class HangCheckTest {
         at(0);
         at(1);
         server.block = new CountDownLatch(1);
+        server.began = false;
         clock = 2 * S;
         hang.evaluate(2 * S); // the read that blocks
+        // the reader thread takes its start time from the test's clock: wait until it has (a loaded machine may start it
+        // late, when the clock below has moved on and the read would look just started)
+        long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!server.began && System.nanoTime() < started) {
+            Thread.sleep(1);
+        }
+        assertTrue(server.began, "the blocking read began");
         for (long t = 3; t <= 12; t++) {
             clock = t * S;
             CheckResult r = hang.evaluate(t * S);
