@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Each server's request pools from MBeans named and shaped as the servers register them (Tomcat 10.1 embedded and
  * standalone, Jetty 12.1 with jetty-jmx and a StatisticsHandler, XNIO 3.8 with and without jboss-threads statistics:
- * the names recorded in notes/hangs-findings.md), in a private MBeanServer; and which servers each recognizer names.
+ * the names recorded in docs/checks.md, hang), in a private MBeanServer; and which servers each recognizer names.
  */
 class RequestPoolsTest {
     private final MBeanServer mbeans = MBeanServerFactory.newMBeanServer();

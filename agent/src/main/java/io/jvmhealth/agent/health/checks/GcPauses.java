@@ -28,7 +28,7 @@ package io.jvmhealth.agent.health.checks;
  * {@code MarkSweepCompact}, {@code ZGC Cycles} (single generation: every cycle collects the whole heap),
  * {@code ZGC Major Cycles}, {@code Shenandoah Cycles}. Never a young collection: a healthy Serial JVM's old
  * generation read 99.8 % after young collections (promoted garbage) and 16.6 % after its full ones
- * (notes/hangs-findings.md, the GC matrix). G1's mixed collections are reported by {@code G1 Young Generation} and
+ * (docs/checks.md, gc-spiral, the whole matrix). G1's mixed collections are reported by {@code G1 Young Generation} and
  * are not counted (they collect part of the old generation only).
  */
 public final class GcPauses {
