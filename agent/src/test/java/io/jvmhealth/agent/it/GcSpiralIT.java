@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 25), Parallel, Serial and Shenandoah (JDK 17) and ZGC (JDK 25's generational ZGC, at 80 %); an allocation-heavy
  * healthy host on every collector of JDK 17 and on G1 and ZGC of JDK 25 keeps {@code /live} 200 for three windows. The
  * healthy hosts run side by side (each is judged by its own JVM's figures; a loaded machine lowers pause fractions
- * rather than raising them, docs/checks.md); the spirals two at a time. 105-118 s in all on two shared cores.
+ * rather than raising them, docs/checks.md); the spirals two at a time. 92-118 s in all on two shared cores.
  */
 class GcSpiralIT {
     private static final String HEALTHY_OPTIONS = "port=0,interval=1s,gc-spiral.window=10s";
@@ -154,6 +154,10 @@ class GcSpiralIT {
                         () -> block(h.jvm.stderrLines(), BEGIN + "gc-spiral unhealthy: "), b -> b != null);
                 assertTrue(summary.stream().anyMatch(l -> l.startsWith("[jvm-health] gc-spiral check: ")), String.join("\n", summary));
                 assertTrue(summary.stream().anyMatch(l -> l.startsWith("[jvm-health] Garbage collectors:")), String.join("\n", summary));
+                // and /live's own evidence, the thread dump, names gc-spiral (docs/evidence.md: a spiral writes both)
+                List<String> dump = Poll.until(name + ": the thread dump on stderr", Duration.ofSeconds(60),
+                        () -> block(h.jvm.stderrLines(), BEGIN + "/live 503: "), b -> b != null);
+                assertTrue(dump.get(0).contains("gc-spiral"), name + ": " + dump.get(0));
                 System.out.println("gc-spiral " + name + ": /live 503 " + seconds + " s after the spiral began: " + reason
                         + (before.containsKey(h) ? "; before it, the agent's own evaluation stalled: " + before.get(h) : ""));
             }
