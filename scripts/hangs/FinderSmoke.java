@@ -1,4 +1,4 @@
-import io.jvmhealth.agent.JvmHealthAgent;
+import io.jvmhealth.agent.base.AgentInstrumentation;
 import io.jvmhealth.agent.health.checks.hang.DumpPacing;
 import io.jvmhealth.agent.health.checks.hang.ThreadInternals;
 import io.jvmhealth.agent.health.checks.hang.VirtualDeadlocks;
@@ -30,7 +30,7 @@ public class FinderSmoke {
             case "chain" -> VirtualThreads.chainIntoPlatformCycle();
             default -> { }
         }
-        VirtualDeadlocks.Source source = file ? VirtualDeadlocks.of(null) : VirtualDeadlocks.of(JvmHealthAgent.instrumentation());
+        VirtualDeadlocks.Source source = file ? VirtualDeadlocks.of(null) : VirtualDeadlocks.of(AgentInstrumentation.get());
         System.out.println("internals: " + (ThreadInternals.unavailable() == null ? "open" : ThreadInternals.unavailable()));
         // what the application itself may do afterwards: the packages are opened to the agent's private module only
         for (String what : new String[] {"java.util.concurrent.locks.AbstractOwnableSynchronizer#getExclusiveOwnerThread", "jdk.internal.vm.ThreadSnapshot#of"}) {

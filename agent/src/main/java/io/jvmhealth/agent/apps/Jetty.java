@@ -2,6 +2,7 @@ package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.gates.MethodGate;
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.checks.hang.RequestPools;
 
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +20,11 @@ final class Jetty extends Recognizer {
     Jetty() {
         super("jetty", Signs.none().mainClass("org.eclipse.jetty.start.Main", "org.eclipse.jetty.xml.XmlConfiguration")
                 .refers(SERVER).loaded(SERVER));
+    }
+
+    @Override
+    public List<RequestPools> requestPools() {
+        return Collections.<RequestPools>singletonList(new JettyPools());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.health.CheckNames;
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.checks.hang.RequestPools;
 
 import java.util.Collections;
 import java.util.List;
@@ -43,6 +44,15 @@ public abstract class Recognizer {
      */
     public Set<String> covers() {
         return Collections.emptySet();
+    }
+
+    /**
+     * The request pools this application serves with, for the {@code hang} and {@code request-pool} checks (a server:
+     * Tomcat, Jetty, Undertow; a framework that embeds one: all it may embed); none by default. Each is sought while
+     * the agent runs and judged once found; an application whose pools are never found adds no check.
+     */
+    public List<RequestPools> requestPools() {
+        return Collections.emptyList();
     }
 
     /** Plans this application's checks (on the agent's start thread): its gate, and any other check it needs. */

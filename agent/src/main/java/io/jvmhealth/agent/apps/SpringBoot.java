@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.checks.hang.RequestPools;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,6 +32,12 @@ final class SpringBoot extends Recognizer {
     @Override
     public Set<String> covers() {
         return new HashSet<String>(Arrays.asList("tomcat", "jetty", "netty", "grpc"));
+    }
+
+    /** Whichever server it embeds: Tomcat (its default), Jetty or Undertow. */
+    @Override
+    public List<RequestPools> requestPools() {
+        return Arrays.<RequestPools>asList(new TomcatPools(), new JettyPools(), new UndertowPools());
     }
 
     @Override

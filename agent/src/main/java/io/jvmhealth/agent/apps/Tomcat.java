@@ -2,6 +2,7 @@ package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.gates.MethodGate;
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.checks.hang.RequestPools;
 
 import java.lang.ref.WeakReference;
 import java.util.Collections;
@@ -21,6 +22,11 @@ final class Tomcat extends Recognizer {
     Tomcat() {
         super("tomcat", Signs.none().mainClass("org.apache.catalina.startup.Bootstrap", "org.apache.catalina.startup.Catalina")
                 .refers("org.apache.catalina.startup.Tomcat").loaded(SERVICE));
+    }
+
+    @Override
+    public List<RequestPools> requestPools() {
+        return Collections.<RequestPools>singletonList(new TomcatPools());
     }
 
     @Override

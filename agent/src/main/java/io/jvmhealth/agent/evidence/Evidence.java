@@ -7,6 +7,7 @@ import io.jvmhealth.agent.config.InvalidOptionException;
 import io.jvmhealth.agent.config.OptionSpec;
 import io.jvmhealth.agent.base.AgentInstrumentation;
 import io.jvmhealth.agent.health.checks.DeadlockCheck;
+import io.jvmhealth.agent.health.checks.GcSpiralCheck;
 import io.jvmhealth.agent.health.checks.HeapCheck;
 import io.jvmhealth.agent.health.checks.hang.VirtualThreadDump;
 import io.jvmhealth.agent.health.checks.platform.VirtualThreadPresence;
@@ -31,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Evidence before the restart: when {@code /live} turns 503 (a liveness check observed unhealthy,
- * or the evaluation stalled) one thread dump of every thread; when {@code heap} turns unhealthy a
- * heap summary. Once per incident (an incident ends when the condition is seen cleared) and at most
+ * or the evaluation stalled) one thread dump of every thread; when {@code heap} turns unhealthy, or
+ * {@code gc-spiral} fails liveness, a heap summary (one incident for both: the heap is what they are about). Once per incident (an incident ends when the condition is seen cleared) and at most
  * once every {@link #MIN_GAP_MILLIS} per kind; written by {@link EvidenceOutput}.
  *
  * <p>Off the evaluator's critical path: the evaluator's publish hook only decides (a few field
@@ -128,25 +129,27 @@ public final class Evidence implements Evaluator.Listener {
     public void published(Snapshot snapshot) {
         long now = System.nanoTime();
         StringBuilder failing = null;
-        CheckResult heapResult = null;
         Set<Long> virtualDeadlocked = Collections.emptySet();
+        String heapReason = null;
+        String heapCheck = null;
         for (Checked c : snapshot.checks()) {
             CheckResult r = c.result();
-            if (c.decidesLiveness() && r.status() == Status.UNHEALTHY && !r.checkFailed()) {
+            boolean unhealthy = r.status() == Status.UNHEALTHY && !r.checkFailed();
+            if (c.decidesLiveness() && unhealthy) {
                 failing = (failing == null ? new StringBuilder() : failing.append("; ")).append(c.name()).append(": ").append(r.reason());
                 if (c.name().equals(DeadlockCheck.TYPE.name())) {
                     virtualDeadlocked = virtualThreadIds(r);
                 }
             }
-            if (c.name().equals(HeapCheck.TYPE.name())) {
-                heapResult = r;
+            if (unhealthy && heapReason == null && (c.name().equals(HeapCheck.TYPE.name()) || c.name().equals(GcSpiralCheck.TYPE.name()))) {
+                heapReason = r.reason();
+                heapCheck = c.name();
             }
         }
         boolean failed = failing != null;
         decide(live, failed, now, failed ? "/live 503: " + failing : null, "liveness", null, null, snapshot.transitions(), virtualDeadlocked);
-        boolean heapUnhealthy = heapResult != null && heapResult.status() == Status.UNHEALTHY && !heapResult.checkFailed();
-        decide(heap, heapUnhealthy, now, heapUnhealthy ? "heap unhealthy: " + heapResult.reason() : null, "heap", null,
-                heapUnhealthy ? heapResult.reason() : null, snapshot.transitions(), Collections.<Long>emptySet());
+        decide(heap, heapReason != null, now, heapReason == null ? null : heapCheck + " unhealthy: " + heapReason, "heap", null,
+                heapReason == null ? null : heapCheck + " check: " + heapReason, snapshot.transitions(), Collections.<Long>emptySet());
     }
 
     /** The ids of the virtual threads among the deadlock check's {@code threads} (its details say {@code virtual: true}). */

@@ -24,7 +24,7 @@ final class HeapSummary {
         List<String> lines = new ArrayList<>();
         lines.add(AgentLog.escape(title));
         if (reason != null) {
-            lines.add(AgentLog.escape("heap check: " + reason));
+            lines.add(AgentLog.escape(reason));
         }
         MemoryUsage heap = memory.getHeapMemoryUsage();
         MemoryUsage nonHeap = memory.getNonHeapMemoryUsage();

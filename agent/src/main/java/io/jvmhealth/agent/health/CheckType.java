@@ -33,8 +33,10 @@ public final class CheckType {
     private final List<String[]> ordered;
     private final List<MetricFamily> metrics;
     private final Factory factory;
+    private final String madeBy;
 
-    private CheckType(Builder b, Factory factory) {
+    private CheckType(Builder b, Factory factory, String madeBy) {
+        this.madeBy = madeBy;
         this.name = b.name;
         this.role = b.role;
         this.summary = b.summary;
@@ -75,7 +77,21 @@ public final class CheckType {
         return metrics;
     }
 
+    /**
+     * Null for a check made from the settings alone ({@link #create}); otherwise the part of the agent that makes it
+     * from what it knows besides (the {@code hang} check: the recognized applications, which know the servers' request
+     * pools). Such a check is declared here all the same (its name, role, options and metric families are the agent's
+     * like any other's), but {@link #create} does not make it.
+     */
+    public String madeBy() {
+        return madeBy;
+    }
+
+    /** Makes the check from the settings; not for a check {@link #madeBy() made elsewhere}. */
     public HealthCheck create(Settings settings) throws Exception {
+        if (factory == null) {
+            throw new IllegalStateException("check '" + name + "' is made by " + madeBy);
+        }
         return factory.create(settings);
     }
 
@@ -137,7 +153,12 @@ public final class CheckType {
         }
 
         public CheckType create(Factory factory) {
-            return new CheckType(this, factory);
+            return new CheckType(this, factory, null);
+        }
+
+        /** Ends a declaration whose check another part of the agent makes ({@code by}, for the docs; see {@link CheckType#madeBy()}). */
+        public CheckType madeBy(String by) {
+            return new CheckType(this, null, by);
         }
     }
 }

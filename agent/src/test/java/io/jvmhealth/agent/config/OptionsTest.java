@@ -51,7 +51,7 @@ class OptionsTest {
         assertEquals(60_000, s.millis("gc.window"));
         assertEquals(2000, s.integer("threads.degraded"));
         assertEquals(5000, s.integer("threads.unhealthy"));
-        assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu", "vthreads")), s.checks);
+        assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu", "vthreads", "gc-spiral", "hang", "request-pool")), s.checks);
         assertEquals(0.90, s.ratio("memory.degraded"));
         assertEquals(0.97, s.ratio("memory.unhealthy"));
         assertEquals(0.80, s.ratio("fds.degraded"));
@@ -83,7 +83,7 @@ class OptionsTest {
         Settings s = resolve("checks=deadlock,heap,port=0");
         assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "heap")), s.checks);
         assertEquals(0, s.port);
-        assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "threads", "memory", "fds", "cpu", "vthreads")), resolve("disable=gc,heap").checks);
+        assertEquals(new LinkedHashSet<>(Arrays.asList("deadlock", "threads", "memory", "fds", "cpu", "vthreads", "gc-spiral", "hang", "request-pool")), resolve("disable=gc,heap").checks);
     }
 
     @Test

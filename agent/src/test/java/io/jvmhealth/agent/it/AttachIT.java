@@ -96,7 +96,7 @@ class AttachIT {
             assertEquals(200, Http.head(url, path).status, path);
         }
         Map<String, Object> health = Http.get(url, "/health").json();
-        for (String check : Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu", "vthreads")) {
+        for (String check : Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu", "vthreads", "gc-spiral")) {
             assertEquals("healthy", Json.at(health, "checks", check, "status"), check + " in " + health);
         }
         assertEquals(200, Http.get(url, "/metrics").status, "/metrics is served after attach too");

@@ -118,7 +118,7 @@ class ConflictingLibrariesIT {
             Http.Response health = Poll.until("/health from the agent", Duration.ofSeconds(15), () -> Http.get(url, "/health"),
                     r -> r.status == 200 && Json.at(r.json(), "checks", "heap", "status") != null);
             Map<String, Object> body = health.json();
-            assertEquals(Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu", "vthreads"), new ArrayList<>(((Map<?, ?>) body.get("checks")).keySet()), health.body);
+            assertEquals(Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu", "vthreads", "gc-spiral"), new ArrayList<>(((Map<?, ?>) body.get("checks")).keySet()), health.body);
             for (String line : out) {
                 assertTrue(!line.contains("Exception") && !line.contains("[jvm-health] ERROR"), order + ": " + line);
             }

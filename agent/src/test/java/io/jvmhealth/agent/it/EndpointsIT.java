@@ -55,7 +55,7 @@ class EndpointsIT {
     @Test
     void healthNamesEveryBuiltInCheckWithItsDetails() throws Exception {
         Map<String, Object> body = Http.get(url, "/health").json();
-        for (String check : Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu", "vthreads")) {
+        for (String check : Arrays.asList("deadlock", "heap", "gc", "threads", "memory", "fds", "cpu", "vthreads", "gc-spiral")) {
             assertEquals("healthy", Json.at(body, "checks", check, "status"), check + " in " + body);
             assertEquals(null, Json.at(body, "checks", check, "reason"), "a healthy check has no reason: " + body);
         }

@@ -21,7 +21,7 @@ public final class BuiltInChecks {
     /** Every built-in check, in report order. */
     public static final List<CheckType> TYPES = Collections.unmodifiableList(Arrays.asList(
             DeadlockCheck.TYPE, HeapCheck.TYPE, GcCheck.TYPE, ThreadsCheck.TYPE, MemoryCheck.TYPE, FdsCheck.TYPE, CpuCheck.TYPE,
-            VirtualThreadsCheck.TYPE));
+            VirtualThreadsCheck.TYPE, GcSpiralCheck.TYPE, HangCheck.TYPE, RequestPoolCheck.TYPE));
 
     private BuiltInChecks() {
     }
@@ -39,8 +39,8 @@ public final class BuiltInChecks {
     public static List<HealthCheck> create(Settings settings) {
         List<HealthCheck> checks = new ArrayList<HealthCheck>();
         for (CheckType type : TYPES) {
-            if (!settings.checks.contains(type.name())) {
-                continue;
+            if (!settings.checks.contains(type.name()) || type.madeBy() != null) {
+                continue; // disabled, or made elsewhere (hang, request-pool: by the recognized applications)
             }
             try {
                 checks.add(type.create(settings));

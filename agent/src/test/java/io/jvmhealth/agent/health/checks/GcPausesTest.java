@@ -64,4 +64,27 @@ class GcPausesTest {
         assertEquals(pauseBean, GcPauses.isPauseBean(bean.trim()));
         assertEquals(usageAfter, GcPauses.reportsUsageAfterCollection(bean.trim()));
     }
+
+    @ParameterizedTest(name = "{0} -> major={1}, spirals without pauses={2}")
+    @CsvSource(delimiter = '|', value = {
+        "G1 Young Generation | false | false",
+        "G1 Old Generation   | true  | false",
+        "G1 Concurrent GC    | false | false",
+        "PS Scavenge         | false | false",
+        "PS MarkSweep        | true  | false",
+        "Copy                | false | false",
+        "MarkSweepCompact    | true  | false",
+        "ZGC Cycles          | true  | true",
+        "ZGC Pauses          | false | true",
+        "ZGC Minor Cycles    | false | true",
+        "ZGC Major Cycles    | true  | true",
+        "ZGC Major Pauses    | false | true",
+        "Shenandoah Cycles   | true  | false",
+        "Shenandoah Pauses   | false | false",
+        "Some Future GC      | false | false",
+    })
+    void tellsMajorCollectionsAndTheCollectorThatStallsInsteadOfPausing(String bean, boolean major, boolean withoutPauses) {
+        assertEquals(major, GcPauses.isMajor(bean.trim()));
+        assertEquals(withoutPauses, GcPauses.spiralsWithoutPauses(bean.trim()));
+    }
 }

@@ -25,7 +25,10 @@ class GcSpiralJudgeTest {
 
     /** Replays a recording; returns the second of the first UNHEALTHY verdict, or -1; asserts no UNHEALTHY before 60 s. */
     private static long replay(String resource) throws IOException {
-        GcSpiralJudge judge = judge();
+        return replay(resource, judge());
+    }
+
+    private static long replay(String resource, GcSpiralJudge judge) throws IOException {
         long paused = 0;
         long majors = 0;
         double after = -1;
@@ -75,6 +78,15 @@ class GcSpiralJudgeTest {
         // 75 s with live data at 80 % of the heap: 0.1-0.2 % in pauses, 545-570 major cycles a minute, 93 % after them,
         // 13 % of the healthy run's work; at 90 % the JVM threw OutOfMemoryError within seconds
         assertEquals(-1, replay("gc-jdk25-Z-spiral-0.80.tsv"), "ZGC's spiral is allocation stalls, not pauses");
+    }
+
+    @Test
+    void withTheCycleRuleZgcsRecordedSpiralIsUnhealthyAfterOneWindowAndItsHealthyRunNever() throws IOException {
+        // the check's ZGC rule (gc-spiral.cycles=4, gc-spiral.cycles.occupancy=0.90): 4-13 major cycles a second,
+        // 87-98 % after them (91.8 % on average) against 0-5 a second and 4-47 % in the healthy run
+        long at = replay("gc-jdk25-Z-spiral-0.80.tsv", judge().cycles(4, 0.90));
+        assertTrue(at >= 60 && at <= 62, "unhealthy at " + at + " s");
+        assertEquals(-1, replay("gc-jdk25-Z-alloc-0.tsv", judge().cycles(4, 0.90)));
     }
 
     @Test
