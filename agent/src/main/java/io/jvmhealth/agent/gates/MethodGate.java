@@ -88,6 +88,8 @@ public final class MethodGate implements HealthCheck {
     final String stopKey;
     /** The instance the stop method was entered on (known even where the start's was not: attached later). */
     private volatile WeakReference<Object> stoppedInstance;
+    /** The details of the first pass (evaluator thread), repeated by later evaluations. */
+    private volatile Map<String, Object> passedDetails;
     /** Set once the gate passed: only a passed gate can stop serving. */
     private volatile boolean passedOnce;
     private volatile Publisher publisher;
@@ -243,7 +245,12 @@ public final class MethodGate implements HealthCheck {
             details.put("decidedBy", because);
             if (serving != null && passedOnce) {
                 // once passed, the server's own state decides (its connectors' ports are not read again: the socket tables
-                // cost the kernel milliseconds per read, and a closed connector shows in its state)
+                // cost the kernel milliseconds per read, and a closed connector shows in its state); the details keep what
+                // the pass found (its connectors' ports)
+                Map<String, Object> found = passedDetails;
+                if (found != null) {
+                    details.putAll(found);
+                }
                 String stopped = servingNow(details);
                 return stopped == null ? CheckResult.healthy(details) : CheckResult.of(Status.UNHEALTHY, stopped, details);
             }
@@ -255,6 +262,7 @@ public final class MethodGate implements HealthCheck {
             }
             passedOnce = true;
             if (serving != null) {
+                passedDetails = new LinkedHashMap<String, Object>(details);
                 servingNow(details); // from the first healthy answer on, the details say what is watched
             }
             return CheckResult.healthy(details);

@@ -42,8 +42,12 @@ import java.util.concurrent.TimeUnit;
  * is missing, {@link #install} throws a LinkageError that {@link ShutdownWatch} reports.
  */
 public final class Drain {
-    /** The longest drain: 5 minutes (a Kubernetes pod's default termination grace period is 30 s). */
-    public static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
+    /**
+     * The longest drain: 5 minutes (a Kubernetes pod's default termination grace period is 30 s). A constant expression,
+     * as {@link #THREAD} is, so that the classes naming them (the option's declaration, the command-line tool) never load
+     * this one, which fails to link where {@code sun.misc.SignalHandler} is missing.
+     */
+    public static final long MAX_NANOS = 5L * 60 * 1_000_000_000L;
     private static final String THREAD_NAME = "drain";
     static final String THREAD = AgentThreads.PREFIX + THREAD_NAME;
 

@@ -27,13 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * default is 60 s): the sample target's GC death spiral (live data to 90 % of a 256 MB heap, two threads replacing it
  * and allocating) fails {@code /live} with the heap summary as evidence, not before a whole window, on G1 (JDK 17 and
  * 25), Parallel, Serial and Shenandoah (JDK 17) and ZGC (JDK 25's generational ZGC, at 80 %); an allocation-heavy
- * healthy host on every collector of JDK 17 and on G1 and ZGC of JDK 25 keeps {@code /live} 200 for three windows. The
+ * healthy host on every collector of JDK 17 and on G1 and ZGC of JDK 25 keeps {@code /live} 200 for two windows. The
  * healthy hosts run side by side (each is judged by its own JVM's figures; a loaded machine lowers pause fractions
  * rather than raising them, docs/checks.md); the spirals two at a time. 92-118 s in all on two shared cores.
  */
 class GcSpiralIT {
     private static final String HEALTHY_OPTIONS = "port=0,interval=1s,gc-spiral.window=10s";
-    private static final Duration HEALTHY_RUN = Duration.ofSeconds(30);
+    private static final Duration HEALTHY_RUN = Duration.ofSeconds(20);
     private static final int SPIRAL_WINDOW_SECONDS = 10;
     /** gc-spiral.pause's default. */
     private static final double SPIRAL_PAUSE = 0.70;
@@ -167,7 +167,7 @@ class GcSpiralIT {
     }
 
     /**
-     * Seven allocation-heavy JVMs side by side for three windows of 10 s (the shortest window there is, so the one
+     * Seven allocation-heavy JVMs side by side for two windows of 10 s (the shortest window there is, so the one
      * most easily tipped by a burst of pauses): every collector of JDK 17, and G1 and generational ZGC on JDK 25.
      */
     @Test

@@ -31,7 +31,7 @@ class ShadedJarIT {
             assertNull(jar.getEntry("io/jvmhealth/agent/shaded/bytebuddy/jar/asm/ClassReader.class"), "ASM is only in the nested jar");
             assertNull(jar.getEntry("io/jvmhealth/agent/instrument/AsmAdvice.class"), "the advice is only in the nested jar");
             // The JVM indexes every entry of a jar on its class path when it opens it: the agent's own jar stays small.
-            assertTrue(agent.entries < 400, "entries in the agent's jar: " + agent.entries);
+            assertTrue(agent.entries < 500, "entries in the agent's jar: " + agent.entries); // 430 with the checks and recognizers of 2026-12-07
 
             JarEntry nestedEntry = jar.getJarEntry("META-INF/jvmhealth/instrument.jar");
             assertNotNull(nestedEntry, "the instrumentation, nested");
