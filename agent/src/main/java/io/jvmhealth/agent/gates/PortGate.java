@@ -72,8 +72,12 @@ final class PortGate implements HealthCheck {
             }
             last = null; // the evaluation the change asks for reads anew
             descriptor = null;
+            closed = true;
             closedWatchNanos = System.nanoTime();
             return false;
+        }
+        if (!closed) {
+            return true; // listening, but no descriptor known (nothing could be watched): the evaluations judge it
         }
         // Not listening: whether it listens again is in the socket tables alone, milliseconds of kernel time per read;
         // read every CLOSED_WATCH_MILLIS (and never more often than WATCH_COST_FACTOR times the last read's cost), so that
@@ -91,6 +95,7 @@ final class PortGate implements HealthCheck {
             return false;
         }
         last = null;
+        closed = false;
         return true; // the evaluation the change asks for finds it (and the descriptor)
     }
 
@@ -100,6 +105,12 @@ final class PortGate implements HealthCheck {
     static final int WATCH_COST_FACTOR = 50;
     private long closedWatchNanos;
     private long closedWatchCost;
+    /**
+     * The port was seen not listening (by the watch or an evaluation) and not listening again since: only then does the
+     * watch read the socket tables. A healthy gate whose descriptor is not known is not "closed": were it, the watch would
+     * say false at each throttled look while the port listens, and the edge of a real close would never come.
+     */
+    private volatile boolean closed;
 
     /**
      * While pending, the evaluator polls a gate every 25 ms. Reading /proc/net/tcp costs the kernel time in
@@ -141,6 +152,7 @@ final class PortGate implements HealthCheck {
         String[] listening = ports.listeningDescriptor(port);
         if (listening != null) {
             descriptor = listening;
+            closed = false;
             Map<String, Object> details = new LinkedHashMap<String, Object>();
             details.put("port", port);
             details.put("source", "/proc/net/tcp6, /proc/net/tcp and /proc/self/fd");
@@ -151,6 +163,7 @@ final class PortGate implements HealthCheck {
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         details.put("port", port);
         details.put("source", ports.precise() ? "/proc/net/tcp6, /proc/net/tcp and /proc/self/fd" : "a connection to the loopback address");
+        closed = state != ListeningPorts.State.LISTENING && state != ListeningPorts.State.ACCEPTS_CONNECTIONS;
         switch (state) {
             case LISTENING:
             case ACCEPTS_CONNECTIONS:
