@@ -349,7 +349,10 @@ class StandaloneServersIT {
                     + (first503 < 0 || firstRefused < 0 ? "?" : (firstRefused - first503) / 100_000 / 10.0 + " ms before the port was"
                     + " first seen closed") + "; " + openAnd503 + " round(s) read /ready 503 while the port still accepted connections");
             assertTrue(first503 > 0, label + ": /ready said 503 before the JVM ended: " + rounds(copy));
-            assertTrue(firstRefused < 0 || first503 - firstRefused < 0, label + ": /ready 503 before the port closed: " + rounds(copy));
+            // Not in a later round than the port's close: a round (a connect, then GET /ready) takes milliseconds on a loaded
+            // machine, as long as Jetty's whole way from doStop's entry to its connectors' close, so the two can fall in one
+            // round there (seen while WildFlyIT booted beside it); a quiet run reads several rounds of 503 with the port open.
+            assertTrue(firstRefused < 0 || first503 - firstRefused <= 0, label + ": /ready 503 before the port closed: " + rounds(copy));
             if (gapExpected) {
                 assertTrue(openAnd503 > 0, label + ": a round read /ready 503 while the port still accepted: " + rounds(copy));
             }
