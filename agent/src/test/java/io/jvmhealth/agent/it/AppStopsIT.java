@@ -131,10 +131,12 @@ class AppStopsIT {
         host.send("start");
         List<String> out = Poll.until("'start done'", Duration.ofSeconds(30), host::stdoutLines, l -> l.contains("start done"));
         long began = nanosOf(out, "start begins ");
+        long done = System.nanoTime(); // the server's start returned by now (a loaded machine takes seconds for Jetty's)
         Poll.until("/ready 200 again", Duration.ofSeconds(10), () -> Http.get(url, "/ready").status, s -> s == 200);
-        long millis = (System.nanoTime() - began) / 1_000_000;
-        System.out.println("[AppStopsIT] " + gate + " started again: /ready 200 polled " + millis + " ms after 'start begins'");
-        assertTrue(millis < LIMIT_MILLIS, gate + ": /ready 200 again " + millis + " ms after the start (interval 5 s)");
+        long millis = (System.nanoTime() - done) / 1_000_000;
+        System.out.println("[AppStopsIT] " + gate + " started again: /ready 200 polled " + millis + " ms after 'start done' was read, "
+                + (System.nanoTime() - began) / 1_000_000 + " ms after 'start begins'");
+        assertTrue(millis < LIMIT_MILLIS, gate + ": /ready 200 again " + millis + " ms after the start returned (interval 5 s)");
         // it answers HTTP again (embedded Tomcat restarted answers its servlet's path with 404: the host's, not the agent's)
         assertTrue(io.jvmhealth.agent.testing.GateWindow.probe(appPort, Duration.ofSeconds(5)).answered(), "the server answers again");
     }
