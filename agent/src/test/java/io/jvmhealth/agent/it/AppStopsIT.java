@@ -31,6 +31,7 @@ class AppStopsIT {
      * at the interval); the figure is printed (target: 100 ms). Under a load average of 15 a 503 was once seen 1065 ms late.
      */
     static final long LIMIT_MILLIS = 2500;
+    static final long RESTART_LIMIT_MILLIS = 4500;
 
     @Test
     void embeddedTomcatStoppedByTheApplication() throws Exception {
@@ -136,7 +137,9 @@ class AppStopsIT {
         long millis = (System.nanoTime() - done) / 1_000_000;
         System.out.println("[AppStopsIT] " + gate + " started again: /ready 200 polled " + millis + " ms after 'start done' was read, "
                 + (System.nanoTime() - began) / 1_000_000 + " ms after 'start begins'");
-        assertTrue(millis < LIMIT_MILLIS, gate + ": /ready 200 again " + millis + " ms after the start returned (interval 5 s)");
+        // The stop's bound (LIMIT_MILLIS) is the watch's; serving again is the watch's too (about 0.1 s alone), but beside the
+        // suite's connection floods the evaluation it asks for took up to 3 s: bounded below the interval here.
+        assertTrue(millis < RESTART_LIMIT_MILLIS, gate + ": /ready 200 again " + millis + " ms after the start returned (interval 5 s)");
         // it answers HTTP again (embedded Tomcat restarted answers its servlet's path with 404: the host's, not the agent's)
         assertTrue(io.jvmhealth.agent.testing.GateWindow.probe(appPort, Duration.ofSeconds(5)).answered(), "the server answers again");
     }
