@@ -7,11 +7,13 @@ import io.jvmhealth.agent.health.checks.hang.RequestPool;
 import io.jvmhealth.agent.health.checks.hang.RequestPools;
 import io.jvmhealth.agent.jmx.JmxAccess;
 import io.jvmhealth.agent.jmx.JmxReader;
+import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link JmxReader}, on the test's clock: {@code hang.after} 5 s, {@code request-pool.after} 2 s, interval 1 s.
  */
 class HangCheckTest {
+    private static final Duration READ_WAIT = Duration.ofSeconds(10);
     private static final long S = TimeUnit.SECONDS.toNanos(1);
     private final MBeanServer mbeans = MBeanServerFactory.newMBeanServer();
     private final JmxReader reader = new JmxReader(500);
@@ -76,11 +78,7 @@ class HangCheckTest {
     private CheckResult[] at(long t) throws InterruptedException {
         clock = t * S;
         hang.evaluate(t * S);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (watch.reading() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertFalse(watch.reading(), "the read returned");
+        Poll.until("the read to return", READ_WAIT, watch::reading, reading -> !reading);
         return new CheckResult[] {hang.evaluate(t * S), pool.evaluate(t * S)};
     }
 
@@ -177,11 +175,7 @@ class HangCheckTest {
         hang.evaluate(2 * S); // the read that blocks
         // the reader thread takes its start time from the test's clock: wait until it has (a loaded machine may start it
         // late, when the clock below has moved on and the read would look just started)
-        long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!server.began && System.nanoTime() < started) {
-            Thread.sleep(1);
-        }
-        assertTrue(server.began, "the blocking read began");
+        Poll.until("the blocking read to begin", READ_WAIT, () -> server.began, began -> began);
         for (long t = 3; t <= 12; t++) {
             clock = t * S;
             CheckResult r = hang.evaluate(t * S);
@@ -191,10 +185,7 @@ class HangCheckTest {
         assertTrue(String.valueOf(r.details().get("read")).startsWith("the pools' read has not returned after "), r.details().toString());
         server.block.countDown();
         server.block = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (watch.reading() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        Poll.until("the released read to return", READ_WAIT, watch::reading, reading -> !reading);
         CheckResult after = at(13)[0];
         assertNull(after.details().get("read"), after.details().toString());
         assertTrue(after.status() != Status.UNHEALTHY, "a gap: the stall starts afresh");
