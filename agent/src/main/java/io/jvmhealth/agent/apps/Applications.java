@@ -58,7 +58,7 @@ public final class Applications {
         }
         List<Recognizer> recognized = Recognition.recognize(Recognizers.ALL, System.getProperty("sun.java.command"), instrumentation);
         List<HealthCheck> checks = new ArrayList<HealthCheck>();
-        if (auto) {
+        if (auto && !recognized.isEmpty()) {
             AppContext context = new AppContext(gates, instrumentation, !atLaunch, jmxAccess, jmxReader, publisher);
             for (Recognizer r : recognized) {
                 checks.addAll(r.plan(context));

@@ -16,12 +16,6 @@ import java.util.Set;
 final class Grpc extends Recognizer {
     static final String SERVER_IMPL = "io.grpc.internal.ServerImpl";
 
-    Grpc() {
-        super("grpc", Signs.none().refers("io.grpc.ServerBuilder", "io.grpc.Server",
-                        "io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder", "io.grpc.netty.NettyServerBuilder")
-                .loaded(SERVER_IMPL));
-    }
-
     @Override
     public Set<String> covers() {
         return Collections.singleton("netty");

@@ -17,11 +17,6 @@ import java.util.List;
 final class Jetty extends Recognizer {
     static final String SERVER = "org.eclipse.jetty.server.Server";
 
-    Jetty() {
-        super("jetty", Signs.none().mainClass("org.eclipse.jetty.start.Main", "org.eclipse.jetty.xml.XmlConfiguration")
-                .refers(SERVER).loaded(SERVER));
-    }
-
     @Override
     public List<RequestPools> requestPools() {
         return Collections.<RequestPools>singletonList(new JettyPools());

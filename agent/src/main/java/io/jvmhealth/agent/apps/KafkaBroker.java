@@ -18,11 +18,6 @@ final class KafkaBroker extends Recognizer {
     static final MetricFamily BROKER_STATE = MetricFamily.gauge("jvmhealth_check_broker_state",
             "The Kafka broker's BrokerState (3 is RUNNING).");
 
-    KafkaBroker() {
-        super("kafka-broker", Signs.none().mainClass("kafka.Kafka")
-                .loaded("kafka.server.KafkaServer", "kafka.server.KafkaRaftServer", "kafka.server.BrokerServer"));
-    }
-
     @Override
     public List<HealthCheck> plan(AppContext context) {
         return Collections.<HealthCheck>singletonList(new MBeanStateGate(this, context, Presets.BROKER_STATE_MBEAN,

@@ -13,13 +13,6 @@ import java.util.Set;
  * this one covers: Jetty listens and answers 404 well before Connect serves.
  */
 final class KafkaConnect extends Recognizer {
-    KafkaConnect() {
-        super("kafka-connect", Signs.none()
-                .mainClass("org.apache.kafka.connect.cli.ConnectDistributed", "org.apache.kafka.connect.cli.ConnectStandalone")
-                .refers(ConnectGate.CONNECT, "org.apache.kafka.connect.cli.ConnectDistributed", "org.apache.kafka.connect.cli.ConnectStandalone",
-                        "org.apache.kafka.connect.cli.AbstractConnectCli")
-                .loaded(ConnectGate.CONNECT));
-    }
 
     @Override
     public Set<String> covers() {

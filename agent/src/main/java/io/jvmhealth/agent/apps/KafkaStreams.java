@@ -12,9 +12,6 @@ import java.util.List;
  * ({@link StreamsLiveness}). Both read the client's state through its stream threads, no bytecode, no JMX.
  */
 final class KafkaStreams extends Recognizer {
-    KafkaStreams() {
-        super("kafka-streams", Signs.none().refers(StreamsClients.KAFKA_STREAMS).loaded(StreamsClients.KAFKA_STREAMS));
-    }
 
     @Override
     public List<HealthCheck> plan(AppContext context) {

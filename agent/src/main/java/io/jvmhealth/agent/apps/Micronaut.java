@@ -17,10 +17,6 @@ import java.util.Set;
 final class Micronaut extends Recognizer {
     static final String HTTP_SERVER = "io.micronaut.http.server.netty.NettyHttpServer";
 
-    Micronaut() {
-        super("micronaut", Signs.none().refers("io.micronaut.runtime.Micronaut").loaded(HTTP_SERVER));
-    }
-
     @Override
     public Set<String> covers() {
         return Collections.singleton("netty");

@@ -14,10 +14,6 @@ import java.util.List;
 final class Netty extends Recognizer {
     static final String SERVER_BOOTSTRAP = "io.netty.bootstrap.ServerBootstrap";
 
-    Netty() {
-        super("netty", Signs.none().refers(SERVER_BOOTSTRAP).loaded(SERVER_BOOTSTRAP));
-    }
-
     @Override
     public List<HealthCheck> plan(AppContext context) {
         return Collections.<HealthCheck>singletonList(new ServerPortGate(this, context, "Netty",

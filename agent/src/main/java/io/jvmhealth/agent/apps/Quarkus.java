@@ -16,10 +16,6 @@ import java.util.Set;
  * that only builds never answers ready.
  */
 final class Quarkus extends Recognizer {
-    Quarkus() {
-        super("quarkus", Signs.none().mainClass("io.quarkus.bootstrap.runner.QuarkusEntryPoint", "io.quarkus.runner.GeneratedMain")
-                .loaded(QuarkusGate.APPLICATION));
-    }
 
     /** Quarkus runs its HTTP server on Vert.x and Netty (and its gRPC server inside its start): its start covers theirs. */
     @Override

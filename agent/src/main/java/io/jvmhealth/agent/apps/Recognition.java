@@ -31,9 +31,9 @@ final class Recognition {
     private Recognition() {
     }
 
-    /** The recognizers of this JVM, in the order of {@code all}. */
-    static List<Recognizer> recognize(List<Recognizer> all, String command, Instrumentation instrumentation) {
-        Set<Recognizer> found = new LinkedHashSet<Recognizer>();
+    /** The recognizers of this JVM, in the order of {@code all}; only theirs are made (their classes loaded). */
+    static List<Recognizer> recognize(List<Recognizers.Listed> all, String command, Instrumentation instrumentation) {
+        Set<Recognizers.Listed> found = new LinkedHashSet<Recognizers.Listed>();
         try {
             fromMainClass(all, command, found);
         } catch (Throwable ignored) {
@@ -46,27 +46,27 @@ final class Recognition {
     }
 
     /** {@code found} in the order of {@code all}, less those another found recognizer covers. */
-    static List<Recognizer> uncovered(List<Recognizer> all, Set<Recognizer> found) {
+    static List<Recognizer> uncovered(List<Recognizers.Listed> all, Set<Recognizers.Listed> found) {
         Set<String> covered = new java.util.HashSet<String>();
-        for (Recognizer r : found) {
-            covered.addAll(r.covers());
+        for (Recognizers.Listed l : found) {
+            covered.addAll(l.recognizer().covers());
         }
         List<Recognizer> result = new ArrayList<Recognizer>();
-        for (Recognizer r : all) {
-            if (found.contains(r) && !covered.contains(r.name())) {
-                result.add(r);
+        for (Recognizers.Listed l : all) {
+            if (found.contains(l) && !covered.contains(l.name())) {
+                result.add(l.recognizer());
             }
         }
         return Collections.unmodifiableList(result);
     }
 
-    static void fromLoadedClasses(List<Recognizer> all, Class<?>[] loaded, Set<Recognizer> found) {
-        Map<String, List<Recognizer>> byName = new HashMap<String, List<Recognizer>>();
-        for (Recognizer r : all) {
+    static void fromLoadedClasses(List<Recognizers.Listed> all, Class<?>[] loaded, Set<Recognizers.Listed> found) {
+        Map<String, List<Recognizers.Listed>> byName = new HashMap<String, List<Recognizers.Listed>>();
+        for (Recognizers.Listed r : all) {
             for (String n : r.signs().loaded()) {
-                List<Recognizer> list = byName.get(n);
+                List<Recognizers.Listed> list = byName.get(n);
                 if (list == null) {
-                    list = new ArrayList<Recognizer>(1);
+                    list = new ArrayList<Recognizers.Listed>(1);
                     byName.put(n, list);
                 }
                 list.add(r);
@@ -79,14 +79,14 @@ final class Recognition {
             if (c.getClassLoader() == null) {
                 continue; // the JDK's own: never an application; Class.getName would build and keep a name for each
             }
-            List<Recognizer> list = byName.get(c.getName());
+            List<Recognizers.Listed> list = byName.get(c.getName());
             if (list != null) {
                 found.addAll(list);
             }
         }
     }
 
-    static void fromMainClass(List<Recognizer> all, String command, Set<Recognizer> found) throws IOException {
+    static void fromMainClass(List<Recognizers.Listed> all, String command, Set<Recognizers.Listed> found) throws IOException {
         if (command == null || command.trim().isEmpty()) {
             return;
         }
@@ -124,9 +124,9 @@ final class Recognition {
         }
     }
 
-    private static boolean byMainClassName(List<Recognizer> all, String mainClass, String command, Set<Recognizer> found) {
+    private static boolean byMainClassName(List<Recognizers.Listed> all, String mainClass, String command, Set<Recognizers.Listed> found) {
         boolean any = false;
-        for (Recognizer r : all) {
+        for (Recognizers.Listed r : all) {
             if (r.signs().matchesLaunch(mainClass, command)) {
                 found.add(r);
                 any = true;
@@ -136,9 +136,9 @@ final class Recognition {
     }
 
     /** Searches a class file for the internal names the recognizers look for. */
-    static void scan(List<Recognizer> all, byte[] classFile, Set<Recognizer> found) {
+    static void scan(List<Recognizers.Listed> all, byte[] classFile, Set<Recognizers.Listed> found) {
         String text = new String(classFile, StandardCharsets.ISO_8859_1);
-        for (Recognizer r : all) {
+        for (Recognizers.Listed r : all) {
             for (String internalName : r.signs().referenced()) {
                 if (text.contains(internalName)) {
                     found.add(r);

@@ -9,28 +9,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One application the agent recognizes with {@code ready.auto}, in one class: how it is identified
- * ({@link Signs}, by class names only), and, from {@link #plan}, its gate {@code app:<name>}: a startup
- * check that passes once the application serves (a method returned, its connectors listening, an MBean
- * value) and whose reason says what it waits for. Adding an application is writing one subclass and
- * listing it in {@link Recognizers#ALL}; the planner ({@link Applications}) knows no application by name.
+ * One application the agent recognizes with {@code ready.auto}, in one class: from {@link #plan}, its gate
+ * {@code app:<name>}: a startup check that passes once the application serves (a method returned, its connectors
+ * listening, an MBean value) and whose reason says what it waits for. Adding an application is writing one subclass
+ * (with a constructor that takes nothing) and listing it with its {@link Signs} (how it is identified, by class names
+ * only) in {@link Recognizers#ALL}, which makes it only once those signs are seen; the planner ({@link Applications})
+ * knows no application by name.
  */
 public abstract class Recognizer {
-    private final String name;
-    private final Signs signs;
+    private String name;
 
-    protected Recognizer(String name, Signs signs) {
-        this.name = name;
-        this.signs = signs;
+    /** By {@link Recognizers.Listed}, once, right after the recognizer is made. */
+    final void listedAs(String listedName) {
+        this.name = listedName;
     }
 
     /** The application's short name, as the start line and the gate name say it ({@code tomcat}). */
     public final String name() {
         return name;
-    }
-
-    public final Signs signs() {
-        return signs;
     }
 
     /** {@code app:<name>}. */

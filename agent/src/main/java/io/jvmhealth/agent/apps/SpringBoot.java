@@ -24,11 +24,6 @@ final class SpringBoot extends Recognizer {
     static final String SPRING_APPLICATION = "org.springframework.boot.SpringApplication";
     static final String RUN = "run";
 
-    SpringBoot() {
-        super("spring-boot", Signs.none().mainClassPrefix("org.springframework.boot.loader.")
-                .refers(SPRING_APPLICATION).loaded(SPRING_APPLICATION));
-    }
-
     @Override
     public Set<String> covers() {
         return new HashSet<String>(Arrays.asList("tomcat", "jetty", "netty", "grpc"));

@@ -19,11 +19,6 @@ import java.util.List;
 final class Tomcat extends Recognizer {
     static final String SERVICE = "org.apache.catalina.core.StandardService";
 
-    Tomcat() {
-        super("tomcat", Signs.none().mainClass("org.apache.catalina.startup.Bootstrap", "org.apache.catalina.startup.Catalina")
-                .refers("org.apache.catalina.startup.Tomcat").loaded(SERVICE));
-    }
-
     @Override
     public List<RequestPools> requestPools() {
         return Collections.<RequestPools>singletonList(new TomcatPools());

@@ -17,13 +17,6 @@ final class Vertx extends Recognizer {
     static final String HTTP_SERVER = "io.vertx.core.http.impl.HttpServerImpl";
     static final String NET_SERVER = "io.vertx.core.net.impl.NetServerImpl";
 
-    Vertx() {
-        super("vertx", Signs.none().mainClass("io.vertx.launcher.application.VertxApplication", "io.vertx.core.Launcher")
-                .refers("io.vertx.core.Vertx", "io.vertx.core.AbstractVerticle", "io.vertx.core.VerticleBase",
-                        "io.vertx.launcher.application.VertxApplication")
-                .loaded(HTTP_SERVER, NET_SERVER));
-    }
-
     @Override
     public Set<String> covers() {
         return Collections.singleton("netty");

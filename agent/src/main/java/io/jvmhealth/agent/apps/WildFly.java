@@ -16,10 +16,6 @@ import java.util.Set;
  * its own state says it serves ({@link WildFlyGate}: {@code jboss.root:type=state}, RunningState normal).
  */
 final class WildFly extends Recognizer {
-    WildFly() {
-        super("wildfly", Signs.none().mainClass("org.jboss.modules.Main").argument("org.jboss.as.standalone", "org.jboss.as.server")
-                .loaded("org.jboss.as.server.ServerService"));
-    }
 
     /**
      * Deployments run inside the server, whose boot waits for them (a Spring Boot WAR's {@code SpringApplication}, a

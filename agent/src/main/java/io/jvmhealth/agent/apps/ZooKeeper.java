@@ -15,13 +15,6 @@ import java.util.Set;
  * {@link ZooKeeperGate}). Its AdminServer is Jetty, and it can serve clients through Netty: this gate covers theirs.
  */
 final class ZooKeeper extends Recognizer {
-    ZooKeeper() {
-        super("zookeeper", Signs.none()
-                .mainClass("org.apache.zookeeper.server.quorum.QuorumPeerMain", "org.apache.zookeeper.server.ZooKeeperServerMain")
-                .refers("org.apache.zookeeper.server.quorum.QuorumPeerMain", "org.apache.zookeeper.server.ZooKeeperServerMain",
-                        "org.apache.zookeeper.server.ZooKeeperServer")
-                .loaded(ZooKeeperGate.SERVER_CLASSES));
-    }
 
     @Override
     public Set<String> covers() {

@@ -45,7 +45,9 @@ final class ZooKeeperGate implements HealthCheck {
     static final String DOMAIN = "org.apache.ZooKeeperService";
     static final String DATA_TREE = "InMemoryDataTree";
     static final String THROTTLER = "org.apache.zookeeper.server.RequestThrottler";
-    static final String[] SERVER_CLASSES = {"org.apache.zookeeper.server.ZooKeeperServer", "org.apache.zookeeper.server.quorum.QuorumPeer"};
+    static final String SERVER = "org.apache.zookeeper.server.ZooKeeperServer";
+    static final String QUORUM_PEER = "org.apache.zookeeper.server.quorum.QuorumPeer";
+    static final String[] SERVER_CLASSES = {SERVER, QUORUM_PEER};
 
     /** What one query of the domain found. */
     static final class State {

@@ -16,26 +16,27 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Recognition from a main class's bytes, from well-known main class names and from loaded classes, over every recognizer. */
 class RecognitionTest {
-    private static List<String> names(Set<Recognizer> found) {
+    private static List<String> names(Set<Recognizers.Listed> found) {
         List<String> names = new ArrayList<>();
-        for (Recognizer r : found) {
+        for (Recognizers.Listed r : found) {
             names.add(r.name());
         }
         return names;
     }
 
     private static List<String> scan(String constantPool) {
-        Set<Recognizer> found = new LinkedHashSet<>();
+        Set<Recognizers.Listed> found = new LinkedHashSet<>();
         Recognition.scan(Recognizers.ALL, ("\u00ca\u00fe\u00ba\u00be..." + constantPool).getBytes(StandardCharsets.ISO_8859_1), found);
         return names(found);
     }
 
     private static List<String> fromMainClass(String... commands) throws Exception {
-        Set<Recognizer> found = new LinkedHashSet<>();
+        Set<Recognizers.Listed> found = new LinkedHashSet<>();
         for (String command : commands) {
             Recognition.fromMainClass(Recognizers.ALL, command, found);
         }
@@ -95,13 +96,25 @@ class RecognitionTest {
     /** Quarkus' HTTP server runs on Vert.x and Netty, WildFly's deployments inside it: theirs are covered. */
     @Test
     void wildflyAndQuarkusCoverWhatRunsInsideThem() {
-        for (Recognizer r : Recognizers.ALL) {
+        for (Recognizers.Listed listed : Recognizers.ALL) {
+            Recognizer r = listed.recognizer();
             if (r.name().equals("wildfly")) {
                 assertTrue(r.covers().containsAll(List.of("spring-boot", "tomcat", "jetty")), String.valueOf(r.covers()));
             }
             if (r.name().equals("quarkus")) {
                 assertTrue(r.covers().containsAll(List.of("vertx", "netty")), String.valueOf(r.covers()));
             }
+        }
+    }
+
+    /** Each listed application's recognizer is made at the first call only, once, named as listed. */
+    @Test
+    void everyListedRecognizerIsMadeOnceAndNamedAsListed() {
+        for (Recognizers.Listed listed : Recognizers.ALL) {
+            Recognizer r = listed.recognizer();
+            assertEquals(listed.name(), r.name());
+            assertEquals("app:" + listed.name(), r.gateName());
+            assertSame(r, listed.recognizer());
         }
     }
 
@@ -113,7 +126,7 @@ class RecognitionTest {
     /** Attached into a running JVM: its loaded classes say what runs; the JDK's own classes are never looked at by name. */
     @Test
     void loadedClassesOfTheApplicationAreRecognized() {
-        Set<Recognizer> found = new LinkedHashSet<>();
+        Set<Recognizers.Listed> found = new LinkedHashSet<>();
         Recognition.fromLoadedClasses(Recognizers.ALL, new Class<?>[] {String.class, RecognitionTest.class}, found);
         assertEquals(List.of(), names(found));
     }
@@ -121,7 +134,7 @@ class RecognitionTest {
     /** Spring Boot's gate waits for run to return, after its embedded server listens: the server's own gate is dropped. */
     @Test
     void springBootCoversItsEmbeddedServer() throws Exception {
-        Set<Recognizer> found = new LinkedHashSet<>();
+        Set<Recognizers.Listed> found = new LinkedHashSet<>();
         Recognition.fromMainClass(Recognizers.ALL, "org.apache.catalina.startup.Bootstrap", found);
         Recognition.scan(Recognizers.ALL, "org/springframework/boot/SpringApplication".getBytes(StandardCharsets.ISO_8859_1), found);
         assertEquals(List.of("tomcat", "spring-boot"), names(found));
@@ -132,7 +145,7 @@ class RecognitionTest {
         assertEquals(List.of("spring-boot"), kept);
     }
 
-    private static List<String> kept(Set<Recognizer> found) {
+    private static List<String> kept(Set<Recognizers.Listed> found) {
         List<String> kept = new ArrayList<>();
         for (Recognizer r : Recognition.uncovered(Recognizers.ALL, found)) {
             kept.add(r.name());
@@ -166,7 +179,7 @@ class RecognitionTest {
     /** The servers that run on Netty, Jetty or start them inside their own start: one gate each, theirs. */
     @Test
     void precedenceLeavesOneGatePerApplication() {
-        Set<Recognizer> found = new LinkedHashSet<>();
+        Set<Recognizers.Listed> found = new LinkedHashSet<>();
         Recognition.scan(Recognizers.ALL, "io/vertx/core/Vertx io/netty/bootstrap/ServerBootstrap".getBytes(StandardCharsets.ISO_8859_1), found);
         assertEquals(List.of("vertx"), kept(found));
         for (String[] pair : new String[][] {{"io/grpc/ServerBuilder", "grpc"}, {"io/micronaut/runtime/Micronaut", "micronaut"},

@@ -160,6 +160,10 @@ class GatesIT {
             List<String> bb = loaded.stream().filter(l -> l.contains("bytebuddy") || l.contains("agent.instrument.") || l.contains("NestedJarLoader"))
                     .collect(Collectors.toList());
             assertEquals(List.of(), bb, "instrumentation classes (ASM, the advice) loaded on a host without method or framework gates");
+            List<String> apps = loaded.stream().filter(l -> l.contains("io.jvmhealth.agent.apps."))
+                    .map(l -> l.replaceAll(".*io\\.jvmhealth\\.agent\\.apps\\.(\\S+).*", "$1")).sorted().collect(Collectors.toList());
+            assertEquals(List.of("Applications", "Recognition", "Recognizers", "Recognizers$Listed", "Signs"), apps,
+                    "no recognizer's class (nor its gate's) on a host that runs none of their applications");
 
             try (TargetJvm target = TargetJvm.builder().jvmArgs("-Xlog:class+load=info:file=" + gated)
                     .agent("port=0,interval=200ms,ready.after=" + STARTUP + "#returnAfter").start()) {
