@@ -110,7 +110,7 @@ printf 'rules:\n  - pattern: ".*"\n' > "$JMX_CONFIG"
 log "compiling the helpers in scripts/bench"
 javac -d "$CLASSES" "$SRC/Hello.java" "$SRC/EmptyAgent.java" "$SRC/FloorAgent.java" "$SRC/Probe.java" "$SRC/Report.java" \
   "$SRC/SlowClients.java"
-javac -cp "$AGENT_JAR" -d "$CLASSES" "$SRC/EvalCost.java"
+javac -cp "$AGENT_JAR" -d "$CLASSES" "$SRC/EvalCost.java" "$SRC/CallCpu.java"
 printf 'Premain-Class: EmptyAgent\n' > "$WORK/empty.mf"
 printf 'Premain-Class: FloorAgent\n' > "$WORK/floor.mf"
 EMPTY_JAR="$WORK/empty-agent.jar"; FLOOR_JAR="$WORK/floor-agent.jar"
@@ -287,7 +287,7 @@ if [[ ! -f "$FRAMEWORKS/classpath.txt" ]]; then
   (cd "$ROOT" && mvn -B -q -DskipTests install -pl :gate-hosts -am)
 fi
 log "startup gates on Spring Boot: $SPRING_RUNS rounds of a launch without and one with the agent"
-javac -d "$CLASSES" "$SRC/SpringWindow.java"
+javac -d "$CLASSES" "$SRC/SpringWindow.java" "$SRC/Medians.java"
 "$JAVA" -cp "$CLASSES" SpringWindow "$JAVA" "$AGENT_JAR" \
   "$FRAMEWORKS/gate-hosts.jar:$(cat "$FRAMEWORKS/classpath.txt")" "$SPRING_RUNS" >"$SPRING_MD" \
   || { log "the Spring Boot gate benchmark failed"; echo "## Startup gates on Spring Boot: failed (see the log)" >"$SPRING_MD"; }

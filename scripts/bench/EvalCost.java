@@ -4,17 +4,11 @@ import io.jvmhealth.agent.health.checks.BuiltInChecks;
 import io.jvmhealth.agent.health.checks.DeadlockCheck;
 
 import java.io.FileWriter;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -40,7 +34,7 @@ public final class EvalCost {
         Settings settings = io.jvmhealth.agent.runtime.Catalog.resolve(null, System.getProperties(), System.getenv()).settings;
         Evaluator evaluator = new Evaluator(BuiltInChecks.create(settings), settings.intervalMillis);
         DeadlockCheck deadlock = new DeadlockCheck(mx);
-        Path vmThread = vmThreadSchedstat();
+        Path vmThread = CallCpu.vmThreadSchedstat();
         List<Thread> started = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             int n = Integer.parseInt(args[i]);
@@ -59,8 +53,8 @@ public final class EvalCost {
             }
             up.await();
             int runs = n >= 10_000 ? 300 : 2000;
-            long[] eval = measure(mx, vmThread, runs, evaluator::evaluateOnce);
-            long[] scan = measure(mx, vmThread, runs, deadlock::evaluate);
+            long[] eval = CallCpu.measure(mx, vmThread, WARMUP, runs, evaluator::evaluateOnce);
+            long[] scan = CallCpu.measure(mx, vmThread, WARMUP, runs, deadlock::evaluate);
             int live = mx.getThreadCount();
             try (PrintWriter w = new PrintWriter(new FileWriter(out, true))) {
                 for (long v : eval) {
@@ -71,46 +65,9 @@ public final class EvalCost {
                 }
             }
             System.err.printf("%d live threads: evaluation p50 %.1f us p90 %.1f us; deadlock check p50 %.1f us (%d runs)%n",
-                    live, pct(eval, 50) / 1000.0, pct(eval, 90) / 1000.0, pct(scan, 50) / 1000.0, runs);
+                    live, CallCpu.pct(eval, 50) / 1000.0, CallCpu.pct(eval, 90) / 1000.0, CallCpu.pct(scan, 50) / 1000.0, runs);
         }
     }
 
-    /** Returns the per-call CPU times in ns (caller + VM Thread), sorted. */
-    private static long[] measure(ThreadMXBean mx, Path vmThread, int runs, Runnable call) throws IOException {
-        for (int i = 0; i < WARMUP; i++) {
-            call.run();
-        }
-        long[] samples = new long[runs];
-        for (int i = 0; i < runs; i++) {
-            long vm0 = schedstat(vmThread);
-            long c0 = mx.getCurrentThreadCpuTime();
-            call.run();
-            long c1 = mx.getCurrentThreadCpuTime();
-            long vm1 = schedstat(vmThread);
-            samples[i] = (c1 - c0) + (vm1 - vm0);
-        }
-        Arrays.sort(samples);
-        return samples;
-    }
 
-    private static long pct(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-    }
-
-    private static Path vmThreadSchedstat() throws IOException {
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Paths.get("/proc/self/task"))) {
-            for (Path task : tasks) {
-                String comm = new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.US_ASCII).trim();
-                if (comm.equals("VM Thread")) {
-                    return task.resolve("schedstat");
-                }
-            }
-        }
-        throw new IllegalStateException("no VM Thread in /proc/self/task");
-    }
-
-    private static long schedstat(Path file) throws IOException {
-        String s = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
-        return Long.parseLong(s.substring(0, s.indexOf(' ')));
-    }
 }

@@ -130,7 +130,7 @@ public final class FirstAnswer {
                 values.add((double) (e.getValue() - base.get(e.getKey())));
             }
         }
-        return String.format(Locale.ROOT, "%.0f", medianOf(values));
+        return String.format(Locale.ROOT, "%.0f", Medians.medianOf(values));
     }
 
     private static String firstAnswers(List<String[]> spec, long[][] row) {
@@ -179,15 +179,15 @@ public final class FirstAnswer {
                     hwmAdded.add((rows.get(r)[col("hwm3_kb")] - base.get(r)[col("hwm3_kb")]) / 1024.0);
                 }
             }
-            double[] interval = bootstrapMedian(ratios, 2000, 90);
+            double[] interval = Medians.bootstrapMedian(ratios, 2000, 90);
             StringBuilder b = new StringBuilder("| `").append(spec.get(v)[0]).append("` | ").append(med(rows, "first_ms")).append(" | ");
             if (v == 0) {
                 b.append("- | - | - | ");
             } else {
-                b.append(pct(medianOf(ratios))).append(" | ").append(pct(interval[0])).append(" to ").append(pct(interval[1]))
+                b.append(pct(Medians.medianOf(ratios))).append(" | ").append(pct(interval[0])).append(" to ").append(pct(interval[1]))
                         .append(" | ").append(pct(Collections.max(ratios))).append(" | ");
             }
-            b.append(med(rows, "cpu_ms")).append(" | ").append(v == 0 ? "-" : String.format(Locale.ROOT, "%+.0f", medianOf(cpuAdded))).append(" | ")
+            b.append(med(rows, "cpu_ms")).append(" | ").append(v == 0 ? "-" : String.format(Locale.ROOT, "%+.0f", Medians.medianOf(cpuAdded))).append(" | ")
                     .append(med(rows, "agent_ms")).append(" | ").append(med(rows, "jit_ms")).append(" | ").append(med(rows, "gc_ms"))
                     .append(" | ").append(med(rows, "vm_ms")).append(" | ").append(med(rows, "classes")).append(" | ")
                     .append(med(rows, "safepoints")).append(" (").append(med(rows, "safepoint_ms")).append(") | ")
@@ -196,9 +196,9 @@ public final class FirstAnswer {
             if (rssRows.isEmpty()) {
                 b.append("- | - | - | - | - |");
             } else {
-                b.append(mib(med(rssRows, "rss3_kb"))).append(" | ").append(v == 0 ? "-" : String.format(Locale.ROOT, "%+.1f", medianOf(rssAdded)))
+                b.append(mib(med(rssRows, "rss3_kb"))).append(" | ").append(v == 0 ? "-" : String.format(Locale.ROOT, "%+.1f", Medians.medianOf(rssAdded)))
                         .append(" | ").append(mib(med(rssRows, "hwm3_kb"))).append(" | ")
-                        .append(v == 0 ? "-" : String.format(Locale.ROOT, "%+.1f", medianOf(hwmAdded))).append(" | ")
+                        .append(v == 0 ? "-" : String.format(Locale.ROOT, "%+.1f", Medians.medianOf(hwmAdded))).append(" | ")
                         .append(med(rssRows, "agent3_ms")).append(" |");
             }
             System.out.println(b);
@@ -396,30 +396,6 @@ public final class FirstAnswer {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    static double medianOf(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /** The central {@code percent} % interval of the median over {@code resamples} bootstrap resamples (seed fixed). */
-    static double[] bootstrapMedian(List<Double> values, int resamples, int percent) {
-        java.util.Random random = new java.util.Random(20261202L);
-        double[] medians = new double[resamples];
-        List<Double> sample = new ArrayList<>(values.size());
-        for (int i = 0; i < resamples; i++) {
-            sample.clear();
-            for (int j = 0; j < values.size(); j++) {
-                sample.add(values.get(random.nextInt(values.size())));
-            }
-            medians[i] = medianOf(sample);
-        }
-        java.util.Arrays.sort(medians);
-        int tail = resamples * (100 - percent) / 200;
-        return new double[] {medians[tail], medians[resamples - 1 - tail]};
     }
 
     /**

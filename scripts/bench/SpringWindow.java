@@ -97,8 +97,8 @@ public final class SpringWindow {
         long minWindow = Collections.min(windows);
         long rssAdded = median(agentRss) - median(plainRss);
         double byMedians = 100.0 * (mAgent - mPlain) / mPlain;
-        double added = 100.0 * (medianOf(ratios) - 1);
-        double[] interval = bootstrapMedian(ratios, 2000, 90);
+        double added = 100.0 * (Medians.medianOf(ratios) - 1);
+        double[] interval = Medians.bootstrapMedian(ratios, 2000, 90);
         System.out.println("## Startup gates on Spring Boot (issue 8)");
         System.out.println();
         System.out.println("Spring Boot web application (sample-target/frameworks SpringHost, embedded Tomcat, no Actuator), " + runs
@@ -331,30 +331,6 @@ public final class SpringWindow {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    static double medianOf(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /** The central {@code percent} % interval of the median over {@code resamples} bootstrap resamples (seed fixed). */
-    static double[] bootstrapMedian(List<Double> values, int resamples, int percent) {
-        java.util.Random random = new java.util.Random(20261202L);
-        double[] medians = new double[resamples];
-        List<Double> sample = new ArrayList<>(values.size());
-        for (int i = 0; i < resamples; i++) {
-            sample.clear();
-            for (int j = 0; j < values.size(); j++) {
-                sample.add(values.get(random.nextInt(values.size())));
-            }
-            medians[i] = medianOf(sample);
-        }
-        java.util.Arrays.sort(medians);
-        int tail = resamples * (100 - percent) / 200;
-        return new double[] {medians[tail], medians[resamples - 1 - tail]};
     }
 
     private static long median(List<Long> values) {

@@ -10,11 +10,7 @@ import io.jvmhealth.sample.VirtualThreads;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -43,7 +39,7 @@ public final class VirtualThreadCost {
             throw new IllegalStateException("run with -javaagent:jvm-health-agent.jar (its Instrumentation opens the JDK's internals)");
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Path vmThread = vmThreadSchedstat();
+        Path vmThread = CallCpu.vmThreadSchedstat();
         for (String arg : args) {
             int n = Integer.parseInt(arg);
             VirtualThreads.stopBusy();
@@ -59,7 +55,7 @@ public final class VirtualThreadCost {
             Settings settings = io.jvmhealth.agent.runtime.Catalog.resolve(null, System.getProperties(), System.getenv()).settings;
             Evaluator evaluator = new Evaluator(BuiltInChecks.create(settings), settings.intervalMillis);
             int runs = n >= 100_000 ? 100 : 300;
-            long[] eval = measure(mx, vmThread, 200, runs, evaluator::evaluateOnce);
+            long[] eval = CallCpu.measure(mx, vmThread, 200, runs, evaluator::evaluateOnce);
             row("one evaluation, default checks, " + label + " virtual threads: caller + VM Thread CPU (µs)", eval, 1000.0, runs);
             if (n > 0) {
                 VirtualDeadlocks search = new VirtualDeadlocks(VirtualDeadlocks.of(instrumentation), new DumpPacing(0, 0), 512L << 20, 1_000_000);
@@ -105,7 +101,7 @@ public final class VirtualThreadCost {
     }
 
     private static void row(String what, long[] sorted, double unit, int runs) {
-        System.out.printf("| %s | p50 %.2f, p90 %.2f, max %.2f (%d runs) | |%n", what, pct(sorted, 50) / unit, pct(sorted, 90) / unit,
+        System.out.printf("| %s | p50 %.2f, p90 %.2f, max %.2f (%d runs) | |%n", what, CallCpu.pct(sorted, 50) / unit, CallCpu.pct(sorted, 90) / unit,
                 sorted[sorted.length - 1] / unit, runs);
     }
 
@@ -118,42 +114,5 @@ public final class VirtualThreadCost {
         return 0;
     }
 
-    /** Per-call CPU in ns (caller + VM Thread), sorted. */
-    private static long[] measure(ThreadMXBean mx, Path vmThread, int warmup, int runs, Runnable call) throws Exception {
-        for (int i = 0; i < warmup; i++) {
-            call.run();
-        }
-        long[] samples = new long[runs];
-        for (int i = 0; i < runs; i++) {
-            long vm0 = schedstat(vmThread);
-            long c0 = mx.getCurrentThreadCpuTime();
-            call.run();
-            long c1 = mx.getCurrentThreadCpuTime();
-            long vm1 = schedstat(vmThread);
-            samples[i] = (c1 - c0) + (vm1 - vm0);
-        }
-        Arrays.sort(samples);
-        return samples;
-    }
 
-    private static long pct(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-    }
-
-    private static Path vmThreadSchedstat() throws Exception {
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Paths.get("/proc/self/task"))) {
-            for (Path task : tasks) {
-                String comm = new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.US_ASCII).trim();
-                if (comm.equals("VM Thread")) {
-                    return task.resolve("schedstat");
-                }
-            }
-        }
-        throw new IllegalStateException("no VM Thread in /proc/self/task");
-    }
-
-    private static long schedstat(Path file) throws Exception {
-        String s = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
-        return Long.parseLong(s.substring(0, s.indexOf(' ')));
-    }
 }

@@ -27,7 +27,7 @@ CLASSES="$WORK/cost-classes"
 log() { printf '[cost %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 mkdir -p "$WORK" "$CLASSES"
 [[ -f "$AGENT_JAR" ]] || { log "no $AGENT_JAR: build first (mvn -B -q -DskipTests package)"; exit 1; }
-javac -d "$CLASSES" "$SRC/FirstAnswer.java" "$SRC/GenClasses.java" "$SRC/GenHost.java" "$SRC/Later.java"
+javac -d "$CLASSES" "$SRC/FirstAnswer.java" "$SRC/Medians.java" "$SRC/GenClasses.java" "$SRC/GenHost.java" "$SRC/Later.java"
 AGENT="-javaagent:$AGENT_JAR=port={aport},host=127.0.0.1"
 
 # spec NAME PATH WORDS... -> one FirstAnswer spec line (tab-separated)

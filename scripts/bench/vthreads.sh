@@ -23,7 +23,7 @@ if [[ -z "$J25" ]]; then
 fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-javac -cp "$AGENT_JAR:$SAMPLE_JAR" -d "$WORK" "$ROOT/scripts/bench/VirtualThreadCost.java"
+javac -cp "$AGENT_JAR:$SAMPLE_JAR" -d "$WORK" "$ROOT/scripts/bench/VirtualThreadCost.java" "$ROOT/scripts/bench/CallCpu.java"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 rows="$("$J25" -Xss512k -javaagent:"$AGENT_JAR"=port=0,log=off,interval=1h -cp "$WORK:$AGENT_JAR:$SAMPLE_JAR" VirtualThreadCost "${COUNTS[@]}" \
   2>"$WORK/err")" || { cat "$WORK/err" >&2; exit 1; }

@@ -2,8 +2,6 @@ package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.gates.MethodGate;
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.HealthCheck;
-import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 
 import java.lang.ref.WeakReference;
@@ -21,9 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (an {@code AtomicBoolean} set as {@code stop()} begins), every {@link #WATCH_MILLIS}. Attached to a worker that had
  * started already, no instance was seen: the gate passes at once and the stop is not watched (its details say so).
  */
-final class ConnectGate implements HealthCheck {
+final class ConnectGate extends ServingGate {
     static final String CONNECT = "org.apache.kafka.connect.runtime.Connect";
-    static final long WATCH_MILLIS = 50;
 
     private final MethodGate start;
     private final Instance instance = new Instance();
@@ -90,28 +87,9 @@ final class ConnectGate implements HealthCheck {
     }
 
     ConnectGate(Recognizer recognizer, AppContext context) {
+        super(recognizer.gateName()); // the method gate's name too
         this.start = context.methodGate(recognizer, CONNECT, "start",
                 "Kafka Connect's REST API (Connect.start to return)", instance, true);
-    }
-
-    @Override
-    public String name() {
-        return start.name();
-    }
-
-    @Override
-    public Role role() {
-        return Role.STARTUP;
-    }
-
-    @Override
-    public boolean judgesReadinessOncePassed() {
-        return true;
-    }
-
-    @Override
-    public long watchMillis() {
-        return WATCH_MILLIS;
     }
 
     @Override

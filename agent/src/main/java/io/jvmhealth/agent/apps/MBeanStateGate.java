@@ -2,7 +2,6 @@ package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.MetricFamily;
 import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
@@ -25,8 +24,7 @@ import java.util.Map;
  * fails it with the reason {@code stoppedAs}. The watch queues one read every {@link #WATCH_MILLIS} (on the
  * reader's thread, never the evaluator's); the read that sees the change publishes at once.
  */
-public final class MBeanStateGate implements HealthCheck {
-    private final String name;
+public final class MBeanStateGate extends ServingGate {
     private final String waitingFor;
     private final String mbean;
     private final String detailKey;
@@ -37,8 +35,6 @@ public final class MBeanStateGate implements HealthCheck {
     /** Once passed (evaluator thread): judged as serving or not, no longer as waiting. */
     private boolean passed;
     private boolean everRegistered;
-    /** How often, once passed, the state is read. */
-    static final long WATCH_MILLIS = 50;
 
     /**
      * @param notServing the condition on the attribute that means "not serving", such as {@code != 3}
@@ -49,41 +45,21 @@ public final class MBeanStateGate implements HealthCheck {
      */
     MBeanStateGate(Recognizer recognizer, AppContext context, String mbean, String attribute, String notServing, String waitingFor,
                    String stoppedAs, String detailKey, MetricFamily family) {
-        this.name = recognizer.gateName();
+        super(recognizer.gateName());
         this.stoppedAs = stoppedAs;
         this.waitingFor = waitingFor;
         this.mbean = mbean;
         this.detailKey = detailKey;
         this.neverRegistered = new NeverLoaded(recognizer.name());
         this.families = family == null ? Collections.<MetricFamily>emptyList() : Collections.singletonList(family);
-        Rule rule = new Rule(name, Role.STARTUP, Status.UNHEALTHY,
+        Rule rule = new Rule(recognizer.gateName(), Role.STARTUP, Status.UNHEALTHY,
                 Rule.part(mbean, attribute, null, null, notServing, 0));
         this.read = new RuleCheck(rule, false, context.jmxAccess(), context.jmxReader(), new RuleCheck.FirstReads(), context.publisher());
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Role role() {
-        return Role.STARTUP;
-    }
-
-    @Override
     public List<MetricFamily> metricFamilies() {
         return families;
-    }
-
-    @Override
-    public boolean judgesReadinessOncePassed() {
-        return true;
-    }
-
-    @Override
-    public long watchMillis() {
-        return WATCH_MILLIS;
     }
 
     /** Queues a read (unless one is under way) and answers from the latest: the read that sees a change publishes at once. */

@@ -1,8 +1,6 @@
 package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.HealthCheck;
-import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 
 import java.io.Closeable;
@@ -45,16 +43,14 @@ import java.util.concurrent.TimeUnit;
  * tasks and the HTTP server's close), read every {@link #WATCH_MILLIS}. A later application (dev mode's restart) is
  * found again by the scan.
  */
-final class QuarkusGate implements HealthCheck {
+final class QuarkusGate extends ServingGate {
     static final String APPLICATION = "io.quarkus.runtime.Application";
     static final long SCAN_MILLIS = 500;
-    static final long WATCH_MILLIS = 50;
     static final String WAITING = "waiting for Quarkus' application to start (Application.isStarted(): every start-up step done, the HTTP port bound last): ";
     static final String STOPPED = "Quarkus' application does not serve: ";
     /** Classes named {@link #APPLICATION} held at most (one per class loader that loaded Quarkus' runtime). */
     static final int MAX_CLASSES = 8;
 
-    private final String name;
     private final Instrumentation instrumentation;
     private final List<WeakReference<Class<?>>> classes = new ArrayList<WeakReference<Class<?>>>();
     private final long scanNanos;
@@ -71,29 +67,9 @@ final class QuarkusGate implements HealthCheck {
     }
 
     QuarkusGate(String name, Instrumentation instrumentation, long scanMillis) {
-        this.name = name;
+        super(name);
         this.instrumentation = instrumentation;
         this.scanNanos = TimeUnit.MILLISECONDS.toNanos(scanMillis);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Role role() {
-        return Role.STARTUP;
-    }
-
-    @Override
-    public boolean judgesReadinessOncePassed() {
-        return true;
-    }
-
-    @Override
-    public long watchMillis() {
-        return WATCH_MILLIS;
     }
 
     @Override

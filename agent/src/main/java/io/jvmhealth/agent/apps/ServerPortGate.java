@@ -4,8 +4,6 @@ import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.gates.OwnListeners;
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.HealthCheck;
-import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 
 import java.lang.instrument.Instrumentation;
@@ -40,12 +38,9 @@ import java.util.Set;
  * even on the class path (Micronaut without its HTTP server), it passes at once. Without {@code /proc} (not Linux)
  * it cannot see ports, and passes with that reason.
  */
-final class ServerPortGate implements HealthCheck {
-    /** How often, once passed, the watch reads the listening socket's descriptor (one readlink). */
-    static final long WATCH_MILLIS = 50;
+final class ServerPortGate extends ServingGate {
     static final String AGENT_URL_PROPERTY = "jvmhealth.url";
 
-    private final String name;
     private final String framework;
     private final String display;
     private final String waitingFor;
@@ -65,7 +60,6 @@ final class ServerPortGate implements HealthCheck {
     private boolean passed;
     private String passedBecause;
     private boolean serverClassLoaded;
-    private long lastLoadedCheck;
     private boolean warned;
 
     /**
@@ -82,7 +76,7 @@ final class ServerPortGate implements HealthCheck {
 
     ServerPortGate(Recognizer recognizer, Instrumentation instrumentation, boolean attached, OwnListeners listeners, String display,
                    String waitingFor, boolean classPathCheck, String... serverClasses) {
-        this.name = recognizer.gateName();
+        super(recognizer.gateName());
         this.framework = recognizer.name();
         this.display = display;
         this.waitingFor = waitingFor;
@@ -97,29 +91,10 @@ final class ServerPortGate implements HealthCheck {
         }
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Role role() {
-        return Role.STARTUP;
-    }
-
-    @Override
-    public boolean judgesReadinessOncePassed() {
-        return true;
-    }
-
-    @Override
-    public long watchMillis() {
-        return WATCH_MILLIS;
-    }
-
     /**
-     * Whether the application's socket still listens: one readlink. Once it is closed, whether another port of its
-     * listens (the socket tables are read only when the socket count changed: see {@link OwnListeners}).
+     * The watch, every {@link #WATCH_MILLIS} once passed: whether the application's socket still listens: one readlink.
+     * Once it is closed, whether another port of its listens (the socket tables are read only when the socket count
+     * changed: see {@link OwnListeners}).
      */
     @Override
     public boolean stillPassesNow() {
@@ -142,8 +117,7 @@ final class ServerPortGate implements HealthCheck {
     public CheckResult evaluate() {
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         if (passedBecause != null) {
-            details.put("decidedBy", passedBecause);
-            return CheckResult.healthy(details);
+            return decided(passedBecause, details);
         }
         details.put("source", "/proc/net/tcp6, /proc/net/tcp, /proc/net/sockstat and /proc/self/fd");
         OwnListeners.Listener was = serving;
@@ -173,8 +147,7 @@ final class ServerPortGate implements HealthCheck {
         String because = notServing();
         if (because != null) {
             passedBecause = because;
-            details.put("decidedBy", because);
-            return CheckResult.healthy(details);
+            return decided(because, details);
         }
         return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": this JVM listens on no TCP port of its own yet", details);
     }
@@ -214,13 +187,14 @@ final class ServerPortGate implements HealthCheck {
             return "none of " + java.util.Arrays.toString(serverClasses) + " is on the class path: this application has no "
                     + display + " server to wait for";
         }
-        long now = System.nanoTime();
-        if (passed || serverClassLoaded || now - createdNanos < NeverLoaded.WAIT_MILLIS * 1_000_000L
-                || now - lastLoadedCheck < 5_000_000_000L && lastLoadedCheck != 0) {
+        if (passed || serverClassLoaded || System.nanoTime() - createdNanos < NeverLoaded.WAIT_MILLIS * 1_000_000L) {
             return null;
         }
-        lastLoadedCheck = now;
-        serverClassLoaded = LoadedClasses.anyLoaded(instrumentation, serverClasses);
+        Boolean loaded = anyLoadedNow(instrumentation, serverClasses);
+        if (loaded == null) {
+            return null;
+        }
+        serverClassLoaded = loaded;
         if (serverClassLoaded || instrumentation == null) {
             return null;
         }

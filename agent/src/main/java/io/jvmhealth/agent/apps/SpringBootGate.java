@@ -2,7 +2,6 @@ package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.HealthCheck;
-import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 
 import java.lang.instrument.Instrumentation;
@@ -15,10 +14,7 @@ import java.util.Map;
  * closed while the JVM lives on (the application calls {@code close()}), seen within {@link #WATCH_MILLIS} by
  * {@link SpringContexts} (one boolean per context; no thread's stack is read, no bytecode beyond the start gate's).
  */
-final class SpringBootGate implements HealthCheck {
-    /** How often, once passed, the watch asks whether Spring's application context is closed. */
-    static final long WATCH_MILLIS = 50;
-
+final class SpringBootGate extends ServingGate {
     private final HealthCheck start;
     private final SpringContexts contexts;
     /** Set once the start gate passed (evaluator thread). */
@@ -29,6 +25,7 @@ final class SpringBootGate implements HealthCheck {
     }
 
     SpringBootGate(HealthCheck start, SpringContexts contexts) {
+        super(start.name());
         this.start = start;
         this.contexts = contexts;
     }
@@ -36,26 +33,6 @@ final class SpringBootGate implements HealthCheck {
     /** The start gate (tests). */
     HealthCheck start() {
         return start;
-    }
-
-    @Override
-    public String name() {
-        return start.name();
-    }
-
-    @Override
-    public Role role() {
-        return Role.STARTUP;
-    }
-
-    @Override
-    public boolean judgesReadinessOncePassed() {
-        return true;
-    }
-
-    @Override
-    public long watchMillis() {
-        return WATCH_MILLIS;
     }
 
     /** Once passed (evaluator thread, every {@link #WATCH_MILLIS}): one boolean per known context. */

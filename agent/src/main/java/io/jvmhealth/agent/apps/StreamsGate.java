@@ -3,9 +3,7 @@ package io.jvmhealth.agent.apps;
 import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Publisher;
-import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 
 import java.lang.instrument.Instrumentation;
@@ -21,43 +19,19 @@ import java.util.Map;
  * the clients' states every {@link #WATCH_MILLIS} (a volatile field read each) and publishes at once when one changed,
  * so that the liveness check ({@link StreamsLiveness}) sees ERROR as soon as this gate does.
  */
-final class StreamsGate implements HealthCheck {
-    static final long WATCH_MILLIS = 50;
-
-    private final String name;
+final class StreamsGate extends ServingGate {
     private final StreamsClients clients;
     private final Publisher publisher;
     private final Instrumentation instrumentation;
     private final NeverLoaded neverStarted = new NeverLoaded("kafka-streams");
     private boolean passed;
     private String passedBecause;
-    private long lastClassCheck;
 
     StreamsGate(Recognizer recognizer, AppContext context, StreamsClients clients) {
-        this.name = recognizer.gateName();
+        super(recognizer.gateName());
         this.clients = clients;
         this.publisher = context.publisher();
         this.instrumentation = context.instrumentation();
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Role role() {
-        return Role.STARTUP;
-    }
-
-    @Override
-    public boolean judgesReadinessOncePassed() {
-        return true;
-    }
-
-    @Override
-    public long watchMillis() {
-        return WATCH_MILLIS;
     }
 
     @Override
@@ -90,8 +64,7 @@ final class StreamsGate implements HealthCheck {
     public CheckResult evaluate() {
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         if (passedBecause != null) {
-            details.put("decidedBy", passedBecause);
-            return CheckResult.healthy(details);
+            return decided(passedBecause, details);
         }
         clients.discover();
         clients.readAll();
@@ -109,13 +82,11 @@ final class StreamsGate implements HealthCheck {
         }
         if (all.isEmpty() && clients.problem() != null) {
             passedBecause = clients.problem() + ": passed rather than hold readiness";
-            details.put("decidedBy", passedBecause);
-            return CheckResult.healthy(details);
+            return decided(passedBecause, details);
         }
         String because = giveUp();
         if (because != null) {
-            details.put("decidedBy", because);
-            return CheckResult.healthy(details);
+            return decided(because, details);
         }
         String waiting = "waiting for Kafka Streams to be RUNNING: ";
         if (all.isEmpty()) {
@@ -172,15 +143,8 @@ final class StreamsGate implements HealthCheck {
      * starts no Kafka Streams).
      */
     private String giveUp() {
-        if (passed || clients.streamThreadsSeen() || !neverStarted.expired() || instrumentation == null) {
-            return null;
-        }
-        long now = System.nanoTime();
-        if (lastClassCheck != 0 && now - lastClassCheck < 5_000_000_000L) {
-            return null;
-        }
-        lastClassCheck = now;
-        if (LoadedClasses.anyLoaded(instrumentation, StreamsClients.KAFKA_STREAMS)) {
+        if (passed || clients.streamThreadsSeen() || !neverStarted.expired() || instrumentation == null
+                || !Boolean.FALSE.equals(anyLoadedNow(instrumentation, StreamsClients.KAFKA_STREAMS))) {
             return null;
         }
         passedBecause = neverStarted.givenUp(StreamsClients.KAFKA_STREAMS, new LinkedHashMap<String, Object>());

@@ -3,9 +3,7 @@ package io.jvmhealth.agent.apps;
 import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Publisher;
-import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 import io.jvmhealth.agent.jmx.JmxAccess;
 import io.jvmhealth.agent.jmx.JmxReader;
@@ -42,14 +40,11 @@ import java.util.concurrent.TimeUnit;
  * WildFly that has not registered the MBean within {@link NeverLoaded#WAIT_MILLIS} (a version without it) does not
  * hold {@code /started}: the gate passes with that reason.
  */
-final class WildFlyGate implements HealthCheck {
+final class WildFlyGate extends ServingGate {
     static final String MBEAN = "jboss.root:type=state";
-    /** How often, once passed, the state is read. */
-    static final long WATCH_MILLIS = 50;
     static final String WAITING = "waiting for WildFly to serve (RunningState normal, ProcessState ok): ";
     static final String STOPPED = "WildFly does not serve: ";
 
-    private final String name;
     private final JmxAccess access;
     private final JmxReader reader;
     private final Publisher publisher;
@@ -80,7 +75,7 @@ final class WildFlyGate implements HealthCheck {
     }
 
     WildFlyGate(String name, JmxAccess access, JmxReader reader, Publisher publisher, NeverLoaded neverRegistered) {
-        this.name = name;
+        super(name);
         this.access = access;
         this.reader = reader;
         this.publisher = publisher;
@@ -126,26 +121,6 @@ final class WildFlyGate implements HealthCheck {
             }
             return "WildFly's ProcessState is " + process + " (RunningState normal)";
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Role role() {
-        return Role.STARTUP;
-    }
-
-    @Override
-    public boolean judgesReadinessOncePassed() {
-        return true;
-    }
-
-    @Override
-    public long watchMillis() {
-        return WATCH_MILLIS;
     }
 
     /** The gate poll: queues a read (unless one is under way) and answers from the latest, building nothing. */
@@ -214,9 +189,8 @@ final class WildFlyGate implements HealthCheck {
             }
             gaveUp = because;
         }
-        details.put("decidedBy", because);
         passed = true;
-        return CheckResult.healthy(details);
+        return decided(because, details);
     }
 
     /**

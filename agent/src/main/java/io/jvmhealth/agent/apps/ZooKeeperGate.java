@@ -3,9 +3,7 @@ package io.jvmhealth.agent.apps;
 import io.jvmhealth.agent.base.AgentLog;
 import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.CheckResult;
-import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.Publisher;
-import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 import io.jvmhealth.agent.jmx.JmxAccess;
 import io.jvmhealth.agent.jmx.JmxReader;
@@ -41,7 +39,7 @@ import java.util.Map;
  * of the domain's names ({@code queryNames}: no getter of the application runs) on the agent's JMX reader; the
  * query that sees a change publishes at once. Where the listener cannot be added, each poll queries.
  */
-final class ZooKeeperGate implements HealthCheck {
+final class ZooKeeperGate extends ServingGate {
     static final String DOMAIN = "org.apache.ZooKeeperService";
     static final String DATA_TREE = "InMemoryDataTree";
     static final String THROTTLER = "org.apache.zookeeper.server.RequestThrottler";
@@ -128,7 +126,6 @@ final class ZooKeeperGate implements HealthCheck {
         }
     }
 
-    private final String name;
     private final JmxAccess access;
     private final JmxReader reader;
     private final Publisher publisher;
@@ -174,41 +171,23 @@ final class ZooKeeperGate implements HealthCheck {
     private volatile boolean closed;
     private boolean passed;
     private String passedBecause;
-    private long lastClassCheck;
     /** The ZooKeeper server last found running (weakly), and why the servers cannot be asked, if so. */
     private java.lang.ref.WeakReference<Object> runningServer;
     private String unaskable;
     private java.lang.reflect.Method isRunningMethod;
 
     ZooKeeperGate(Recognizer recognizer, AppContext context) {
-        this.name = recognizer.gateName();
+        super(recognizer.gateName());
         this.access = context.jmxAccess();
         this.reader = context.jmxReader();
         this.publisher = context.publisher();
         this.instrumentation = context.instrumentation();
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Role role() {
-        return Role.STARTUP;
-    }
-
-    @Override
-    public boolean judgesReadinessOncePassed() {
-        return true;
-    }
-
-    /** The registrations' listener publishes changes; this watch only asks for a query where it could not be added. */
-    @Override
-    public long watchMillis() {
-        return 50;
-    }
-
+    /**
+     * The watch, every {@link #WATCH_MILLIS} once passed: the registrations' listener publishes changes; this only asks
+     * for a query where it could not be added, and whether the server still runs.
+     */
     @Override
     public boolean stillPassesNow() {
         requestQuery();
@@ -234,15 +213,13 @@ final class ZooKeeperGate implements HealthCheck {
         Map<String, Object> details = new LinkedHashMap<String, Object>();
         details.put("mbeans", DOMAIN + ":*");
         if (passedBecause != null) {
-            details.put("decidedBy", passedBecause);
-            return CheckResult.healthy(details);
+            return decided(passedBecause, details);
         }
         String waiting = "waiting for ZooKeeper to serve (standalone: its server running; in a quorum: joined as leader, follower or observer): ";
         if (!access.serverExists(System.nanoTime())) {
             String because = gaveUp(null);
             if (because != null) {
-                details.put("decidedBy", because);
-                return CheckResult.healthy(details);
+                return decided(because, details);
             }
             return CheckResult.of(Status.UNHEALTHY, waiting + "it has no MBeanServer yet", details);
         }
@@ -274,8 +251,7 @@ final class ZooKeeperGate implements HealthCheck {
         }
         String because = gaveUp(s);
         if (because != null) {
-            details.put("decidedBy", because);
-            return CheckResult.healthy(details);
+            return decided(because, details);
         }
         return CheckResult.of(Status.UNHEALTHY, waiting + why, details);
     }
@@ -354,15 +330,8 @@ final class ZooKeeperGate implements HealthCheck {
      * this run starts no server).
      */
     private String gaveUp(State s) {
-        if (passed || s != null && s.beans > 0 || !neverRegistered.expired()) {
-            return null;
-        }
-        long now = System.nanoTime();
-        if (lastClassCheck != 0 && now - lastClassCheck < 5_000_000_000L) {
-            return null;
-        }
-        lastClassCheck = now;
-        if (instrumentation == null || LoadedClasses.anyLoaded(instrumentation, SERVER_CLASSES)) {
+        if (passed || s != null && s.beans > 0 || !neverRegistered.expired() || instrumentation == null
+                || !Boolean.FALSE.equals(anyLoadedNow(instrumentation, SERVER_CLASSES))) {
             return null;
         }
         Map<String, Object> ignored = new LinkedHashMap<String, Object>();

@@ -1,14 +1,12 @@
 package io.jvmhealth.agent.health.checks.hang;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * Reads the JDK's JSON thread dump ({@code HotSpotDiagnosticMXBean.dumpThreads(file, JSON)}, {@code jcmd
- * Thread.dump_to_file -format=json}; JDK 21+) into a {@link WaitGraph}, streaming: from a file as an
- * {@link InputStream} ({@link #read}), or as the {@link OutputStream} the JDK writes the dump to ({@link #sink}),
- * so that a dump past the limits is abandoned while it is being written.
+ * Thread.dump_to_file -format=json}; JDK 21+) into a {@link WaitGraph}, streaming ({@link JsonDumpReader}: from a
+ * file, or as the stream the JDK writes the dump to, so that a dump past the limits is abandoned while it is being
+ * written).
  *
  * <p>What it takes from each thread of {@code threadDump.threadContainers[].threads[]}: {@code tid}, {@code name},
  * {@code virtual}, {@code state}, {@code blockedOn}, {@code waitingOn}, {@code parkBlocker.object} (and
@@ -20,30 +18,15 @@ import java.io.OutputStream;
  * and {@link #cutAt()} says where), names and lock names are cut at {@link #MAX_TEXT} characters, stack frames at
  * {@link #MAX_FRAME} characters, the graph keeps at most {@code maxKept} waiting or holding threads.
  */
-final class ThreadDumpReader implements JsonPush.Handler, DumpFile.Reader {
+final class ThreadDumpReader extends JsonDumpReader {
     static final int MAX_TEXT = 200;
-    static final int MAX_FRAME = 300;
 
-    /** The dump went past a limit: reading stopped there. */
-    static final class Limit extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Limit(String message) {
-            super(message);
-        }
-    }
-
-    private final long maxBytes;
     private final int maxThreads;
-    private final JsonPush json;
     private final WaitGraph graph;
-    private final String[] keys = new String[JsonPush.MAX_DEPTH + 2];
-    private int depth;
     private DumpedThread current;
     private int threadsRead;
     private boolean lockInformation;
     private String runtimeVersion;
-    private String cutAt;
 
     ThreadDumpReader(long maxBytes, int maxThreads) {
         this(maxBytes, maxThreads, maxThreads);
@@ -51,9 +34,8 @@ final class ThreadDumpReader implements JsonPush.Handler, DumpFile.Reader {
 
     /** @param maxKept the waiting or holding threads the graph keeps (each up to a few KB: names, frames, locks) */
     ThreadDumpReader(long maxBytes, int maxThreads, int maxKept) {
-        this.maxBytes = maxBytes;
+        super(maxBytes);
         this.maxThreads = maxThreads;
-        this.json = new JsonPush(this, MAX_FRAME);
         this.graph = new WaitGraph(maxKept);
     }
 
@@ -83,88 +65,9 @@ final class ThreadDumpReader implements JsonPush.Handler, DumpFile.Reader {
         return cutAt;
     }
 
-    /** Reads a whole dump (or up to a limit) from {@code in}; never throws for a dump that is cut or malformed. */
     @Override
-    public void read(InputStream in) throws IOException {
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                feed(buffer, 0, n);
-            }
-            end();
-        } catch (Limit e) {
-            // cutAt says where
-        }
-    }
-
-    /**
-     * An output stream for the JDK to write the dump to: each write is read at once; past a limit the write throws
-     * {@link Limit}, which ends the JDK's dump. {@link OutputStream#close()} checks that the dump was whole.
-     */
-    OutputStream sink() {
-        return new OutputStream() {
-            private boolean ended;
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                feed(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (!ended) {
-                    ended = true;
-                    if (cutAt == null) {
-                        end();
-                    }
-                }
-            }
-        };
-    }
-
-    private void feed(byte[] b, int off, int len) throws IOException {
-        if (cutAt != null) {
-            throw new Limit(cutAt);
-        }
-        int room = (int) Math.min(len, maxBytes - json.offset());
-        try {
-            json.feed(b, off, Math.max(0, room));
-        } catch (Limit e) {
-            throw e;
-        } catch (JsonPush.Malformed e) {
-            cutAt = "malformed: " + e.getMessage();
-            throw new Limit(cutAt);
-        }
-        if (room < len) {
-            cutAt = maxBytes + " bytes";
-            throw new Limit(cutAt);
-        }
-    }
-
-    private void end() throws IOException {
-        try {
-            json.end();
-        } catch (JsonPush.Malformed e) {
-            cutAt = "incomplete: " + e.getMessage();
-        }
-    }
-
-    private boolean inThreads() {
-        return depth >= 6 && "threadDump".equals(keys[1]) && "threadContainers".equals(keys[2]) && "threads".equals(keys[4]);
-    }
-
-    @Override
-    public void startObject() {
-        depth++;
-        keys[depth] = null;
-        if (depth == 6 && inThreads()) {
-            current = new DumpedThread();
-        }
+    void threadStarts() {
+        current = new DumpedThread();
     }
 
     @Override
@@ -184,24 +87,8 @@ final class ThreadDumpReader implements JsonPush.Handler, DumpFile.Reader {
     }
 
     @Override
-    public void startArray() {
-        depth++;
-        keys[depth] = null;
-    }
-
-    @Override
-    public void endArray() {
-        depth--;
-    }
-
-    @Override
-    public void key(String key) {
-        keys[depth] = key;
-    }
-
-    @Override
     public void value(String text, boolean quoted, long cut) {
-        if (depth == 2 && "runtimeVersion".equals(keys[2]) && "threadDump".equals(keys[1])) {
+        if (atRuntimeVersion()) {
             runtimeVersion = bounded(text, 0);
             return;
         }
@@ -245,13 +132,5 @@ final class ThreadDumpReader implements JsonPush.Handler, DumpFile.Reader {
             return text.substring(0, MAX_TEXT) + "...(cut)";
         }
         return cut > 0 ? text + "...(cut)" : text;
-    }
-
-    private static long number(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.jvmhealth.agent.health.checks.hang;
 import io.jvmhealth.agent.base.AgentLog;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -64,12 +63,9 @@ public final class VirtualThreadDump {
     }
 
     /** Reads the dump and keeps its virtual threads as text. */
-    static final class Text implements JsonPush.Handler, DumpFile.Reader {
+    static final class Text extends JsonDumpReader {
         private final Set<Long> featured;
         private final int maxChars;
-        private final JsonPush json = new JsonPush(this, ThreadDumpReader.MAX_FRAME);
-        private final String[] keys = new String[JsonPush.MAX_DEPTH + 2];
-        private int depth;
         private Entry current;
         private final List<String> featuredLines = new ArrayList<String>();
         private final List<String> otherLines = new ArrayList<String>();
@@ -81,9 +77,9 @@ public final class VirtualThreadDump {
         private int virtual;
         private int featuredShown;
         private String runtimeVersion;
-        String cutAt;
 
         Text(Set<Long> featured, int maxChars) {
+            super(MAX_BYTES);
             this.featured = featured == null ? Collections.<Long>emptySet() : featured;
             this.maxChars = maxChars;
         }
@@ -108,80 +104,8 @@ public final class VirtualThreadDump {
         }
 
         @Override
-        public void read(InputStream in) throws IOException {
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    feed(buffer, 0, n);
-                }
-                end();
-            } catch (ThreadDumpReader.Limit e) {
-                // cutAt says where
-            }
-        }
-
-        OutputStream sink() {
-            return new OutputStream() {
-                private boolean ended;
-
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    feed(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    if (!ended) {
-                        ended = true;
-                        if (cutAt == null) {
-                            end();
-                        }
-                    }
-                }
-            };
-        }
-
-        private void feed(byte[] b, int off, int len) throws IOException {
-            if (cutAt != null) {
-                throw new ThreadDumpReader.Limit(cutAt);
-            }
-            int room = (int) Math.min(len, MAX_BYTES - json.offset());
-            try {
-                json.feed(b, off, Math.max(0, room));
-            } catch (JsonPush.Malformed e) {
-                cutAt = "malformed: " + e.getMessage();
-                throw new ThreadDumpReader.Limit(cutAt);
-            }
-            if (room < len) {
-                cutAt = MAX_BYTES + " bytes";
-                throw new ThreadDumpReader.Limit(cutAt);
-            }
-        }
-
-        private void end() {
-            try {
-                json.end();
-            } catch (IOException e) {
-                cutAt = "incomplete: " + e.getMessage();
-            }
-        }
-
-        private boolean inThreads() {
-            return depth >= 6 && "threadDump".equals(keys[1]) && "threadContainers".equals(keys[2]) && "threads".equals(keys[4]);
-        }
-
-        @Override
-        public void startObject() {
-            depth++;
-            keys[depth] = null;
-            if (depth == 6 && inThreads()) {
-                current = new Entry();
-            }
+        void threadStarts() {
+            current = new Entry();
         }
 
         @Override
@@ -200,24 +124,8 @@ public final class VirtualThreadDump {
         }
 
         @Override
-        public void startArray() {
-            depth++;
-            keys[depth] = null;
-        }
-
-        @Override
-        public void endArray() {
-            depth--;
-        }
-
-        @Override
-        public void key(String key) {
-            keys[depth] = key;
-        }
-
-        @Override
         public void value(String text, boolean quoted, long cut) {
-            if (depth == 2 && "runtimeVersion".equals(keys[2]) && "threadDump".equals(keys[1])) {
+            if (atRuntimeVersion()) {
                 runtimeVersion = text;
                 return;
             }
@@ -363,14 +271,6 @@ public final class VirtualThreadDump {
                 name = name.substring(0, MAX_NAME) + "...(name cut: " + name.length() + " characters)";
             }
             return "\"" + name + "\"";
-        }
-
-        private static long number(String text) {
-            try {
-                return Long.parseLong(text);
-            } catch (NumberFormatException e) {
-                return -1;
-            }
         }
     }
 }
