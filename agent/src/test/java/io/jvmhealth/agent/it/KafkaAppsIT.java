@@ -87,7 +87,8 @@ class KafkaAppsIT {
         try (TargetJvm host = streams(Jdks.current(), id, DELAY_MILLIS).agent("port=0,interval=5s").start()) {
             String url = host.agentUrl(Duration.ofSeconds(60));
             assertTrue(host.stderrLines().stream().anyMatch(l -> l.contains("ready.auto recognized kafka-streams;")), host.stderrLines().toString());
-            GateWindow.Result window = GateWindow.watch(host, url, "app:kafka-streams", () -> AppProbes.printed(host, "serving " + id), START_TIMEOUT);
+            GateWindow.Result window = GateWindow.watch(host, url, "app:kafka-streams", () -> AppProbes.printed(host, "serving " + id), START_TIMEOUT,
+                    Duration.ofSeconds(1)); // the host's listener prints after Streams set RUNNING, which the gate reads
             window.report("app:kafka-streams", Jdks.current(), " (the host's state listener printed RUNNING)", WINDOW_LIMIT_MILLIS);
             assertTrue(window.waitingReason.startsWith("waiting for Kafka Streams to be RUNNING: "), window.waitingReason);
 
