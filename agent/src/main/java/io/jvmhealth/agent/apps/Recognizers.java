@@ -49,6 +49,16 @@ public final class Recognizers {
     private Recognizers() {
     }
 
+    /** The listed recognizer of that name (made now if it was not), for those that need one by name (tests). */
+    static Recognizer named(String name) {
+        for (Listed l : ALL) {
+            if (l.name.equals(name)) {
+                return l.recognizer();
+            }
+        }
+        throw new IllegalArgumentException("no recognizer is listed as " + name);
+    }
+
     /** One application as listed: its name and signs, and its {@link Recognizer}, whose class is loaded at the first call. */
     public static final class Listed {
         private final String name;

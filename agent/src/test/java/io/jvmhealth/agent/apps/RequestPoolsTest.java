@@ -169,9 +169,9 @@ class RequestPoolsTest {
 
     @Test
     void eachServerIsSoughtOnceWhateverRecognizesIt() {
-        List<RequestPools> sources = Applications.requestPools(List.of(new SpringBoot(), new Tomcat(), new Jetty(), new KafkaBroker()));
+        List<RequestPools> sources = Applications.requestPools(List.of(Recognizers.named("spring-boot"), Recognizers.named("tomcat"), Recognizers.named("jetty"), Recognizers.named("kafka-broker")));
         assertEquals(List.of("tomcat", "jetty", "undertow"), sources.stream().map(RequestPools::server).toList());
-        assertEquals(List.of("tomcat"), Applications.requestPools(List.of(new Tomcat())).stream().map(RequestPools::server).toList());
-        assertEquals(List.of(), Applications.requestPools(List.of(new KafkaBroker())), "no request pool of its own");
+        assertEquals(List.of("tomcat"), Applications.requestPools(List.of(Recognizers.named("tomcat"))).stream().map(RequestPools::server).toList());
+        assertEquals(List.of(), Applications.requestPools(List.of(Recognizers.named("kafka-broker"))), "no request pool of its own");
     }
 }

@@ -22,7 +22,7 @@ class ServerPortGateTest {
         OwnListeners listeners = new OwnListeners();
         assumeTrue(listeners.precise(), "needs /proc/net/tcp");
         try (ServerSocket before = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            ServerPortGate gate = new ServerPortGate(new Netty(), null, false, listeners, "Netty", "Netty to listen", false,
+            ServerPortGate gate = new ServerPortGate(Recognizers.named("netty"), null, false, listeners, "Netty", "Netty to listen", false,
                     Netty.SERVER_BOOTSTRAP);
             CheckResult r = gate.evaluate();
             assertEquals(Status.UNHEALTHY, r.status(), "a socket listening before the gate was planned is not the application's");
@@ -61,7 +61,7 @@ class ServerPortGateTest {
 
     @Test
     void withoutTheServerOnTheClassPathThereIsNothingToWaitFor() {
-        ServerPortGate gate = new ServerPortGate(new Micronaut(), null, false, new OwnListeners(), "Micronaut", "Micronaut", true,
+        ServerPortGate gate = new ServerPortGate(Recognizers.named("micronaut"), null, false, new OwnListeners(), "Micronaut", "Micronaut", true,
                 "io.micronaut.http.server.netty.NettyHttpServer");
         CheckResult r = gate.evaluate();
         assertEquals(Status.HEALTHY, r.status());

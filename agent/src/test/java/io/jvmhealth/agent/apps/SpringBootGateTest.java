@@ -49,7 +49,7 @@ class SpringBootGateTest {
     void planTheGateAndWeaveRun() throws Exception {
         Gates gates = Gates.plan(Catalog.resolve("port=0", new Properties(), Collections.emptyMap()).settings, null, true);
         AppContext context = new AppContext(gates, null, false, null, null, null);
-        List<HealthCheck> planned = new SpringBoot().plan(context);
+        List<HealthCheck> planned = Recognizers.named("spring-boot").plan(context);
         assertEquals(1, planned.size());
         check = planned.get(0);
         gate = (MethodGate) ((SpringBootGate) check).start();

@@ -24,7 +24,7 @@ class StreamsClientsTest {
     private final List<org.apache.kafka.streams.KafkaStreams> started = new ArrayList<>();
     private final AppContext context = new AppContext(null, null, false, null, null, new Publisher.Deferred());
     private final StreamsClients clients = new StreamsClients();
-    private final StreamsGate gate = new StreamsGate(new KafkaStreams(), context, clients);
+    private final StreamsGate gate = new StreamsGate(Recognizers.named("kafka-streams"), context, clients);
     private final StreamsLiveness liveness = new StreamsLiveness(clients);
 
     private org.apache.kafka.streams.KafkaStreams start(String id) {
