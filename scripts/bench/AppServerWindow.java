@@ -220,7 +220,7 @@ public final class AppServerWindow {
         l.recognized = out.contains("ready.auto recognized " + (server.equals("wildfly") ? "wildfly" : "quarkus"));
         if (answered[0] == 0 || ready[0] == 0) {
             l.failure = (answered[0] == 0 ? "no answer from the server" : "no /ready 200") + " within " + limitSeconds + " s"
-                    + (p.exitValue() != 143 && p.exitValue() != 0 ? " (exit " + p.exitValue() + ")" : "") + "; see " + output;
+                    + (!p.isAlive() && p.exitValue() != 143 && p.exitValue() != 0 ? " (exit " + p.exitValue() + ")" : "") + "; see " + output;
             return l;
         }
         l.answered = (answered[0] - start) / 1_000_000;

@@ -66,4 +66,5 @@ done
 log "${WHICH[*]} on $JAVA_HOME_RUN: $LAUNCHES launches each (after one not counted)"
 "$JAVA_HOME_RUN/bin/java" -version 2>&1 | sed -n 1p >&2
 java -cp "$WORK/classes" AppServerWindow "$LAUNCHES" "$WORK" "$AGENT_JAR" "$JAVA_HOME_RUN" "${args[@]}"
-echo "Command: \`BENCH_ONLY=appservers scripts/bench.sh\` (scripts/bench/appservers.sh $LAUNCHES); $(nproc) cores, agent commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown); $(date -u '+%Y-%m-%d %H:%M UTC')."
+knobs="${APPSERVERS:+APPSERVERS=\"$APPSERVERS\" }${APPSERVERS_JAVA_HOME:+APPSERVERS_JAVA_HOME=$APPSERVERS_JAVA_HOME }"
+echo "Command: \`${knobs}BENCH_ONLY=appservers scripts/bench.sh\` (scripts/bench/appservers.sh $LAUNCHES); $(nproc) cores, agent commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown); $(date -u '+%Y-%m-%d %H:%M UTC')."
