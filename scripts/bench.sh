@@ -5,7 +5,7 @@
 # scripts/bench-results/YYYY-MM-DD-HHMM.md (every metric as median (min-max) and as a ratio to the
 # floor agent, then the targets of issue 5). Usage: scripts/bench.sh  (root on Debian installs what
 # is missing; about 10 minutes on 2 cores for the comparison, plus about 25 for the agent's cost on real applications,
-# scripts/bench/cost.sh, and the shutdown and vthreads blocks' own). Environment knobs, for quick development runs only:
+# scripts/bench/cost.sh, and the shutdown, vthreads and appservers blocks' own). Environment knobs, for quick development runs only:
 #   BENCH_QUICK=1        fewer runs and shorter wrk runs (results not comparable with a full run)
 #   BENCH_ONLY=connections  only what issue 11 measures (docs/connections.md): launches of none/floor/ours
 #                        (threads, RSS), wrk on floor and ours, the many-address slow-client run; no update of docs/performance.md
@@ -15,6 +15,11 @@
 #   BENCH_ONLY=vthreads  only what issue 22 measures (docs/performance.md#virtual-threads): one evaluation and one
 #                        virtual-thread deadlock search at 0, 10,000 and 100,000 virtual threads on JDK 25
 #                        (scripts/bench/vthreads.sh), written to scripts/bench-results/*-vthreads.md; nothing else
+#   BENCH_ONLY=appservers  only the readiness window on WildFly and Keycloak (issue 21, scripts/bench/appservers.sh):
+#                        APPSERVERS_LAUNCHES (10) launches each by standalone.sh and kc.sh start-dev, the server and /ready
+#                        asked every 1 ms; written to scripts/bench-results/*-appservers.md; about 10-20 minutes; unpacks the
+#                        distributions (mvn -pl agent dependency:unpack@servers) when agent/target/servers lacks them
+#   BENCH_APPSERVERS=0  leave that block out of a full run
 #   JOLOKIA_VERSION, JMX_EXPORTER_VERSION   peer versions (default: the newest releases Maven Central lists,
 #                                           Jolokia 2.x; 2.6.0 and 1.0.1 when the list cannot be read)
 set -euo pipefail
@@ -73,6 +78,16 @@ if [[ "${BENCH_ONLY:-}" == vthreads ]]; then
   result="$OUT_DIR/$(date -u +%Y-%m-%d-%H%M)-vthreads.md"
   log "virtual threads: one evaluation and one deadlock search at 0, 10,000 and 100,000 virtual threads (JDK 25)"
   "$SRC/vthreads.sh" >"$result"
+  log "wrote $result"
+  cat "$result"
+  exit 0
+fi
+
+# --- readiness window on WildFly and Keycloak (issue 21): self-contained; BENCH_ONLY=appservers runs it alone -------------
+if [[ "${BENCH_ONLY:-}" == appservers ]]; then
+  result="$OUT_DIR/$(date -u +%Y-%m-%d-%H%M)-appservers.md"
+  log "readiness window on WildFly and Keycloak: ${APPSERVERS_LAUNCHES:-10} launches each (scripts/bench/appservers.sh)"
+  "$SRC/appservers.sh" "${APPSERVERS_LAUNCHES:-10}" >"$result"
   log "wrote $result"
   cat "$result"
   exit 0
@@ -340,6 +355,11 @@ fi
 if ((ONLY_CONNECTIONS == 0)); then
   log "virtual threads: one evaluation and one deadlock search at 0, 10,000 and 100,000 virtual threads (JDK 25)"
   { echo; "$SRC/vthreads.sh"; } >>"$result" || log "virtual threads block failed (see above)"
+fi
+# --- readiness window on WildFly and Keycloak (issue 21): self-contained, appended to the result ---------------------
+if ((ONLY_CONNECTIONS == 0)) && [[ "${BENCH_APPSERVERS:-1}" == 1 ]]; then
+  log "readiness window on WildFly and Keycloak: ${APPSERVERS_LAUNCHES:-10} launches each"
+  { echo; "$SRC/appservers.sh" "${APPSERVERS_LAUNCHES:-10}"; } >>"$result" || log "the appservers block failed (see above)"
 fi
 cp "$RAW" "$WORK/samples-$stamp.tsv"
 log "wrote $result"

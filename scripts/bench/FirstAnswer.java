@@ -376,9 +376,21 @@ public final class FirstAnswer {
     }
 
     private static int status(int port, String path) {
+        return status(port, path, 30_000, null);
+    }
+
+    /**
+     * GET {@code path} on 127.0.0.1:port on a new connection: the status code, or -1 when the connection was refused or
+     * no status line came within {@code readTimeoutMillis}. When {@code connectedAt} is given, its first element is set to
+     * {@link System#nanoTime} once the connection was accepted (also AppServerWindow's).
+     */
+    static int status(int port, String path, int readTimeoutMillis, long[] connectedAt) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            s.setSoTimeout(30_000);
+            if (connectedAt != null) {
+                connectedAt[0] = System.nanoTime();
+            }
+            s.setSoTimeout(readTimeoutMillis);
             OutputStream out = s.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = s.getInputStream();

@@ -5,6 +5,7 @@ import io.jvmhealth.agent.testing.Artifacts;
 import io.jvmhealth.agent.testing.FreePort;
 import io.jvmhealth.agent.testing.GateWindow;
 import io.jvmhealth.agent.testing.Http;
+import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.Json;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.ServerWindow;
@@ -35,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code /started} and {@code /ready} 503 until the deployment's servlet answers, then 200 at once (interval 5 s).
  * {@code :suspend} turns {@code /ready} 503 with WildFly's own 503s and {@code :resume} back; SIGTERM turns it 503 before
  * the port refuses. Between the two the agent is stopped and attached again into the running server: {@code /started}
- * 200 within seconds. The agent's lines never enter WildFly's log (it captures System.err). One WildFly start in all.
+ * 200 within seconds. The agent's lines never enter WildFly's log (it captures System.err). One WildFly start on JDK 17,
+ * and one more on JDK 25 (boot and SIGTERM only).
  */
 class WildFlyIT {
     private static final long DELAY_MILLIS = 4000;
@@ -130,33 +132,41 @@ class WildFlyIT {
         return t.atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
     }
 
+    /**
+     * The boot, watched by {@link #watchBoot}: {@code /ready} 503 in every read before WildFly's resume line, 200 within
+     * {@link #WINDOW_LIMIT_MILLIS} after it, a probe held while 503, the reason and the start line, the gate's details.
+     */
+    private static void gatedBoot(WildFly.Started wildfly, String url, String jdk) throws Exception {
+        Boot boot = watchBoot(wildfly, url);
+        long resumed = resumedAt(wildfly);
+        long window = boot.agentReadyAt - resumed;
+        System.err.println("MEASURED wildfly " + jdk + ": agent /ready 200 read " + window
+                + " ms after WildFly's 'WFLYSRV0212: Resuming server' (server.log), " + (boot.firstOkAt - boot.agentReadyAt)
+                + " ms before /slow/ok's first 200 arrived (the first request after the resume runs cold); " + boot.heldRounds
+                + " probes held unanswered while /ready was 503; reasons " + boot.reasons + ")");
+        for (long[] read : boot.reads) {
+            if (read[1] < resumed) {
+                assertEquals(503, (int) read[2], "/ready answered before WildFly resumed (" + (resumed - read[1]) + " ms before)");
+            }
+        }
+        assertTrue(window >= 0, "never ready before WildFly resumed: " + window + " ms");
+        assertTrue(window <= WINDOW_LIMIT_MILLIS, "agent ready " + window + " ms after WildFly resumed");
+        assertTrue(boot.heldRounds > 0, "a probe was held unanswered (the port listens while WildFly boots suspended) while /ready said 503");
+        assertTrue(boot.reasons.stream().anyMatch(r -> r.contains("WildFly's RunningState is starting")), "the reason said what it waited for: " + boot.reasons);
+        List<String> output = wildfly.server.output();
+        assertTrue(output.stream().anyMatch(l -> l.contains("ready.auto recognized wildfly")), "the start line: " + output);
+        Http.Response started = Http.get(url, "/started");
+        assertEquals("normal", Json.at(started.json(), "checks", GATE, "details", "runningState"), started.body);
+        assertEquals("ok", Json.at(started.json(), "checks", GATE, "details", "processState"), started.body);
+    }
+
     @Test
     void gatesUntilTheDeploymentServesThenFollowsSuspendResumeAttachAndSigterm() throws Exception {
         int agentPort = FreePort.find();
         try (WildFly.Started wildfly = WildFly.builder().startDelayMillis(DELAY_MILLIS)
                 .javaOpts("-javaagent:" + Artifacts.agentJar() + "=host=127.0.0.1,port=" + agentPort + ",interval=5s").start(temp)) {
             String url = "http://127.0.0.1:" + agentPort + "/";
-            Boot boot = watchBoot(wildfly, url);
-            long resumed = resumedAt(wildfly);
-            long window = boot.agentReadyAt - resumed;
-            System.err.println("MEASURED wildfly " + System.getProperty("java.version") + ": agent /ready 200 read " + window
-                    + " ms after WildFly's 'WFLYSRV0212: Resuming server' (server.log), " + (boot.firstOkAt - boot.agentReadyAt)
-                    + " ms before /slow/ok's first 200 arrived (the first request after the resume runs cold); " + boot.heldRounds
-                    + " probes held unanswered while /ready was 503; reasons " + boot.reasons + ")");
-            for (long[] read : boot.reads) {
-                if (read[1] < resumed) {
-                    assertEquals(503, (int) read[2], "/ready answered before WildFly resumed (" + (resumed - read[1]) + " ms before)");
-                }
-            }
-            assertTrue(window >= 0, "never ready before WildFly resumed: " + window + " ms");
-            assertTrue(window <= WINDOW_LIMIT_MILLIS, "agent ready " + window + " ms after WildFly resumed");
-            assertTrue(boot.heldRounds > 0, "a probe was held unanswered (the port listens while WildFly boots suspended) while /ready said 503");
-            assertTrue(boot.reasons.stream().anyMatch(r -> r.contains("WildFly's RunningState is starting")), "the reason said what it waited for: " + boot.reasons);
-            List<String> output = wildfly.server.output();
-            assertTrue(output.stream().anyMatch(l -> l.contains("ready.auto recognized wildfly")), "the start line: " + output);
-            Http.Response started = Http.get(url, "/started");
-            assertEquals("normal", Json.at(started.json(), "checks", GATE, "details", "runningState"), started.body);
-            assertEquals("ok", Json.at(started.json(), "checks", GATE, "details", "processState"), started.body);
+            gatedBoot(wildfly, url, "JDK " + System.getProperty("java.version"));
 
             // The agent's lines go to the JVM's own stderr: raw on the console, never WildFly's log records.
             Poll.until("the gate's line on the console", Duration.ofSeconds(10), wildfly.server::output,
@@ -228,6 +238,37 @@ class WildFlyIT {
             assertFalse(finalLog.contains("[jvm-health]"), "no line of the agent in server.log: " + finalLog);
             assertFalse(finalLog.contains(" ERROR "), "no ERROR in server.log: " + finalLog);
             assertTrue(ServerWindow.accepts(agentPort) == false, "the agent's port is free once WildFly ended");
+        }
+    }
+
+    /**
+     * WildFly 38 on JDK 25 (it starts and serves there; it prints JDK 25's {@code sun.misc.Unsafe} deprecation warnings on
+     * its console, nothing in server.log): the same gated boot, then SIGTERM turns {@code /ready} 503 before the port
+     * refuses. One more WildFly start (no suspend, no attach: those are the JDK 17 case's).
+     */
+    @Test
+    void gatesOnJdk25UntilTheDeploymentServesAndStopsOnSigterm() throws Exception {
+        Path java25 = Jdks.requireJava25();
+        int agentPort = FreePort.find();
+        try (WildFly.Started wildfly = WildFly.builder().java(java25).startDelayMillis(DELAY_MILLIS)
+                .javaOpts("-javaagent:" + Artifacts.agentJar() + "=host=127.0.0.1,port=" + agentPort + ",interval=5s").start(temp)) {
+            String url = "http://127.0.0.1:" + agentPort + "/";
+            ProcessHandle jvm = wildfly.jvm(Duration.ofMinutes(2));
+            String command = jvm.info().command().orElse("");
+            assertTrue(command.startsWith(java25.getParent().getParent().toString()), "the server JVM runs on JDK 25: " + command);
+            gatedBoot(wildfly, url, "JDK 25");
+
+            ServerWindow.Stop sigterm = ServerWindow.stop(url, GATE, jvm::destroy, () -> wildfly.probe(Duration.ofSeconds(5)), true,
+                    Duration.ofSeconds(60));
+            System.err.println("MEASURED wildfly JDK 25 SIGTERM: " + sigterm);
+            assertTrue(sigterm.agentNotReadyMillis >= 0 && sigterm.agentNotReadyMillis <= sigterm.appRefusedMillis, String.valueOf(sigterm));
+            assertEquals(143, wildfly.server.awaitExit(Duration.ofSeconds(60)), "standalone.sh's exit code after SIGTERM to its JVM");
+            List<String> all = wildfly.server.outputAfterEnd(Duration.ofSeconds(10));
+            assertTrue(all.stream().anyMatch(l -> l.contains("WFLYSRV0050")), "WildFly logged its stop");
+            assertFalse(ServerWindow.accepts(agentPort), "the agent's port is free once WildFly ended");
+            String log = wildfly.serverLog();
+            assertFalse(log.contains("[jvm-health]"), "no line of the agent in server.log: " + log);
+            assertFalse(log.contains(" ERROR "), "no ERROR in server.log: " + log);
         }
     }
 }
