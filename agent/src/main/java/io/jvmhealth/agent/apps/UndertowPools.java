@@ -21,6 +21,23 @@ final class UndertowPools implements RequestPools {
     private static final String WORKERS = "org.xnio:type=Xnio,provider=*,worker=*";
     static final String NOT_TRACKED = "XNIO does not track busy or completed worker tasks without -Djboss.threads.eqe.statistics=true"
             + " -Djboss.threads.eqe.statistics.active-count=true: never saturated nor hung";
+    /**
+     * The one worker judged, or null for every worker (an embedded Undertow, Spring Boot's, creates one for its
+     * requests). WildFly's stock listeners serve with {@code default}; its management interface and XNIO itself have
+     * workers of their own that serve no application request. Which worker a listener uses is in WildFly's management
+     * model, but reading it over JMX while WildFly boots makes WildFly log an ERROR per read (WFLYCTL0013, resource not
+     * found: seen with WildFly 38): a listener configured with another worker is not judged.
+     */
+    private final String onlyWorker;
+
+    /** Every XNIO worker. */
+    UndertowPools() {
+        this(null);
+    }
+
+    UndertowPools(String onlyWorker) {
+        this.onlyWorker = onlyWorker;
+    }
 
     @Override
     public String server() {
@@ -34,6 +51,9 @@ final class UndertowPools implements RequestPools {
         }
         for (ObjectName worker : PoolObjects.names(mbeans, WORKERS)) {
             String name = PoolObjects.unquoted(worker.getKeyProperty("worker"));
+            if (onlyWorker != null && !onlyWorker.equals(name)) {
+                continue;
+            }
             ObjectName executor = new ObjectName("jboss.threads:type=thread-pool,name=" + ObjectName.quote(name));
             long completed = mbeans.isRegistered(executor) ? PoolObjects.attribute(mbeans, executor, "CompletedTaskCount") : -1;
             int busy = (int) PoolObjects.attribute(mbeans, worker, "BusyWorkerThreadCount");

@@ -1,6 +1,7 @@
 package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.health.HealthCheck;
+import io.jvmhealth.agent.health.checks.hang.RequestPools;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -25,6 +26,16 @@ final class WildFly extends Recognizer {
     @Override
     public Set<String> covers() {
         return new HashSet<String>(Arrays.asList("spring-boot", "tomcat", "jetty", "vertx", "netty", "grpc"));
+    }
+
+    /**
+     * The XNIO worker its stock Undertow listeners serve requests with, {@code default}, by its MBeans (not WildFly's
+     * management model: see {@link UndertowPools}); WildFly turns on the jboss-threads statistics they need
+     * ({@code jboss.threads.eqe.statistics}) itself.
+     */
+    @Override
+    public List<RequestPools> requestPools() {
+        return Collections.<RequestPools>singletonList(new UndertowPools("default"));
     }
 
     @Override

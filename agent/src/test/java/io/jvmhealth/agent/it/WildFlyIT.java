@@ -158,6 +158,21 @@ class WildFlyIT {
         Http.Response started = Http.get(url, "/started");
         assertEquals("normal", Json.at(started.json(), "checks", GATE, "details", "runningState"), started.body);
         assertEquals("ok", Json.at(started.json(), "checks", GATE, "details", "processState"), started.body);
+        // The request pool the hang and request-pool checks judge: the XNIO worker WildFly's Undertow listener serves
+        // with ("default"), read with real figures (WildFly turns jboss-threads' statistics on); not the management
+        // interface's worker nor XNIO's own.
+        Http.Response pool = Poll.until("WildFly's request pool found", Duration.ofSeconds(30), () -> Http.get(url, "/health/request-pool"),
+                r -> r.status == 200 && r.body.contains("\"pools\":[{"));
+        List<?> pools = (List<?>) Json.at(pool.json(), "details", "pools");
+        assertEquals(1, pools.size(), pool.body);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> worker = (java.util.Map<String, Object>) pools.get(0);
+        assertEquals("undertow", worker.get("server"), pool.body);
+        assertEquals("default", worker.get("pool"), pool.body);
+        assertTrue(((Number) worker.get("maxThreads")).intValue() > 0 && ((Number) worker.get("completed")).longValue() >= 0
+                && !worker.containsKey("note"), "real figures: " + pool.body);
+        assertEquals("healthy", Json.at(pool.json(), "status"), pool.body);
+        assertEquals("healthy", Json.at(Http.get(url, "/health/hang").json(), "status"), "hang judges the same pool");
     }
 
     @Test
