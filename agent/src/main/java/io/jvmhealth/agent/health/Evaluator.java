@@ -54,7 +54,7 @@ public final class Evaluator implements Publisher {
     private final long intervalMillis;
     private final long intervalNanos;
     private volatile List<HealthCheck> checks = Collections.emptyList();
-    private volatile SnapshotWriter writer;
+    private SnapshotWriter writer;
     private boolean checksCreated;
     private final Map<String, Status> lastStatus = new HashMap<>();
     /** Gates that have passed, with the result they passed with (evaluator thread only). */
@@ -87,7 +87,6 @@ public final class Evaluator implements Publisher {
     private volatile Listener listener;
     /** The figures kept for the page's charts, or null (see {@link #keepSeries}). */
     private volatile Series series;
-    private final Object seriesLock = new Object();
     /** Per watching gate: what its watch said last (evaluator thread only). */
     private final Map<String, Boolean> watchSaid = new HashMap<>();
     /** Gates that stopped serving as seen on the application's thread, not yet by an evaluation (guarded by {@link #publishing}). */
@@ -113,20 +112,14 @@ public final class Evaluator implements Publisher {
      * From now on, keeps {@code lines} in a {@link Series} (one point per evaluation, at most one per 5 s or per
      * interval, an hour at most) that every later snapshot carries. Once: a later call keeps the first series.
      */
-    public Series keepSeries(List<Series.Line> lines) {
-        SnapshotWriter w = writer;
-        if (w == null) {
-            prepareSnapshot();
-            w = writer;
+    public synchronized Series keepSeries(List<Series.Line> lines) {
+        prepareSnapshot();
+        if (series == null) {
+            Series s = new Series(lines, intervalMillis, System.nanoTime());
+            writer.keep(s);
+            series = s;
         }
-        synchronized (seriesLock) { // not the evaluator's own lock: the server starts while the checks are being created
-            if (series == null) {
-                Series s = new Series(lines, intervalMillis, System.nanoTime());
-                w.keep(s);
-                series = s;
-            }
-            return series;
-        }
+        return series;
     }
 
     /** Sets the one listener (evidence), or null for none. */
@@ -208,15 +201,14 @@ public final class Evaluator implements Publisher {
     }
 
     /**
-     * Starts the evaluation thread, once the first ("starting") snapshot exists: {@link #current()} answers from now
-     * on, while the checks are created and first evaluated on that thread. {@code firstTask}, if not null, runs on
-     * that thread before the checks are created.
+     * Starts the evaluation thread. {@code firstTask}, if not null, runs on that thread once the
+     * first ("starting") snapshot exists and before the checks are created (the agent starts its
+     * HTTP listener there, off the host's start-up thread).
      */
     public synchronized void start(Runnable firstTask) {
         if (supervisor.isRunning()) {
             return;
         }
-        prepareSnapshot();
         beforeFirstEvaluation = firstTask;
         supervisor.start();
     }

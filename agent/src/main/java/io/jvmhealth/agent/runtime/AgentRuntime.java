@@ -53,6 +53,9 @@ public final class AgentRuntime {
     /** The agent argument that stops a running agent ({@code stop <pid>} loads the jar with it). */
     public static final String STOP_ARGUMENT = "stop";
 
+    /** How long a start waits for the listener (started on the evaluator thread) to run. */
+    private static final long SERVE_TIMEOUT_MILLIS = 10_000;
+
     private static Running current;
 
     private AgentRuntime() {
@@ -93,10 +96,11 @@ public final class AgentRuntime {
                 current = running; // runs, and binds in the background (BindRetry); the URL is published once it serves
                 return null;
             }
-            // The listener starts on this thread while the evaluator thread creates the checks and runs the first
-            // evaluation: the two halves of the way to the first answer overlap.
-            if (!running.serve(configuration.settings, began)) {
-                running.stop(); // serve() said why
+            if (!running.awaitServing(SERVE_TIMEOUT_MILLIS)) {
+                if (!running.served()) {
+                    fail("HTTP listener did not start within " + SERVE_TIMEOUT_MILLIS + " ms");
+                } // otherwise serve() reported why it failed
+                running.stop();
                 return null;
             }
             current = running;
@@ -277,6 +281,7 @@ public final class AgentRuntime {
         private boolean stopped;
         /** Evidence on liveness failure (its watchdog thread), or null with {@code evidence=off}. */
         private volatile Evidence evidence;
+        private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
 
         private Running(Evaluator evaluator, ListeningSocket socket, Gates gates, Applications applications) {
             this.evaluator = evaluator;
@@ -291,8 +296,8 @@ public final class AgentRuntime {
         }
 
         /**
-         * Binds the port (so a taken port fails here, with its reason) and starts the evaluator thread (the MXBeans
-         * load on it); the caller then starts the server ({@link #serve}) while the first evaluation runs.
+         * Binds the port (so a taken port fails here, with its reason) and starts the evaluator
+         * thread, which starts the server; the selector loop and the MXBeans load on that thread.
          */
         static Running start(final Catalog.Configuration configuration, final long began, boolean atLaunch) throws IOException {
             final Settings settings = configuration.settings;
@@ -347,7 +352,12 @@ public final class AgentRuntime {
                 running.bindInBackground(settings, began, taken);
                 return running;
             }
-            evaluator.start(null);
+            evaluator.start(new Runnable() {
+                @Override
+                public void run() {
+                    running.serve(settings, began);
+                }
+            });
             return running;
         }
 
@@ -398,7 +408,8 @@ public final class AgentRuntime {
                             url = AgentRuntime.url(bound.getInetAddress(), bound.getLocalPort());
                             description += "; the port was taken for " + (System.nanoTime() - start) / 1_000_000L + " ms";
                         }
-                        if (!serve(settings, began)) {
+                        serve(settings, began);
+                        if (server == null) {
                             AgentRuntime.notServedInBackground(running, null);
                         }
                         return;
@@ -410,33 +421,42 @@ public final class AgentRuntime {
         }
 
         /**
-         * Starts the server, and only once it listens publishes the URL and logs the "serving" line, so that whoever
-         * reads either can connect at once; true when it serves (otherwise it said why, unless stopped meanwhile).
+         * On the evaluator thread: starts the server, and only once it listens publishes the URL and
+         * logs the "serving" line, so that whoever reads either can connect at once.
          */
-        private boolean serve(Settings settings, long began) {
+        private void serve(Settings settings, long began) {
             try {
                 System.clearProperty(ERROR_PROPERTY);
                 HealthServer started = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
                 synchronized (this) {
-                    if (stopped) { // stopped while the port was bound in the background: no URL, no "serving" line
+                    if (stopped) { // the start gave up waiting (a starved machine): no URL, no "serving" line for a closed agent
                         started.stop();
-                        return false;
+                        return;
                     }
                     server = started;
                 }
                 System.setProperty(URL_PROPERTY, url);
                 AgentLog.info("serving /live /ready /started /health at " + url + " (" + description
                         + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
-                return true;
             } catch (Throwable e) {
                 synchronized (this) {
                     if (stopped) {
-                        return false; // the socket was closed under it by the stop; the start already said why
+                        return; // the socket was closed under it by the stop; the start already said why
                     }
                 }
                 fail("HTTP listener failed to start: " + AgentLog.describe(e));
-                return false;
+            } finally {
+                served.countDown();
             }
+        }
+
+        boolean served() {
+            return served.getCount() == 0;
+        }
+
+        /** Waits until {@link #serve} has run; true when the server listens. */
+        boolean awaitServing(long millis) throws InterruptedException {
+            return served.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS) && server != null;
         }
 
         void stop() {
