@@ -3,10 +3,12 @@ package io.jvmhealth.agent.apps;
 import io.jvmhealth.agent.gates.OwnListeners;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Status;
+import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -17,6 +19,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The port gate on this test JVM's own listening sockets (Linux), and the ports that are never the application's. */
 class ServerPortGateTest {
+    /** The tables are read at most every 4 times the last read's CPU time (milliseconds here): a few polls. */
+    private static final Duration TABLES_READ = Duration.ofSeconds(5);
+
     @Test
     void passesWhenThisJvmListensOnANewPortAndFailsWhenItCloses() throws Exception {
         OwnListeners listeners = new OwnListeners();
@@ -31,7 +36,7 @@ class ServerPortGateTest {
             int port;
             try (ServerSocket app = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
                 port = app.getLocalPort();
-                assertTrue(eventually(gate::passesNow), "passes once the socket listens");
+                Poll.until("passes once the socket listens", TABLES_READ, gate::passesNow, passes -> passes);
                 r = gate.evaluate();
                 assertEquals(Status.HEALTHY, r.status());
                 assertEquals(port, r.details().get("port"));
@@ -42,21 +47,9 @@ class ServerPortGateTest {
             assertEquals(Status.UNHEALTHY, r.status());
             assertEquals("Netty stopped serving: port " + port + " no longer listens in this JVM", r.reason());
             try (ServerSocket again = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-                assertTrue(eventually(() -> gate.evaluate().status() == Status.HEALTHY), "serving again on another port");
+                Poll.until("serving again on another port", TABLES_READ, () -> gate.evaluate().status(), st -> st == Status.HEALTHY);
             }
         }
-    }
-
-    /** The tables are read at most every 4 times the last read's CPU time (milliseconds here): a few polls. */
-    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return false;
     }
 
     @Test
