@@ -1,68 +1,262 @@
 package io.jvmhealth.agent;
 
-import io.jvmhealth.agent.base.AgentInstrumentation;
-import io.jvmhealth.agent.base.AgentThreads;
-import io.jvmhealth.agent.runtime.AgentRuntime;
-
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.security.CodeSource;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Entry points for {@code -javaagent} ({@link #premain}) and for attaching to a running JVM
- * ({@link #agentmain}); the only class of this package, and no other package imports it. Each is a
- * few lines: all work, including parsing options, happens inside {@link AgentRuntime}'s guard, so
- * nothing the agent does can fail the host's start-up. premain only starts one short-lived daemon
- * thread and returns: options are parsed, the port bound and the agent's classes loaded on that
- * thread, never on the host's. agentmain works synchronously, so {@code attach} can read the outcome.
+ * Entry points for {@code -javaagent} ({@link #premain}) and for attaching to a running JVM ({@link #agentmain}); the
+ * only class of this package, and no other package imports it. Each is a few lines: all work, including parsing
+ * options, happens in {@code runtime.Entry} and {@code runtime.AgentRuntime}, behind their guard, so nothing the agent
+ * does can fail the host's start-up. premain only starts one short-lived daemon thread ({@code jvm-health-start}) and
+ * returns: the agent's classes are loaded, options parsed and the port bound on that thread, never on the host's.
+ * agentmain works synchronously, so {@code attach} can read the outcome.
+ *
+ * <p>The agent's classes load through {@link Classes}, a loader of this jar's stored entries, not through the system
+ * class loader (which has the jar on its path too): in a JVM that has just started, the system loader's own code costs
+ * about 0.5 ms of CPU a class, mostly interpreted and then compiled, and the agent loads some 150 classes at its start
+ * (docs/performance.md, "What the first answer costs"); this one costs about a tenth of that. The bootstrap loader would
+ * cost as little, but appending to its search makes the JVM warn on stderr and stop taking the application's classes
+ * from the class-data sharing archive.
  */
 public final class JvmHealthAgent {
-    /** Agent argument that makes {@link #agentmain} stop a running agent. */
-    public static final String STOP = AgentRuntime.STOP_ARGUMENT;
+    private static final String ENTRY = "io.jvmhealth.agent.runtime.Entry";
+    private static Classes classes;
 
     private JvmHealthAgent() {
     }
 
     public static void premain(String args, Instrumentation instrumentation) {
-        AgentInstrumentation.set(instrumentation);
-        premain(args);
-    }
-
-    public static void premain(String args) {
-        AgentInstrumentation.keepStderr(); // before the host's main can replace System.err (WildFly does)
+        // The JVM's own System.err, kept before the host's main can replace it (WildFly does).
+        PrintStream stderr = System.err;
         try {
-            AgentThreads.start("start", new Starter(args));
+            Thread t = new Thread(new Starter(args, instrumentation, stderr), "jvm-health-start");
+            t.setDaemon(true);
+            t.start();
         } catch (Throwable ignored) {
             // no thread to start the agent on: the application runs on without it
         }
     }
 
-    public static void agentmain(String args, Instrumentation instrumentation) {
-        AgentInstrumentation.set(instrumentation);
-        agentmain(args);
+    public static void premain(String args) {
+        premain(args, null);
     }
 
-    public static void agentmain(String args) {
-        AgentInstrumentation.keepStderr();
-        if (args != null && STOP.equals(args.trim())) {
-            AgentRuntime.stop();
-        } else {
-            AgentRuntime.start(args);
+    public static void agentmain(String args, Instrumentation instrumentation) {
+        try {
+            enter("attached", args, instrumentation, System.err);
+        } catch (Throwable e) {
+            PrintStream err = System.err;
+            if (err != null) {
+                err.println("[jvm-health] ERROR agent not started: its classes could not be loaded: " + e
+                        + " (the application runs on without it)");
+            }
         }
     }
 
-    /**
-     * Runs the start on its own thread, so that only this small class is loaded on the host's start-up
-     * thread. A named class, not a lambda: the first lambda would bootstrap invokedynamic there.
-     */
+    public static void agentmain(String args) {
+        agentmain(args, null);
+    }
+
+    /** Calls {@code Entry.<method>(args, instrumentation, jar, stderr)} in the agent's loader. */
+    private static void enter(String method, String args, Instrumentation instrumentation, PrintStream stderr) throws Exception {
+        Classes loader = classes();
+        ClassLoader from = loader != null ? loader : JvmHealthAgent.class.getClassLoader();
+        Class<?> entry = Class.forName(ENTRY, true, from);
+        try {
+            entry.getMethod(method, String.class, Instrumentation.class, File.class, PrintStream.class)
+                    .invoke(null, args, instrumentation, loader != null ? loader.jar : null, stderr);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof Exception ? (Exception) cause : e;
+        }
+    }
+
+    /** The agent's loader, made once per JVM (a later attach finds the classes there); null when not run from a jar. */
+    private static synchronized Classes classes() {
+        if (classes == null) {
+            try {
+                CodeSource source = JvmHealthAgent.class.getProtectionDomain().getCodeSource();
+                File jar = source == null || source.getLocation() == null ? null : new File(source.getLocation().toURI());
+                if (jar != null && jar.isFile()) {
+                    classes = new Classes(JvmHealthAgent.class.getClassLoader(), jar);
+                }
+            } catch (Exception e) {
+                return null; // the agent's classes load from the system class loader
+            }
+        }
+        return classes;
+    }
+
+    /** Starts the agent on its own thread; a named class, not a lambda (the first lambda would bootstrap invokedynamic). */
     private static final class Starter implements Runnable {
         private final String args;
+        private final Instrumentation instrumentation;
+        private final PrintStream stderr;
 
-        Starter(String args) {
+        Starter(String args, Instrumentation instrumentation, PrintStream stderr) {
             this.args = args;
+            this.instrumentation = instrumentation;
+            this.stderr = stderr;
         }
 
         @Override
         public void run() {
-            AgentRuntime.startAtLaunch(args);
+            try {
+                enter("launched", args, instrumentation, stderr);
+            } catch (Throwable e) {
+                if (stderr != null) {
+                    stderr.println("[jvm-health] ERROR agent not started: its classes could not be loaded: " + e
+                            + " (the application runs on without it)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Defines the agent's classes ({@code io.jvmhealth.agent.*}, this class and {@code io.jvmhealth.agent.boot.*} aside:
+     * those come from the parent, the boot package from the bootstrap loader once a gate put it there) from the jar's
+     * stored entries, found through its central directory and read with one open file; everything else, resources
+     * included, from the parent. The classes get this jar's protection domain and its package attributes.
+     */
+    static final class Classes extends ClassLoader {
+        private static final String OWN = "io.jvmhealth.agent.";
+        private static final String BOOT = "io.jvmhealth.agent.boot.";
+        /** An end-of-central-directory record is found within this many bytes of the end (22 plus a comment of 64 KiB at most). */
+        private static final int TAIL = 22 + 0xffff;
+        final File jar;
+        private final RandomAccessFile file;
+        /** Entry name -&gt; {offset of its local header, its size}; stored entries only (the agent's jar stores all). */
+        private final Map<String, long[]> entries;
+        private final Package model;
+
+        Classes(ClassLoader parent, File jar) throws IOException {
+            super(parent);
+            this.jar = jar;
+            this.file = new RandomAccessFile(jar, "r");
+            try {
+                this.entries = index(file);
+            } catch (IOException | RuntimeException e) {
+                file.close();
+                throw e;
+            }
+            this.model = JvmHealthAgent.class.getPackage();
+        }
+
+        private static Map<String, long[]> index(RandomAccessFile file) throws IOException {
+            long length = file.length();
+            int tail = (int) Math.min(length, TAIL);
+            byte[] t = new byte[tail];
+            file.seek(length - tail);
+            file.readFully(t);
+            int end = -1;
+            for (int i = tail - 22; i >= 0; i--) {
+                if (u32(t, i) == 0x06054b50L) {
+                    end = i;
+                    break;
+                }
+            }
+            if (end < 0) {
+                throw new IOException("no central directory");
+            }
+            int count = u16(t, end + 10);
+            byte[] cd = new byte[(int) u32(t, end + 12)];
+            file.seek(u32(t, end + 16));
+            file.readFully(cd);
+            Map<String, long[]> entries = new HashMap<String, long[]>(count * 2);
+            int p = 0;
+            for (int k = 0; k < count; k++) {
+                if (u32(cd, p) != 0x02014b50L) {
+                    throw new IOException("a broken central directory");
+                }
+                int nameLength = u16(cd, p + 28);
+                String name = new String(cd, p + 46, nameLength, StandardCharsets.UTF_8);
+                if (u16(cd, p + 10) == 0 && name.endsWith(".class")) {
+                    entries.put(name, new long[] {u32(cd, p + 42), u32(cd, p + 24)});
+                }
+                p += 46 + nameLength + u16(cd, p + 30) + u16(cd, p + 32);
+            }
+            return entries;
+        }
+
+        private static int u16(byte[] b, int i) {
+            return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8;
+        }
+
+        private static long u32(byte[] b, int i) {
+            return (u16(b, i) | (long) u16(b, i + 2) << 16) & 0xffffffffL;
+        }
+
+        private byte[] bytes(String name) throws IOException {
+            long[] e = entries.get(name);
+            if (e == null) {
+                return null;
+            }
+            synchronized (file) {
+                byte[] header = new byte[30];
+                file.seek(e[0]);
+                file.readFully(header);
+                if (u32(header, 0) != 0x04034b50L) {
+                    throw new IOException("a broken entry " + name);
+                }
+                byte[] data = new byte[(int) e[1]];
+                file.seek(e[0] + 30 + u16(header, 26) + u16(header, 28));
+                file.readFully(data);
+                return data;
+            }
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith(OWN) || name.startsWith(BOOT) || name.equals(JvmHealthAgent.class.getName())
+                    || name.startsWith(JvmHealthAgent.class.getName() + "$")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    byte[] b;
+                    try {
+                        b = bytes(name.replace('.', '/') + ".class");
+                    } catch (IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                    if (b == null) {
+                        return super.loadClass(name, resolve); // not in this jar: the parent's (tests run from classes)
+                    }
+                    definePackageOf(name);
+                    c = defineClass(name, b, 0, b.length, JvmHealthAgent.class.getProtectionDomain());
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
+        }
+
+        @SuppressWarnings("deprecation") // getPackage: Java 8's API (getDefinedPackage is Java 9's)
+        private void definePackageOf(String className) {
+            String pkg = className.substring(0, className.lastIndexOf('.'));
+            if (getPackage(pkg) != null) {
+                return;
+            }
+            try {
+                if (model == null) {
+                    definePackage(pkg, null, null, null, null, null, null, null);
+                } else {
+                    definePackage(pkg, model.getSpecificationTitle(), model.getSpecificationVersion(), model.getSpecificationVendor(),
+                            model.getImplementationTitle(), model.getImplementationVersion(), model.getImplementationVendor(), null);
+                }
+            } catch (IllegalArgumentException alreadyDefined) {
+                // another thread defined it meanwhile
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.base;
 
+import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -21,15 +22,32 @@ import java.lang.instrument.Instrumentation;
 public final class AgentInstrumentation {
     private static volatile Instrumentation instrumentation;
     private static volatile PrintStream stderr;
+    private static volatile File jar;
 
     private AgentInstrumentation() {
     }
 
     /** Kept once per start; a later agentmain without one keeps the earlier. */
     public static void set(Instrumentation given) {
+        set(given, null);
+    }
+
+    /** As {@link #set(Instrumentation)}, with the agent's jar as the entry point found it (null: not known). */
+    public static void set(Instrumentation given, File agentJar) {
         if (given != null) {
             instrumentation = given;
         }
+        if (agentJar != null) {
+            jar = agentJar;
+        }
+    }
+
+    /**
+     * The agent's jar as the entry point saw it, or null (started another way). Its classes cannot say it themselves
+     * once they load from the bootstrap loader's search (no code source there).
+     */
+    public static File jar() {
+        return jar;
     }
 
     /**
@@ -39,11 +57,16 @@ public final class AgentInstrumentation {
      * JVM's standard error goes. Cheap; never throws.
      */
     public static void keepStderr() {
+        keepStderr(System.err);
+    }
+
+    /** As {@link #keepStderr()}, with {@code System.err} as the caller found it earlier ({@code premain}, on the host's thread). */
+    public static void keepStderr(PrintStream found) {
         if (stderr != null) {
             return;
         }
         try {
-            PrintStream err = System.err;
+            PrintStream err = found;
             stderr = err != null && err.getClass() == PrintStream.class ? err
                     : new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         } catch (Throwable ignored) {

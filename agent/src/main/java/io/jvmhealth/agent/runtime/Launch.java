@@ -1,5 +1,7 @@
 package io.jvmhealth.agent.runtime;
 
+import io.jvmhealth.agent.base.AgentInstrumentation;
+
 import java.io.File;
 import java.io.IOException;
 import java.util.jar.JarFile;
@@ -64,8 +66,12 @@ public final class Launch {
         }
     }
 
-    /** The jar this class was loaded from, or null when it was not loaded from a jar. */
+    /** The agent's jar (as its entry point found it, else the jar this class was loaded from), or null when none. */
     public static File ownJar() {
+        File given = AgentInstrumentation.jar();
+        if (given != null) {
+            return given; // the agent's classes load from the bootstrap loader's search: no code source
+        }
         try {
             java.security.CodeSource source = Launch.class.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null) {
