@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads the built jar: everything is ours or relocated under our package, and the manifest makes it an agent and a tool. */
@@ -124,6 +125,33 @@ class ShadedJarIT {
         assertFalse(bytes.contains("java/util/logging"), name + " references java.util.logging");
         assertFalse(bytes.contains("fi/iki/elonen"), name + " references NanoHTTPD");
         return 1;
+    }
+
+    /**
+     * The entry point's loader defines the agent's classes from the jar's stored entries, with the jar's code source
+     * and package version; the entry point itself and the boot package come from its parent.
+     */
+    @Test
+    void theAgentsClassesComeFromItsOwnLoader() throws Exception {
+        java.io.File file = Artifacts.agentJar().toFile();
+        try (java.net.URLClassLoader system = new java.net.URLClassLoader(new java.net.URL[] {file.toURI().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> entry = Class.forName("io.jvmhealth.agent.JvmHealthAgent", false, system);
+            Class<?> classesType = Class.forName("io.jvmhealth.agent.JvmHealthAgent$Classes", false, system);
+            java.lang.reflect.Constructor<?> make = classesType.getDeclaredConstructor(ClassLoader.class, java.io.File.class);
+            make.setAccessible(true);
+            ClassLoader classes = (ClassLoader) make.newInstance(system, file);
+            Class<?> runtime = Class.forName("io.jvmhealth.agent.runtime.AgentRuntime", false, classes);
+            assertSame(classes, runtime.getClassLoader(), "defined by the agent's loader");
+            assertEquals(file.toURI().toURL(), runtime.getProtectionDomain().getCodeSource().getLocation());
+            assertEquals(entry.getPackage().getImplementationVersion(), runtime.getPackage().getImplementationVersion());
+            assertNotNull(runtime.getPackage().getImplementationVersion(), "the manifest's version");
+            assertSame(entry, Class.forName("io.jvmhealth.agent.JvmHealthAgent", false, classes), "the entry point: the parent's");
+            assertSame(system, Class.forName("io.jvmhealth.agent.boot.GateSignal", false, classes).getClassLoader(),
+                    "the boot package: the parent's (the bootstrap loader's once a gate put it there)");
+            assertSame(String.class, Class.forName("java.lang.String", false, classes));
+            assertNotNull(classes.getResource("META-INF/jvmhealth/instrument.jar"), "resources: the parent's");
+        }
     }
 
     @Test
