@@ -129,6 +129,8 @@ public final class JvmHealthAgent {
     static final class Classes extends ClassLoader {
         private static final String OWN = "io.jvmhealth.agent.";
         private static final String BOOT = "io.jvmhealth.agent.boot.";
+        /** This class and its nested ones (no other class of the agent starts so: the root package holds this one). */
+        private static final String ENTRY_POINT = "io.jvmhealth.agent.JvmHealthAgent";
         /** An end-of-central-directory record is found within this many bytes of the end (22 plus a comment of 64 KiB at most). */
         private static final int TAIL = 22 + 0xffff;
         final File jar;
@@ -136,6 +138,8 @@ public final class JvmHealthAgent {
         /** Entry name -&gt; {offset of its local header, its size}; stored entries only (the agent's jar stores all). */
         private final Map<String, long[]> entries;
         private final Package model;
+        private final byte[] header = new byte[30];
+        private byte[] buffer = new byte[16 * 1024];
 
         Classes(ClassLoader parent, File jar) throws IOException {
             super(parent);
@@ -152,15 +156,22 @@ public final class JvmHealthAgent {
 
         private static Map<String, long[]> index(RandomAccessFile file) throws IOException {
             long length = file.length();
-            int tail = (int) Math.min(length, TAIL);
+            // The build writes no archive comment: the record is the last 22 bytes; else it is sought in the tail.
+            int tail = (int) Math.min(length, 22);
             byte[] t = new byte[tail];
             file.seek(length - tail);
             file.readFully(t);
-            int end = -1;
-            for (int i = tail - 22; i >= 0; i--) {
-                if (u32(t, i) == 0x06054b50L) {
-                    end = i;
-                    break;
+            int end = tail == 22 && u32(t, 0) == 0x06054b50L ? 0 : -1;
+            if (end < 0) {
+                tail = (int) Math.min(length, TAIL);
+                t = new byte[tail];
+                file.seek(length - tail);
+                file.readFully(t);
+                for (int i = tail - 22; i >= 0; i--) {
+                    if (u32(t, i) == 0x06054b50L) {
+                        end = i;
+                        break;
+                    }
                 }
             }
             if (end < 0) {
@@ -194,45 +205,50 @@ public final class JvmHealthAgent {
             return (u16(b, i) | (long) u16(b, i + 2) << 16) & 0xffffffffL;
         }
 
-        private byte[] bytes(String name) throws IOException {
+        /**
+         * Reads the entry into {@link #buffer} (grown as needed, kept: the classes' bytes are not garbage on the host's
+         * heap, about 0.5 MB at the start otherwise); returns its length, or -1 when there is no such entry. Called
+         * with this loader's lock held (it is not parallel capable); {@code defineClass} copies the bytes before it
+         * loads any other class, so a nested load may reuse the buffer.
+         */
+        private int read(String name) throws IOException {
             long[] e = entries.get(name);
             if (e == null) {
-                return null;
+                return -1;
             }
-            synchronized (file) {
-                byte[] header = new byte[30];
-                file.seek(e[0]);
-                file.readFully(header);
-                if (u32(header, 0) != 0x04034b50L) {
-                    throw new IOException("a broken entry " + name);
-                }
-                byte[] data = new byte[(int) e[1]];
-                file.seek(e[0] + 30 + u16(header, 26) + u16(header, 28));
-                file.readFully(data);
-                return data;
+            file.seek(e[0]);
+            file.readFully(header);
+            if (u32(header, 0) != 0x04034b50L) {
+                throw new IOException("a broken entry " + name);
             }
+            int size = (int) e[1];
+            if (buffer.length < size) {
+                buffer = new byte[Math.max(size, buffer.length * 2)];
+            }
+            file.seek(e[0] + 30 + u16(header, 26) + u16(header, 28));
+            file.readFully(buffer, 0, size);
+            return size;
         }
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith(OWN) || name.startsWith(BOOT) || name.equals(JvmHealthAgent.class.getName())
-                    || name.startsWith(JvmHealthAgent.class.getName() + "$")) {
+            if (!name.startsWith(OWN) || name.startsWith(BOOT) || name.startsWith(ENTRY_POINT)) {
                 return super.loadClass(name, resolve);
             }
             synchronized (getClassLoadingLock(name)) {
                 Class<?> c = findLoadedClass(name);
                 if (c == null) {
-                    byte[] b;
+                    int size;
                     try {
-                        b = bytes(name.replace('.', '/') + ".class");
+                        size = read(name.replace('.', '/') + ".class");
                     } catch (IOException e) {
                         throw new ClassNotFoundException(name, e);
                     }
-                    if (b == null) {
+                    if (size < 0) {
                         return super.loadClass(name, resolve); // not in this jar: the parent's (tests run from classes)
                     }
                     definePackageOf(name);
-                    c = defineClass(name, b, 0, b.length, JvmHealthAgent.class.getProtectionDomain());
+                    c = defineClass(name, buffer, 0, size, JvmHealthAgent.class.getProtectionDomain());
                 }
                 if (resolve) {
                     resolveClass(c);
