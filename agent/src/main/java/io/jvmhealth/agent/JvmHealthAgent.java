@@ -6,10 +6,7 @@ import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
-import java.nio.charset.StandardCharsets;
 import java.security.CodeSource;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Entry points for {@code -javaagent} ({@link #premain}) and for attaching to a running JVM ({@link #agentmain}); the
@@ -135,8 +132,15 @@ public final class JvmHealthAgent {
         private static final int TAIL = 22 + 0xffff;
         final File jar;
         private final RandomAccessFile file;
-        /** Entry name -&gt; {offset of its local header, its size}; stored entries only (the agent's jar stores all). */
-        private final Map<String, long[]> entries;
+        /** The jar's central directory, as read. */
+        private final byte[] directory;
+        /**
+         * Open addressing over the stored {@code .class} entries of {@link #directory} (the agent's jar stores all): each
+         * slot the offset of an entry's record plus one, 0 when free; the slot from the hash of the name's bytes. The
+         * directory and this table are all the index keeps (about 50 KB for the jar's 400 classes; a map of names kept
+         * three times that on the host's heap, and as much again as garbage).
+         */
+        private final int[] slots;
         private final Package model;
         private final byte[] header = new byte[30];
         private byte[] buffer = new byte[16 * 1024];
@@ -146,7 +150,8 @@ public final class JvmHealthAgent {
             this.jar = jar;
             this.file = new RandomAccessFile(jar, "r");
             try {
-                this.entries = index(file);
+                this.directory = directory(file);
+                this.slots = slots(directory);
             } catch (IOException | RuntimeException e) {
                 file.close();
                 throw e;
@@ -154,7 +159,7 @@ public final class JvmHealthAgent {
             this.model = JvmHealthAgent.class.getPackage();
         }
 
-        private static Map<String, long[]> index(RandomAccessFile file) throws IOException {
+        private static byte[] directory(RandomAccessFile file) throws IOException {
             long length = file.length();
             // The build writes no archive comment: the record is the last 22 bytes; else it is sought in the tail.
             int tail = (int) Math.min(length, 22);
@@ -177,24 +182,78 @@ public final class JvmHealthAgent {
             if (end < 0) {
                 throw new IOException("no central directory");
             }
-            int count = u16(t, end + 10);
             byte[] cd = new byte[(int) u32(t, end + 12)];
             file.seek(u32(t, end + 16));
             file.readFully(cd);
-            Map<String, long[]> entries = new HashMap<String, long[]>(count * 2);
-            int p = 0;
-            for (int k = 0; k < count; k++) {
-                if (u32(cd, p) != 0x02014b50L) {
-                    throw new IOException("a broken central directory");
-                }
-                int nameLength = u16(cd, p + 28);
-                String name = new String(cd, p + 46, nameLength, StandardCharsets.UTF_8);
-                if (u16(cd, p + 10) == 0 && name.endsWith(".class")) {
-                    entries.put(name, new long[] {u32(cd, p + 42), u32(cd, p + 24)});
-                }
-                p += 46 + nameLength + u16(cd, p + 30) + u16(cd, p + 32);
+            return cd;
+        }
+
+        private static int[] slots(byte[] cd) throws IOException {
+            int classes = 0;
+            for (int p = 0; p < cd.length; p = next(cd, p)) {
+                classes++;
             }
-            return entries;
+            int size = Integer.highestOneBit(Math.max(16, classes * 2)) * 2;
+            int[] slots = new int[size];
+            for (int p = 0; p < cd.length; p = next(cd, p)) {
+                int nameLength = u16(cd, p + 28);
+                if (u16(cd, p + 10) != 0 || !endsWithClass(cd, p + 46, nameLength)) {
+                    continue;
+                }
+                int h = hash(cd, p + 46, nameLength) & (size - 1);
+                while (slots[h] != 0) {
+                    h = (h + 1) & (size - 1);
+                }
+                slots[h] = p + 1;
+            }
+            return slots;
+        }
+
+        /** The record after the one at {@code p}; checks the signature. */
+        private static int next(byte[] cd, int p) throws IOException {
+            if (p + 46 > cd.length || u32(cd, p) != 0x02014b50L) {
+                throw new IOException("a broken central directory");
+            }
+            return p + 46 + u16(cd, p + 28) + u16(cd, p + 30) + u16(cd, p + 32);
+        }
+
+        private static boolean endsWithClass(byte[] b, int from, int length) {
+            return length > 6 && b[from + length - 6] == '.' && b[from + length - 5] == 'c' && b[from + length - 4] == 'l'
+                    && b[from + length - 3] == 'a' && b[from + length - 2] == 's' && b[from + length - 1] == 's';
+        }
+
+        private static int hash(byte[] b, int from, int length) {
+            int h = 0;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + b[from + i];
+            }
+            return h ^ h >>> 16;
+        }
+
+        /** The record of the stored entry {@code name} (ASCII, as the agent's class names are), or -1. */
+        private int find(String name) {
+            int n = name.length();
+            int h = 0;
+            for (int i = 0; i < n; i++) {
+                h = 31 * h + (byte) name.charAt(i);
+            }
+            h = (h ^ h >>> 16) & (slots.length - 1);
+            for (int s = slots[h]; s != 0; h = (h + 1) & (slots.length - 1), s = slots[h]) {
+                int p = s - 1;
+                if (u16(directory, p + 28) == n && sameName(p + 46, name)) {
+                    return p;
+                }
+            }
+            return -1;
+        }
+
+        private boolean sameName(int from, String name) {
+            for (int i = 0; i < name.length(); i++) {
+                if (directory[from + i] != (byte) name.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static int u16(byte[] b, int i) {
@@ -212,20 +271,21 @@ public final class JvmHealthAgent {
          * loads any other class, so a nested load may reuse the buffer.
          */
         private int read(String name) throws IOException {
-            long[] e = entries.get(name);
-            if (e == null) {
+            int p = find(name);
+            if (p < 0) {
                 return -1;
             }
-            file.seek(e[0]);
+            long offset = u32(directory, p + 42);
+            file.seek(offset);
             file.readFully(header);
             if (u32(header, 0) != 0x04034b50L) {
                 throw new IOException("a broken entry " + name);
             }
-            int size = (int) e[1];
+            int size = (int) u32(directory, p + 24);
             if (buffer.length < size) {
                 buffer = new byte[Math.max(size, buffer.length * 2)];
             }
-            file.seek(e[0] + 30 + u16(header, 26) + u16(header, 28));
+            file.seek(offset + 30 + u16(header, 26) + u16(header, 28));
             file.readFully(buffer, 0, size);
             return size;
         }

@@ -24,6 +24,10 @@ final class MetricsText {
     static final String VERSION = version();
     private static final String[] STATUSES = {"healthy", "degraded", "unhealthy"};
 
+    /** The lengths of the last full and short bodies (a size hint; racy updates only make it less exact). */
+    private static int lastFull;
+    private static int lastShort;
+
     private MetricsText() {
     }
 
@@ -34,7 +38,9 @@ final class MetricsText {
 
     /** As above, with the JVM's shutdown state ({@code jvmhealth_shutdown{state}}). */
     static byte[] prepare(List<Checked> checks, long durationNanos, boolean full, Shutdown shutdown) {
-        StringBuilder b = new StringBuilder(256 + checks.size() * (full ? 400 : 200));
+        // Sized by the last body of its kind: a builder that grows doubles and copies, garbage on the host's heap.
+        int hint = full ? lastFull : lastShort;
+        StringBuilder b = new StringBuilder(Math.max(256 + checks.size() * (full ? 400 : 200), hint + hint / 8));
         if (durationNanos >= 0) {
             family(b, "jvmhealth_evaluation_duration_seconds", "How long the last evaluation of every check took.");
             b.append("jvmhealth_evaluation_duration_seconds ").append(number(durationNanos / 1e9)).append('\n');
@@ -59,6 +65,11 @@ final class MetricsText {
             b.append("jvmhealth_info{version=\"");
             label(b, VERSION);
             b.append("\"} 1\n");
+        }
+        if (full) {
+            lastFull = b.length();
+        } else {
+            lastShort = b.length();
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -89,27 +100,32 @@ final class MetricsText {
                 b.append("\",status=\"").append(s.json()).append("\"} ").append(c.transitionsInto(s)).append('\n');
             }
         }
-        StringBuilder last = new StringBuilder();
-        StringBuilder took = new StringBuilder();
+        boolean changed = false;
+        boolean timed = false;
         for (Checked c : checks) {
-            if (c.lastTransitionMillis() > 0) {
-                last.append("jvmhealth_check_last_transition_timestamp_seconds{check=\"");
-                label(last, c.name());
-                last.append("\"} ").append(number(c.lastTransitionMillis() / 1000.0)).append('\n');
-            }
-            if (c.durationNanos() >= 0) {
-                took.append("jvmhealth_check_evaluation_duration_seconds{check=\"");
-                label(took, c.name());
-                took.append("\"} ").append(number(c.durationNanos() / 1e9)).append('\n');
-            }
+            changed |= c.lastTransitionMillis() > 0;
+            timed |= c.durationNanos() >= 0;
         }
-        if (last.length() > 0) {
+        // Written straight into b, family by family (each family contiguous), with no builder of its own.
+        if (changed) {
             family(b, "jvmhealth_check_last_transition_timestamp_seconds", "When each check last changed status (Unix time), for checks that did.");
-            b.append(last);
+            for (Checked c : checks) {
+                if (c.lastTransitionMillis() > 0) {
+                    b.append("jvmhealth_check_last_transition_timestamp_seconds{check=\"");
+                    label(b, c.name());
+                    b.append("\"} ").append(number(c.lastTransitionMillis() / 1000.0)).append('\n');
+                }
+            }
         }
-        if (took.length() > 0) {
+        if (timed) {
             family(b, "jvmhealth_check_evaluation_duration_seconds", "How long each check's last evaluation took (a passed gate is not evaluated again).");
-            b.append(took);
+            for (Checked c : checks) {
+                if (c.durationNanos() >= 0) {
+                    b.append("jvmhealth_check_evaluation_duration_seconds{check=\"");
+                    label(b, c.name());
+                    b.append("\"} ").append(number(c.durationNanos() / 1e9)).append('\n');
+                }
+            }
         }
     }
 
