@@ -25,7 +25,13 @@ import java.security.CodeSource;
  */
 public final class JvmHealthAgent {
     private static final String ENTRY = "io.jvmhealth.agent.runtime.Entry";
-    private static Classes classes;
+    /**
+     * The agent's loader, typed as any loader: this class must not name {@link Classes} where the verifier would have
+     * to load it to check a type (on the host's thread, in premain); it is made and loaded on the start thread.
+     */
+    private static ClassLoader classes;
+    /** The jar {@link #classes} reads. */
+    private static File jar;
 
     private JvmHealthAgent() {
     }
@@ -64,12 +70,12 @@ public final class JvmHealthAgent {
 
     /** Calls {@code Entry.<method>(args, instrumentation, jar, stderr)} in the agent's loader. */
     private static void enter(String method, String args, Instrumentation instrumentation, PrintStream stderr) throws Exception {
-        Classes loader = classes();
+        ClassLoader loader = classes();
         ClassLoader from = loader != null ? loader : JvmHealthAgent.class.getClassLoader();
         Class<?> entry = Class.forName(ENTRY, true, from);
         try {
             entry.getMethod(method, String.class, Instrumentation.class, File.class, PrintStream.class)
-                    .invoke(null, args, instrumentation, loader != null ? loader.jar : null, stderr);
+                    .invoke(null, args, instrumentation, loader != null ? jar : null, stderr);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw cause instanceof Exception ? (Exception) cause : e;
@@ -77,13 +83,14 @@ public final class JvmHealthAgent {
     }
 
     /** The agent's loader, made once per JVM (a later attach finds the classes there); null when not run from a jar. */
-    private static synchronized Classes classes() {
+    private static synchronized ClassLoader classes() {
         if (classes == null) {
             try {
                 CodeSource source = JvmHealthAgent.class.getProtectionDomain().getCodeSource();
-                File jar = source == null || source.getLocation() == null ? null : new File(source.getLocation().toURI());
-                if (jar != null && jar.isFile()) {
-                    classes = new Classes(JvmHealthAgent.class.getClassLoader(), jar);
+                File file = source == null || source.getLocation() == null ? null : new File(source.getLocation().toURI());
+                if (file != null && file.isFile()) {
+                    classes = Classes.open(JvmHealthAgent.class.getClassLoader(), file);
+                    jar = file;
                 }
             } catch (Exception e) {
                 return null; // the agent's classes load from the system class loader
@@ -130,7 +137,6 @@ public final class JvmHealthAgent {
         private static final String ENTRY_POINT = "io.jvmhealth.agent.JvmHealthAgent";
         /** An end-of-central-directory record is found within this many bytes of the end (22 plus a comment of 64 KiB at most). */
         private static final int TAIL = 22 + 0xffff;
-        final File jar;
         private final RandomAccessFile file;
         /** The jar's central directory, as read. */
         private final byte[] directory;
@@ -138,16 +144,20 @@ public final class JvmHealthAgent {
          * Open addressing over the stored {@code .class} entries of {@link #directory} (the agent's jar stores all): each
          * slot the offset of an entry's record plus one, 0 when free; the slot from the hash of the name's bytes. The
          * directory and this table are all the index keeps (about 50 KB for the jar's 400 classes; a map of names kept
-         * three times that on the host's heap, and as much again as garbage).
+         * about twice that on the host's heap, and left as much again as garbage).
          */
         private final int[] slots;
         private final Package model;
         private final byte[] header = new byte[30];
         private byte[] buffer = new byte[16 * 1024];
 
-        Classes(ClassLoader parent, File jar) throws IOException {
+        /** The loader of {@code jar}'s classes, typed as any loader (see {@link JvmHealthAgent#classes}). */
+        static ClassLoader open(ClassLoader parent, File jar) throws IOException {
+            return new Classes(parent, jar);
+        }
+
+        private Classes(ClassLoader parent, File jar) throws IOException {
             super(parent);
-            this.jar = jar;
             this.file = new RandomAccessFile(jar, "r");
             try {
                 this.directory = directory(file);

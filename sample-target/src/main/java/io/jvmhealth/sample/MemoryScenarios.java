@@ -40,7 +40,7 @@ final class MemoryScenarios {
      * back to back (some 600 a second, each freeing nothing, in a GC log of such a run). One chunk
      * was not always enough: the objects that young collections promote while the heap fills can
      * take the one region it frees (a GC log: 60 humongous, 2 archive and 2 old regions of 64, none
-     * free). The heap stays full to within two chunks (97 % after GC with -Xmx64m).
+     * free). The heap stays full to within two chunks (95-97 % after GC with -Xmx64m on JDK 17 and 25).
      */
     private static boolean retainUntil(long targetBytes) {
         synchronized (RETAINED) {
