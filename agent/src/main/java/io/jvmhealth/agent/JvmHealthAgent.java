@@ -7,6 +7,7 @@ import java.io.RandomAccessFile;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.security.CodeSource;
+import java.util.Arrays;
 
 /**
  * Entry points for {@code -javaagent} ({@link #premain}) and for attaching to a running JVM ({@link #agentmain}); the
@@ -128,7 +129,10 @@ public final class JvmHealthAgent {
      * Defines the agent's classes ({@code io.jvmhealth.agent.*}, this class and {@code io.jvmhealth.agent.boot.*} aside:
      * those come from the parent, the boot package from the bootstrap loader once a gate put it there) from the jar's
      * stored entries, found through its central directory and read with one open file; everything else, resources
-     * included, from the parent. The classes get this jar's protection domain and its package attributes.
+     * included, from the parent. The classes get this jar's protection domain and its package attributes. It reads the
+     * zip format itself, as {@code gates.NestedJarLoader} does for the nested jar, and cannot share that code: it runs
+     * before any other class of the agent can be loaded through it, and would otherwise load it from the system class
+     * loader as a second copy.
      */
     static final class Classes extends ClassLoader {
         private static final String OWN = "io.jvmhealth.agent.";
@@ -160,8 +164,11 @@ public final class JvmHealthAgent {
             super(parent);
             this.file = new RandomAccessFile(jar, "r");
             try {
-                this.directory = directory(file);
-                this.slots = slots(directory);
+                byte[] end = endRecord(file);
+                this.directory = new byte[(int) u32(end, 12)];
+                file.seek(u32(end, 16));
+                file.readFully(directory);
+                this.slots = slots(directory, u16(end, 10));
             } catch (IOException | RuntimeException e) {
                 file.close();
                 throw e;
@@ -169,46 +176,41 @@ public final class JvmHealthAgent {
             this.model = JvmHealthAgent.class.getPackage();
         }
 
-        private static byte[] directory(RandomAccessFile file) throws IOException {
+        /** The end-of-central-directory record (22 bytes): where the directory is, how long, how many entries. */
+        private static byte[] endRecord(RandomAccessFile file) throws IOException {
             long length = file.length();
             // The build writes no archive comment: the record is the last 22 bytes; else it is sought in the tail.
             int tail = (int) Math.min(length, 22);
             byte[] t = new byte[tail];
             file.seek(length - tail);
             file.readFully(t);
-            int end = tail == 22 && u32(t, 0) == 0x06054b50L ? 0 : -1;
-            if (end < 0) {
-                tail = (int) Math.min(length, TAIL);
-                t = new byte[tail];
-                file.seek(length - tail);
-                file.readFully(t);
-                for (int i = tail - 22; i >= 0; i--) {
-                    if (u32(t, i) == 0x06054b50L) {
-                        end = i;
-                        break;
-                    }
+            if (tail == 22 && u32(t, 0) == 0x06054b50L) {
+                return t;
+            }
+            tail = (int) Math.min(length, TAIL);
+            t = new byte[tail];
+            file.seek(length - tail);
+            file.readFully(t);
+            for (int i = tail - 22; i >= 0; i--) {
+                if (u32(t, i) == 0x06054b50L) {
+                    return Arrays.copyOfRange(t, i, i + 22);
                 }
             }
-            if (end < 0) {
-                throw new IOException("no central directory");
-            }
-            byte[] cd = new byte[(int) u32(t, end + 12)];
-            file.seek(u32(t, end + 16));
-            file.readFully(cd);
-            return cd;
+            throw new IOException("no central directory");
         }
 
-        private static int[] slots(byte[] cd) throws IOException {
-            int classes = 0;
-            for (int p = 0; p < cd.length; p = next(cd, p)) {
-                classes++;
-            }
-            int size = Integer.highestOneBit(Math.max(16, classes * 2)) * 2;
+        /** The table of {@link #slots} over the directory's {@code entries} records (classes or not: an upper bound). */
+        private static int[] slots(byte[] cd, int entries) throws IOException {
+            int size = Integer.highestOneBit(Math.max(16, entries * 2)) * 2;
             int[] slots = new int[size];
+            int placed = 0;
             for (int p = 0; p < cd.length; p = next(cd, p)) {
                 int nameLength = u16(cd, p + 28);
                 if (u16(cd, p + 10) != 0 || !endsWithClass(cd, p + 46, nameLength)) {
                     continue;
+                }
+                if (++placed * 2 > size) { // never fuller than half: a count that lies (a ZIP64 jar) fails the loader here
+                    throw new IOException("more entries than the directory's end record counts");
                 }
                 int h = hash(cd, p + 46, nameLength) & (size - 1);
                 while (slots[h] != 0) {
