@@ -1,7 +1,9 @@
 package io.jvmhealth.agent;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.lang.instrument.Instrumentation;
@@ -137,6 +139,7 @@ public final class JvmHealthAgent {
     static final class Classes extends ClassLoader {
         private static final String OWN = "io.jvmhealth.agent.";
         private static final String BOOT = "io.jvmhealth.agent.boot.";
+        private static final String OWN_PATH = "io/jvmhealth/agent/";
         /** This class and its nested ones (no other class of the agent starts so: the root package holds this one). */
         private static final String ENTRY_POINT = "io.jvmhealth.agent.JvmHealthAgent";
         /** An end-of-central-directory record is found within this many bytes of the end (22 plus a comment of 64 KiB at most). */
@@ -327,6 +330,29 @@ public final class JvmHealthAgent {
                 }
                 return c;
             }
+        }
+
+        /**
+         * The agent's own class files from the jar directly ({@code PlatformBeans} and others define one of them again
+         * in a loader of their own); anything else from the parent. Through the parent a resource is a {@code jar:} URL,
+         * and the first such URL loads the JDK's jar-protocol and connection classes, which the class-data sharing
+         * archive does not hold: parsed, kept in metaspace, for three reads of a few KB.
+         */
+        @Override
+        public InputStream getResourceAsStream(String name) {
+            if (name.startsWith(OWN_PATH) && name.endsWith(".class")) {
+                synchronized (this) {
+                    try {
+                        int size = read(name);
+                        if (size >= 0) {
+                            return new ByteArrayInputStream(Arrays.copyOf(buffer, size));
+                        }
+                    } catch (IOException e) {
+                        return null;
+                    }
+                }
+            }
+            return super.getResourceAsStream(name);
         }
 
         @SuppressWarnings("deprecation") // getPackage: Java 8's API (getDefinedPackage is Java 9's)

@@ -1,8 +1,8 @@
 package io.jvmhealth.agent.base;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /** Reads entries of the agent's own jar (class bytes to define elsewhere, the nested instrumentation jar). */
 public final class AgentResources {
@@ -10,46 +10,43 @@ public final class AgentResources {
     }
 
     /**
-     * The whole resource, or null when the agent's jar has none of that name. Where the size is known (an entry of
-     * a jar: the agent's is stored, so always) the bytes are read into an array of exactly that size, once.
+     * The whole resource, or null when the agent's jar has none of that name. Read through the agent's class loader,
+     * which serves its own class files from the jar without a {@code jar:} URL; the first read goes by what the stream
+     * says is available (the whole entry, for a stored entry or the loader's own bytes), so the bytes are read into an
+     * array of exactly that size, once.
      *
-     * @param initialBytes the buffer to start with when the size is not known (about the expected size)
+     * @param initialBytes the buffer to start with when the stream does not say (about the expected size)
      * @param maxBytes     more than this is refused with an IOException, never read into memory
      */
     public static byte[] read(String resource, int initialBytes, long maxBytes) throws IOException {
         ClassLoader agent = AgentResources.class.getClassLoader();
-        java.net.URL url = agent == null ? ClassLoader.getSystemResource(resource) : agent.getResource(resource);
-        if (url == null) {
+        InputStream stream = agent == null ? ClassLoader.getSystemResourceAsStream(resource) : agent.getResourceAsStream(resource);
+        if (stream == null) {
             return null;
         }
-        java.net.URLConnection connection = url.openConnection();
-        long size = connection.getContentLengthLong();
-        if (size > maxBytes) {
-            throw new IOException(resource + " holds more than " + maxBytes + " bytes");
-        }
-        try (InputStream in = connection.getInputStream()) {
-            if (size >= 0) {
-                byte[] exact = new byte[(int) size];
-                int at = 0;
-                int n;
-                while (at < exact.length && (n = in.read(exact, at, exact.length - at)) > 0) {
-                    at += n;
-                }
-                if (at == exact.length && in.read() < 0) {
-                    return exact;
-                }
-                throw new IOException(resource + " is not " + size + " bytes long as its entry says");
+        try (InputStream in = stream) {
+            int available = in.available();
+            if (available > maxBytes) {
+                throw new IOException(resource + " holds more than " + maxBytes + " bytes");
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(initialBytes);
-            byte[] buf = new byte[Math.min(initialBytes, 64 * 1024)];
+            byte[] bytes = new byte[Math.max(1, available > 0 ? available : initialBytes)];
+            int at = 0;
             int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + n > maxBytes) {
-                    throw new IOException(resource + " holds more than " + maxBytes + " bytes");
+            while ((n = in.read(bytes, at, bytes.length - at)) > 0) {
+                at += n;
+                if (at == bytes.length) {
+                    int next = in.read();
+                    if (next < 0) {
+                        return bytes;
+                    }
+                    if (at + 1L > maxBytes) {
+                        throw new IOException(resource + " holds more than " + maxBytes + " bytes");
+                    }
+                    bytes = Arrays.copyOf(bytes, (int) Math.min(maxBytes, Math.max(at + 1L, 2L * bytes.length)));
+                    bytes[at++] = (byte) next;
                 }
-                out.write(buf, 0, n);
             }
-            return out.toByteArray();
+            return at == bytes.length ? bytes : Arrays.copyOf(bytes, at);
         }
     }
 }

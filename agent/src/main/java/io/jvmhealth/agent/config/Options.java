@@ -113,15 +113,18 @@ public final class Options {
     }
 
     private static Map<String, Source> fromEnv(Map<String, String> env, Set<String> keys) throws InvalidOptionException {
-        Map<String, String> byEnvName = new LinkedHashMap<>();
-        for (String key : keys) {
-            byEnvName.put(envName(key), key);
-        }
+        Map<String, String> byEnvName = null; // built at the first JVMHEALTH_ variable: most environments have none
         Map<String, Source> result = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
             if (!name.startsWith(ENV_PREFIX)) {
                 continue;
+            }
+            if (byEnvName == null) {
+                byEnvName = new LinkedHashMap<>();
+                for (String key : keys) {
+                    byEnvName.put(envName(key), key);
+                }
             }
             String key = byEnvName.get(name);
             if (key == null && name.startsWith(ENV_PREFIX + "RULE_")) {

@@ -12,8 +12,10 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -151,6 +153,20 @@ class ShadedJarIT {
                     "the boot package: the parent's (the bootstrap loader's once a gate put it there)");
             assertSame(String.class, Class.forName("java.lang.String", false, classes));
             assertNotNull(classes.getResource("META-INF/jvmhealth/instrument.jar"), "resources: the parent's");
+            // the agent's own class files come from the jar directly (no jar: URL), byte for byte as the jar holds them
+            String own = "io/jvmhealth/agent/runtime/AgentRuntime.class";
+            byte[] direct;
+            try (java.io.InputStream in = classes.getResourceAsStream(own)) {
+                assertEquals(java.io.ByteArrayInputStream.class, in.getClass(), "served by the agent's loader");
+                direct = in.readAllBytes();
+            }
+            try (JarFile jar = new JarFile(file)) {
+                assertArrayEquals(jar.getInputStream(jar.getEntry(own)).readAllBytes(), direct);
+            }
+            assertNull(classes.getResourceAsStream("io/jvmhealth/agent/NoSuchClass.class"));
+            try (java.io.InputStream in = classes.getResourceAsStream("META-INF/jvmhealth/instrument.jar")) {
+                assertNotEquals(java.io.ByteArrayInputStream.class, in.getClass(), "anything else: the parent's");
+            }
         }
     }
 

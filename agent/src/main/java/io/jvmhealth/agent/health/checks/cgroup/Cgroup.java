@@ -1,13 +1,12 @@
 package io.jvmhealth.agent.health.checks.cgroup;
 
 import io.jvmhealth.agent.base.ProcFile;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,9 @@ import java.util.Map;
  * not relate, the mount point itself is used (what the container sees as its cgroup).
  */
 public final class Cgroup {
+    /** The longest {@code /proc/self/cgroup} or {@code mountinfo} read (a node with thousands of mounts stays well below). */
+    static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
     /** Which cgroup version a controller was found in. */
     public enum Version {
         V1("v1"), V2("v2");
@@ -164,13 +166,34 @@ public final class Cgroup {
         return new Cgroup(memV, memDir, memLimitDir, cpuV, cpuDirFound, problem);
     }
 
-    /** Reads a file's lines with the stream classes every JVM has loaded (Files.readAllLines loads the channel classes: measured). */
-    private static List<String> lines(String path) throws IOException {
+    /**
+     * A file's lines, from its bytes: no reader classes (a host that reads no text file has none loaded, and the
+     * class-data sharing archive does not hold them: parsed, kept in metaspace, for two reads at start).
+     * {@code /proc/self/mountinfo} of a node with many mounts is tens of KB; more than {@link #MAX_FILE_BYTES} is refused.
+     */
+    static List<String> lines(String path) throws IOException {
+        byte[] b = new byte[8192];
+        int n = 0;
+        try (FileInputStream in = new FileInputStream(path)) {
+            for (int r; (r = in.read(b, n, b.length - n)) > 0; ) {
+                n += r;
+                if (n == b.length) {
+                    if (b.length >= MAX_FILE_BYTES) {
+                        throw new IOException(path + " is longer than " + MAX_FILE_BYTES + " bytes");
+                    }
+                    b = Arrays.copyOf(b, b.length * 2);
+                }
+            }
+        }
         List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new FileInputStream(path), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines.add(line);
+        int start = 0;
+        for (int i = 0; i <= n; i++) {
+            if (i == n || b[i] == '\n') {
+                if (i > start || i < n) {
+                    int end = i > start && b[i - 1] == '\r' ? i - 1 : i;
+                    lines.add(new String(b, start, end - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
             }
         }
         return lines;
