@@ -2,7 +2,7 @@
 # The agent's cost on real applications (issue 24), measured side by side with scripts/bench/FirstAnswer.java (rounds of
 # one launch per variant, the order rotating; medians, the 90 % interval of the median round, the worst round):
 #   1. a large Spring Boot application (scripts/bench/large-spring: web, Actuator, Data JPA on H2, Security, validation;
-#      built here with Maven from Central), without and with the agent (defaults);
+#      built here with Maven from Central), without and with the agent (defaults), and without it again (A/A: the noise);
 #   2. the generated host (GenHost) loading 5,000 / 20,000 / 50,000 generated classes (GenClasses, written at bench time)
 #      before it serves: the agent's CPU against the number of classes;
 #   3. RSS added by a gate that needs bytecode: a plain main with ready.after=Later#warmUp, and the recognized framework
@@ -53,11 +53,16 @@ if part large; then
   LCP="$LARGE/large-spring.jar:$(cat "$LARGE/classpath.txt")"
   boot="$(tr ':' '\n' <"$LARGE/classpath.txt" | sed -n 's|.*/spring-boot-\([0-9][^/]*\)\.jar$|\1|p' | head -n 1)"
   f="$WORK/cost-large.spec"
+  # `none-again` is the same launch as `none` (an A/A comparison): its "added" and worst round are what the machine's
+  # launch-to-launch spread alone gives, the floor under which the agent's figures cannot be told from noise.
   { spec none / "$JAVA" -cp "$LCP" io.jvmhealth.bench.large.LargeApp '{port}'
-    spec ours / "$JAVA" "$AGENT" -cp "$LCP" io.jvmhealth.bench.large.LargeApp '{port}'; } >"$f"
+    spec ours / "$JAVA" "$AGENT" -cp "$LCP" io.jvmhealth.bench.large.LargeApp '{port}'
+    spec none-again / "$JAVA" -cp "$LCP" io.jvmhealth.bench.large.LargeApp '{port}'; } >"$f"
   log "large Spring Boot host: $LARGE_ROUNDS rounds"
   echo "Large application: Spring Boot $boot (scripts/bench/large-spring: Spring MVC on Tomcat, Actuator, Data JPA with Hibernate"
   echo "and HikariCP on an in-memory H2, Security, Bean Validation; $(tr ':' '\n' <"$LARGE/classpath.txt" | wc -l) jars), asked \`GET /\` (a JPA query)."
+  echo "\`none-again\` launches exactly what \`none\` launches (an A/A comparison): its added time and worst round are this"
+  echo "machine's launch-to-launch spread, what the agent's own figures are to be read against."
   echo
   run "Large Spring Boot application: without and with the agent (defaults)" "$LARGE_ROUNDS" 10 "$f" large
 fi

@@ -104,7 +104,7 @@ final class Recognition {
                 ZipEntry entry = jar.getEntry(mainClass.replace('.', '/') + ".class");
                 if (entry != null) {
                     try (InputStream in = jar.getInputStream(entry)) {
-                        scan(all, read(in), found);
+                        scan(all, read(in, entry.getSize()), found);
                     }
                 }
             }
@@ -119,7 +119,7 @@ final class Recognition {
         ClassLoader system = ClassLoader.getSystemClassLoader();
         try (InputStream in = system.getResourceAsStream(main.replace('.', '/') + ".class")) {
             if (in != null) {
-                scan(all, read(in), found);
+                scan(all, read(in, -1), found);
             }
         }
     }
@@ -148,13 +148,21 @@ final class Recognition {
         }
     }
 
-    private static byte[] read(InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) > 0 && out.size() < MAX_CLASS_BYTES) {
-            out.write(buf, 0, n);
+    /** At most {@link #MAX_CLASS_BYTES} of the class file; {@code size} (from its jar entry, -1 when not known) sizes the array. */
+    private static byte[] read(InputStream in, long size) throws IOException {
+        byte[] b = new byte[size > 0 && size <= MAX_CLASS_BYTES ? (int) size : 8192];
+        int n = 0;
+        for (int r; n < MAX_CLASS_BYTES && (r = in.read(b, n, b.length - n)) > 0; ) {
+            n += r;
+            if (n == b.length && n < MAX_CLASS_BYTES) {
+                int next = in.read();
+                if (next < 0) {
+                    break;
+                }
+                b = java.util.Arrays.copyOf(b, (int) Math.min(MAX_CLASS_BYTES, 2L * b.length));
+                b[n++] = (byte) next;
+            }
         }
-        return out.toByteArray();
+        return n == b.length ? b : java.util.Arrays.copyOf(b, n);
     }
 }

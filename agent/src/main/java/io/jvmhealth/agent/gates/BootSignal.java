@@ -8,18 +8,24 @@ import java.util.jar.JarFile;
 
 /**
  * Makes {@link io.jvmhealth.agent.boot.GateSignal} a class of the bootstrap loader, so that advice
- * inlined into classes of any class loader can call it. Its bytes, read from the agent's jar, are
- * written into a temporary jar (owner-only permissions) that is appended to the bootstrap search
- * path and deleted as soon as the class is loaded. With class-data sharing on (the default), the JVM
- * then prints one warning line on stderr ("Sharing is only supported for boot loader classes because
- * bootstrap classpath has been appended"): the cost is that classes of the platform and application
- * loaders no longer come from the shared archive, a few hundred JDK classes at most. Done at most once per JVM: a later start (after
- * {@code stop}, or a second attach) finds the class already there.
+ * inlined into classes of any class loader can call it. Its bytes, read from the agent's jar, are defined there by the
+ * JDK's own class definition ({@link BootDefine}, reached through {@code base.PrivateAccess}: {@code jdk.internal.misc}
+ * exported to a one-class loader of the agent's alone). Nothing is added to the bootstrap search path, so the class-data
+ * sharing archive (the JDK's, or an application's own AppCDS or AOT cache) keeps serving every class loader and the JVM
+ * prints nothing. Where that cannot be done (Java 8, no instrumentation, a java.base that cannot be modified), a
+ * one-class jar is appended to the bootstrap search path instead: the JVM then prints one warning line on stderr
+ * ("Sharing is only supported for boot loader classes because bootstrap classpath has been appended") and classes of
+ * the platform and application loaders no longer come from the shared archive. Done at most once per JVM: a later start
+ * (after {@code stop}, or a second attach) finds the class already there.
  */
 final class BootSignal {
     private static final long MAX_CLASS_BYTES = 64 * 1024;
     static final String CLASS_NAME = "io.jvmhealth.agent.boot.GateSignal";
     private static final String RESOURCE = CLASS_NAME.replace('.', '/') + ".class";
+    private static final String DEFINE_CLASS = "io.jvmhealth.agent.gates.BootDefine";
+
+    /** How the class came into the bootstrap loader, or null while it is not there (for the start line and tests). */
+    private static String how;
 
     private BootSignal() {
     }
@@ -27,20 +33,50 @@ final class BootSignal {
     /** Ensures the class is in the bootstrap loader; throws with the reason when it cannot be. */
     static synchronized void ensure(Instrumentation instrumentation) throws IOException {
         if (inBootLoader()) {
+            if (how == null) {
+                how = "found there";
+            }
             return;
         }
         byte[] bytes = io.jvmhealth.agent.base.AgentResources.read(RESOURCE, 4096, MAX_CLASS_BYTES);
         if (bytes == null) {
             throw new IOException(RESOURCE + " is missing from the agent's jar");
         }
-        // Appending to the boot class path is the JDK's own API for this. Not an Unsafe class injector (Byte Buddy's
-        // allocated 18 MB on the agent's thread: docs/performance.md), and from JDK 24 on the JVM warns on stderr about
-        // sun.misc.Unsafe calls.
-        appendJar(instrumentation, bytes);
+        String defineFailed = defineInBootLoader(instrumentation, bytes);
+        if (defineFailed == null) {
+            how = "defined by the JDK's class definition";
+        } else {
+            // Appending to the boot class path is the JDK's public API for this; it costs class-data sharing (above).
+            appendJar(instrumentation, bytes);
+            how = "appended to the bootstrap search path (" + defineFailed + ")";
+        }
         // The agent's own references to GateSignal must resolve to that same class (the system loader delegates to
         // the bootstrap loader first, so this holds unless something loaded the agent's copy before).
         if (io.jvmhealth.agent.boot.GateSignal.class.getClassLoader() != null) {
             throw new IOException(CLASS_NAME + " was already loaded by " + io.jvmhealth.agent.boot.GateSignal.class.getClassLoader());
+        }
+    }
+
+    /** How the class came into the bootstrap loader, or null when it is not there yet. */
+    static synchronized String how() {
+        return how;
+    }
+
+    /** Null once defined in the bootstrap loader, else why it was not. */
+    @SuppressWarnings("unchecked")
+    private static String defineInBootLoader(Instrumentation instrumentation, byte[] bytes) {
+        if (!io.jvmhealth.agent.base.PrivateAccess.modules()) {
+            return "Java 8";
+        }
+        try {
+            java.util.function.BiFunction<String, byte[], Class<?>> define =
+                    (java.util.function.BiFunction<String, byte[], Class<?>>) io.jvmhealth.agent.base.PrivateAccess.instance(
+                            instrumentation, DEFINE_CLASS, Object.class, java.util.Collections.singleton("jdk.internal.misc"),
+                            java.util.Collections.<String>emptySet());
+            Class<?> c = define.apply(CLASS_NAME, bytes);
+            return c.getClassLoader() == null && inBootLoader() ? null : "the JDK defined it elsewhere";
+        } catch (Throwable e) {
+            return e.getMessage() != null ? e.getMessage() : e.toString();
         }
     }
 

@@ -331,7 +331,8 @@ public final class Gates {
             }
             transformer = null; // the watch holds it while a gated class is awaited, and drops it then (ClassWatch.releaseIfDone)
             AgentLog.info("startup gate instrumentation ready in " + (System.nanoTime() - began) / 1_000_000 + " ms"
-                    + (loaded.isEmpty() ? "" : " (" + loaded.size() + " gated class(es) already loaded, retransformed)"));
+                    + (loaded.isEmpty() ? "" : " (" + loaded.size() + " gated class(es) already loaded, retransformed)")
+                    + "; the advice's signal class in the bootstrap loader: " + BootSignal.how());
         } catch (Throwable e) {
             fail(e);
         }

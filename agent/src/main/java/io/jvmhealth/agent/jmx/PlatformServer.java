@@ -1,12 +1,9 @@
 package io.jvmhealth.agent.jmx;
 
-import io.jvmhealth.agent.base.AgentResources;
+import io.jvmhealth.agent.base.PrivateAccess;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.util.Collections;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,7 +15,7 @@ import java.util.function.BooleanSupplier;
  * host without JMX, 2-12 ms per pass from 6,000 to 51,000 classes (docs/performance.md).
  *
  * <p>How, without changing the host: the field is private to java.management. The agent opens its package
- * ({@code java.lang.management}), through {@link Instrumentation#redefineModule}, to one module only: the unnamed module
+ * ({@code java.lang.management}), through {@link PrivateAccess}, to one module only: the unnamed module
  * of a class loader of its own that defines a single class ({@link ServerField}) and nothing else, as
  * {@code health.checks.platform.PlatformBeans} does for {@code sun.management}. The application's class path (where the
  * agent's jar is) gains no access. On Java 8 (no modules) the field is read directly. Where none of this works (no
@@ -27,7 +24,6 @@ import java.util.function.BooleanSupplier;
  */
 final class PlatformServer {
     private static final String FIELD_CLASS = "io.jvmhealth.agent.jmx.ServerField";
-    private static final long MAX_CLASS_BYTES = 64 * 1024;
 
     private PlatformServer() {
     }
@@ -45,51 +41,9 @@ final class PlatformServer {
         }
     }
 
-    /** Everything through reflection: the agent is Java 8 bytecode, and {@code java.lang.Module} does not exist there. */
+    /** {@link ServerField} with {@code java.lang.management} opened to it alone ({@link PrivateAccess}; Java 8: read as it is). */
     private static BooleanSupplier open(Instrumentation instrumentation) throws Exception {
-        Method getModule;
-        try {
-            getModule = Class.class.getMethod("getModule");
-        } catch (NoSuchMethodException e) {
-            getModule = null; // Java 8: no modules, setAccessible reaches the field as it is
-        }
-        if (getModule != null && instrumentation == null) {
-            return null;
-        }
-        byte[] bytes = AgentResources.read(FIELD_CLASS.replace('.', '/') + ".class", 4096, MAX_CLASS_BYTES);
-        if (bytes == null) {
-            return null;
-        }
-        FieldLoader loader = new FieldLoader(PlatformServer.class.getClassLoader());
-        Class<?> field = loader.define(FIELD_CLASS, bytes);
-        if (getModule != null) {
-            Class<?> moduleClass = getModule.getReturnType();
-            Object management = getModule.invoke(java.lang.management.ManagementFactory.class);
-            Method modifiable = Instrumentation.class.getMethod("isModifiableModule", moduleClass);
-            if (!Boolean.TRUE.equals(modifiable.invoke(instrumentation, management))) {
-                return null;
-            }
-            Object ours = getModule.invoke(field);
-            Method redefine = Instrumentation.class.getMethod("redefineModule", moduleClass, Set.class, Map.class, Map.class,
-                    Set.class, Map.class);
-            redefine.invoke(instrumentation, management, Collections.emptySet(), Collections.emptyMap(),
-                    Collections.singletonMap("java.lang.management", Collections.singleton(ours)),
-                    Collections.emptySet(), Collections.emptyMap());
-        }
-        return (BooleanSupplier) field.getDeclaredConstructor().newInstance();
-    }
-
-    /**
-     * Defines {@link ServerField} itself (never asking its parent, which would find the agent's copy) and delegates
-     * everything else. Its unnamed module is the only one {@code java.lang.management} is opened to.
-     */
-    static final class FieldLoader extends ClassLoader {
-        FieldLoader(ClassLoader parent) {
-            super(parent);
-        }
-
-        Class<?> define(String name, byte[] bytes) {
-            return defineClass(name, bytes, 0, bytes.length);
-        }
+        return (BooleanSupplier) PrivateAccess.instance(instrumentation, FIELD_CLASS, java.lang.management.ManagementFactory.class,
+                Collections.<String>emptySet(), Collections.singleton("java.lang.management"));
     }
 }

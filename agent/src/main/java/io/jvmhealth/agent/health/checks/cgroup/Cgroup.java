@@ -172,7 +172,7 @@ public final class Cgroup {
      * {@code /proc/self/mountinfo} of a node with many mounts is tens of KB; more than {@link #MAX_FILE_BYTES} is refused.
      */
     static List<String> lines(String path) throws IOException {
-        byte[] b = new byte[8192];
+        byte[] b = new byte[4096];
         int n = 0;
         try (FileInputStream in = new FileInputStream(path)) {
             for (int r; (r = in.read(b, n, b.length - n)) > 0; ) {

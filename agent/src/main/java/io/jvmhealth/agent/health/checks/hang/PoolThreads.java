@@ -1,16 +1,14 @@
 package io.jvmhealth.agent.health.checks.hang;
 
 import io.jvmhealth.agent.base.AgentInstrumentation;
-import io.jvmhealth.agent.base.AgentResources;
+import io.jvmhealth.agent.base.PrivateAccess;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * This JVM's platform threads and what each runs, for a server whose request pool has no MBean (embedded Tomcat with
@@ -18,7 +16,7 @@ import java.util.Set;
  * request threads, the {@code Runnable} it was created with leads to the pool object, whose public getters give the
  * figures ({@link RequestPools}).
  *
- * <p>The {@code Runnable} is a private field of {@code java.lang.Thread}. Through {@link Instrumentation#redefineModule},
+ * <p>The {@code Runnable} is a private field of {@code java.lang.Thread}. Through {@link PrivateAccess},
  * {@code java.base} opens {@code java.lang} and {@code java.util.concurrent} to one module only: the unnamed module of a
  * class loader of the agent's own that defines a single class, {@link TaskCall}, which reads those fields and never
  * writes one (as {@code ThreadInternals} and {@code PlatformBeans} do for theirs). The application gains no access.
@@ -29,7 +27,6 @@ import java.util.Set;
  */
 public final class PoolThreads {
     private static final String CALL_CLASS = "io.jvmhealth.agent.health.checks.hang.TaskCall";
-    private static final long MAX_CLASS_BYTES = 64 * 1024;
     /** Threads enumerated at most (a bound on the array a read allocates). */
     static final int MAX_THREADS = 100_000;
     private static final Object LOCK = new Object();
@@ -84,58 +81,20 @@ public final class PoolThreads {
                     call = open(AgentInstrumentation.get());
                 } catch (Throwable e) {
                     call = null;
-                    unavailable = "threads' tasks cannot be read: " + e;
+                    unavailable = "threads' tasks cannot be read: " + (e.getMessage() != null ? e.getMessage() : e.toString());
                 }
             }
             return call;
         }
     }
 
+    /** {@link TaskCall} with {@code java.lang} and {@code java.util.concurrent} opened to it alone ({@link PrivateAccess}). */
     @SuppressWarnings("unchecked")
     private static java.util.function.Function<Object, Object> open(Instrumentation instrumentation) throws Exception {
-        Method getModule;
-        try {
-            getModule = Class.class.getMethod("getModule");
-        } catch (NoSuchMethodException e) {
+        if (!PrivateAccess.modules()) {
             return new TaskCall(); // JDK 8: no modules, private fields are read with setAccessible alone
         }
-        if (instrumentation == null) {
-            unavailable = "threads' tasks cannot be read: no instrumentation (the agent was not loaded as an agent)";
-            return null;
-        }
-        Class<?> moduleClass = getModule.getReturnType();
-        Object base = getModule.invoke(Object.class);
-        Method modifiable = Instrumentation.class.getMethod("isModifiableModule", moduleClass);
-        if (!Boolean.TRUE.equals(modifiable.invoke(instrumentation, base))) {
-            unavailable = "threads' tasks cannot be read: java.base cannot be modified";
-            return null;
-        }
-        byte[] bytes = AgentResources.read(CALL_CLASS.replace('.', '/') + ".class", 4096, MAX_CLASS_BYTES);
-        if (bytes == null) {
-            unavailable = "threads' tasks cannot be read: the agent's jar has no " + CALL_CLASS;
-            return null;
-        }
-        Loader loader = new Loader(PoolThreads.class.getClassLoader());
-        Class<?> callClass = loader.define(CALL_CLASS, bytes);
-        Set<Object> only = Collections.singleton(getModule.invoke(callClass));
-        Map<String, Set<Object>> opens = new HashMap<String, Set<Object>>();
-        opens.put("java.lang", only);
-        opens.put("java.util.concurrent", only);
-        Method redefine = Instrumentation.class.getMethod("redefineModule", moduleClass, Set.class, Map.class, Map.class,
-                Set.class, Map.class);
-        redefine.invoke(instrumentation, base, Collections.emptySet(), Collections.<String, Set<Object>>emptyMap(), opens,
-                Collections.emptySet(), Collections.emptyMap());
-        return (java.util.function.Function<Object, Object>) callClass.getDeclaredConstructor().newInstance();
-    }
-
-    /** Defines {@link TaskCall} itself (never asking its parent, which would find the agent's copy). */
-    private static final class Loader extends ClassLoader {
-        Loader(ClassLoader parent) {
-            super(parent);
-        }
-
-        Class<?> define(String name, byte[] bytes) {
-            return defineClass(name, bytes, 0, bytes.length);
-        }
+        return (java.util.function.Function<Object, Object>) PrivateAccess.instance(instrumentation, CALL_CLASS, Object.class,
+                Collections.<String>emptySet(), new HashSet<String>(Arrays.asList("java.lang", "java.util.concurrent")));
     }
 }

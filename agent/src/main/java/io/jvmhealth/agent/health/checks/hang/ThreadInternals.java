@@ -1,15 +1,13 @@
 package io.jvmhealth.agent.health.checks.hang;
 
-import io.jvmhealth.agent.base.AgentResources;
+import io.jvmhealth.agent.base.PrivateAccess;
 
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * What the JDK knows of its virtual threads and is not public: every virtual thread ({@code jdk.internal.vm}'s
@@ -18,7 +16,7 @@ import java.util.Set;
  * those it holds ({@code jdk.internal.vm.ThreadSnapshot}, JDK 25+), and the JSON thread dump written to a stream
  * instead of a file ({@code jdk.internal.vm.ThreadDumper}).
  *
- * <p>How, without changing the host: through {@link Instrumentation#redefineModule}, {@code java.base} opens
+ * <p>How, without changing the host: through {@link PrivateAccess}, {@code java.base} opens
  * {@code jdk.internal.vm} and {@code java.util.concurrent.locks} to one module only: the unnamed module of a
  * class loader of the agent's own that defines a single class ({@link InternalsCall}) and nothing else (as
  * {@code PlatformBeans} does for {@code sun.management}). The application's class path gains no access. Where that
@@ -27,7 +25,6 @@ import java.util.Set;
  */
 public final class ThreadInternals {
     private static final String CALL_CLASS = "io.jvmhealth.agent.health.checks.hang.InternalsCall";
-    private static final long MAX_CLASS_BYTES = 64 * 1024;
     private static volatile String unavailable = "not tried";
     /** {@link #shared}'s answer, once asked. */
     private static ThreadInternals shared;
@@ -64,44 +61,19 @@ public final class ThreadInternals {
                 unavailable = "no instrumentation";
                 return null;
             }
-            Method getModule;
             try {
-                getModule = Class.class.getMethod("getModule");
                 Thread.class.getMethod("isVirtual");
             } catch (NoSuchMethodException e) {
                 unavailable = "no virtual threads before JDK 21";
                 return null;
             }
-            Class<?> moduleClass = getModule.getReturnType();
-            Object base = getModule.invoke(Object.class);
-            Method modifiable = Instrumentation.class.getMethod("isModifiableModule", moduleClass);
-            if (!Boolean.TRUE.equals(modifiable.invoke(instrumentation, base))) {
-                unavailable = "java.base cannot be modified";
-                return null;
-            }
-            byte[] bytes = AgentResources.read(CALL_CLASS.replace('.', '/') + ".class", 4096, MAX_CLASS_BYTES);
-            if (bytes == null) {
-                unavailable = "the agent's jar has no " + CALL_CLASS;
-                return null;
-            }
-            Loader loader = new Loader(ThreadInternals.class.getClassLoader());
-            Class<?> callClass = loader.define(CALL_CLASS, bytes);
-            Object ours = getModule.invoke(callClass);
-            Set<Object> only = Collections.singleton(ours);
-            Map<String, Set<Object>> exports = Collections.emptyMap();
-            Map<String, Set<Object>> opens = new HashMap<String, Set<Object>>();
-            opens.put("java.util.concurrent.locks", only);
-            opens.put("jdk.internal.vm", only);
-            Method redefine = Instrumentation.class.getMethod("redefineModule", moduleClass, Set.class, Map.class, Map.class,
-                    Set.class, Map.class);
-            redefine.invoke(instrumentation, base, Collections.emptySet(), exports, opens, Collections.emptySet(),
-                    Collections.emptyMap());
-            ThreadInternals internals = new ThreadInternals(
-                    (java.util.function.Function<Object, Object>) callClass.getDeclaredConstructor().newInstance());
+            ThreadInternals internals = new ThreadInternals((java.util.function.Function<Object, Object>) PrivateAccess.instance(
+                    instrumentation, CALL_CLASS, Object.class, Collections.<String>emptySet(),
+                    new HashSet<String>(Arrays.asList("java.util.concurrent.locks", "jdk.internal.vm"))));
             unavailable = null;
             return internals;
         } catch (Throwable e) {
-            unavailable = "the JDK's internals could not be opened: " + e;
+            unavailable = "the JDK's internals could not be opened: " + (e.getMessage() != null ? e.getMessage() : e.toString());
             return null;
         }
     }
@@ -142,16 +114,5 @@ public final class ThreadInternals {
     /** The JSON thread dump written into {@code out}; an IOException of {@code out} ends it (JDK 25: thrown on). */
     public void dump(OutputStream out) {
         call.apply(out);
-    }
-
-    /** Defines {@link InternalsCall} itself (never asking its parent, which would find the agent's copy). */
-    static final class Loader extends ClassLoader {
-        Loader(ClassLoader parent) {
-            super(parent);
-        }
-
-        Class<?> define(String name, byte[] bytes) {
-            return defineClass(name, bytes, 0, bytes.length);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.jvmhealth.agent.health.checks.platform;
 
-import io.jvmhealth.agent.base.AgentResources;
+import io.jvmhealth.agent.base.PrivateAccess;
 import io.jvmhealth.agent.base.AgentInstrumentation;
 
 import java.lang.instrument.Instrumentation;
@@ -10,11 +10,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.ThreadMXBean;
-import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The platform's thread, memory, collector, memory pool and buffer pool MXBeans, the objects
@@ -30,10 +27,9 @@ import java.util.Set;
  * docs/performance.md).
  *
  * <p>How, without changing the host: the helper's package is not exported. The agent exports it,
- * through {@link Instrumentation#redefineModule}, to one module only: the unnamed module of a class
- * loader of its own ({@link HelperLoader}) that defines a single class ({@link HelperCall}) and
- * nothing else. The application's class path (where the agent's jar is) gains no access: a host
- * that tried {@code sun.management} before still gets the same {@code IllegalAccessException}
+ * to one module only, through {@link PrivateAccess}: the unnamed module of a class loader of
+ * its own that defines a single class ({@link HelperCall}) and nothing else. The application's class
+ * path (where the agent's jar is) gains no access: a host that tried {@code sun.management} before still gets the same {@code IllegalAccessException}
  * ({@code PlatformBeansIT}). Anything missing (no instrumentation, a JVM without modules or without
  * that helper, a module that cannot be modified) falls back to {@link ManagementFactory}: the
  * answers are the same, only the cost differs.
@@ -42,7 +38,6 @@ public final class PlatformBeans {
     private static final String HELPER_PACKAGE = "sun.management";
     private static final String EXTENSIONS_CLASS = "com.sun.management.internal.PlatformMBeanProviderImpl";
     /** By name, never as a class literal: the agent's own loader must not load it. */
-    private static final long MAX_CLASS_BYTES = 64 * 1024;
     private static final String CALL_CLASS = "io.jvmhealth.agent.health.checks.platform.HelperCall";
 
     private static volatile Source source;
@@ -152,40 +147,14 @@ public final class PlatformBeans {
         return Collections.unmodifiableList((List<T>) value);
     }
 
-    /**
-     * The helper's calls, or null where they cannot be had. Everything through reflection: the agent
-     * is Java 8 bytecode, and {@code java.lang.Module} does not exist there.
-     */
+    /** The helper's calls ({@link PrivateAccess}: {@code sun.management} exported to them alone), or null where they cannot be had. */
     @SuppressWarnings("unchecked")
     static java.util.function.Function<String, Object> directCalls(Instrumentation instrumentation) throws Exception {
-        if (instrumentation == null) {
-            return null;
-        }
-        Method getModule;
-        try {
-            getModule = Class.class.getMethod("getModule");
-        } catch (NoSuchMethodException e) {
+        if (instrumentation == null || !PrivateAccess.modules()) {
             return null; // Java 8: no modules; the public way costs nothing extra there (no invokedynamic in the JDK)
         }
-        Class<?> moduleClass = getModule.getReturnType();
-        Object management = getModule.invoke(ManagementFactory.class);
-        Method modifiable = Instrumentation.class.getMethod("isModifiableModule", moduleClass);
-        if (!Boolean.TRUE.equals(modifiable.invoke(instrumentation, management))) {
-            return null;
-        }
-        byte[] bytes = AgentResources.read(CALL_CLASS.replace('.', '/') + ".class", 4096, MAX_CLASS_BYTES);
-        if (bytes == null) {
-            return null;
-        }
-        HelperLoader loader = new HelperLoader(PlatformBeans.class.getClassLoader());
-        Class<?> call = loader.define(CALL_CLASS, bytes);
-        Object ours = getModule.invoke(call);
-        Method redefine = Instrumentation.class.getMethod("redefineModule", moduleClass, Set.class, Map.class, Map.class,
-                Set.class, Map.class);
-        redefine.invoke(instrumentation, management, Collections.emptySet(),
-                Collections.singletonMap(HELPER_PACKAGE, Collections.singleton(ours)),
-                Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
-        return (java.util.function.Function<String, Object>) call.getDeclaredConstructor().newInstance();
+        return (java.util.function.Function<String, Object>) PrivateAccess.instance(instrumentation, CALL_CLASS,
+                ManagementFactory.class, Collections.singleton(HELPER_PACKAGE), Collections.<String>emptySet());
     }
 
     private static final class Source {
@@ -206,21 +175,6 @@ public final class PlatformBeans {
             this.memory = memory;
             this.garbageCollectors = garbageCollectors;
             this.memoryPools = memoryPools;
-        }
-    }
-
-    /**
-     * Defines {@link HelperCall} itself (never asking its parent, which would find the agent's copy)
-     * and delegates everything else. Its unnamed module is the only one the helper's package is
-     * exported to; nothing else is ever defined in it.
-     */
-    static final class HelperLoader extends ClassLoader {
-        HelperLoader(ClassLoader parent) {
-            super(parent);
-        }
-
-        Class<?> define(String name, byte[] bytes) {
-            return defineClass(name, bytes, 0, bytes.length);
         }
     }
 }
