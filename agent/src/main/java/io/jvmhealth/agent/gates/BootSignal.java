@@ -10,13 +10,11 @@ import java.util.jar.JarFile;
  * Makes {@link io.jvmhealth.agent.boot.GateSignal} a class of the bootstrap loader, so that advice
  * inlined into classes of any class loader can call it. Its bytes, read from the agent's jar, are defined there by the
  * JDK's own class definition ({@link BootDefine}, reached through {@code base.PrivateAccess}: {@code jdk.internal.misc}
- * exported to a one-class loader of the agent's alone). Nothing is added to the bootstrap search path, so the class-data
- * sharing archive (the JDK's, or an application's own AppCDS or AOT cache) keeps serving every class loader and the JVM
- * prints nothing. Where that cannot be done (Java 8, no instrumentation, a java.base that cannot be modified), a
- * one-class jar is appended to the bootstrap search path instead: the JVM then prints one warning line on stderr
- * ("Sharing is only supported for boot loader classes because bootstrap classpath has been appended") and classes of
- * the platform and application loaders no longer come from the shared archive. Done at most once per JVM: a later start
- * (after {@code stop}, or a second attach) finds the class already there.
+ * exported to a one-class loader of the agent's alone). Nothing is added to the bootstrap search path and the JVM prints
+ * nothing. Where that cannot be done (Java 8, no instrumentation, a java.base that cannot be modified), a one-class jar
+ * is appended to the bootstrap search path instead, and with class-data sharing on the JVM prints one warning line on the
+ * host's stderr ("Sharing is only supported for boot loader classes because bootstrap classpath has been appended").
+ * Done at most once per JVM: a later start (after {@code stop}, or a second attach) finds the class already there.
  */
 final class BootSignal {
     private static final long MAX_CLASS_BYTES = 64 * 1024;
@@ -46,7 +44,7 @@ final class BootSignal {
         if (defineFailed == null) {
             how = "defined by the JDK's class definition";
         } else {
-            // Appending to the boot class path is the JDK's public API for this; it costs class-data sharing (above).
+            // Appending to the boot class path is the JDK's public API for this; the JVM then warns on stderr (above).
             appendJar(instrumentation, bytes);
             how = "appended to the bootstrap search path (" + defineFailed + ")";
         }
