@@ -135,17 +135,36 @@ final class Recognition {
         return any;
     }
 
-    /** Searches a class file for the internal names the recognizers look for. */
+    /**
+     * Searches a class file for the internal names the recognizers look for. Each name's first two path segments
+     * ({@code org/springframework/}) are looked for first, once per family: a main class that names nothing of a family
+     * is not searched again for each of its names (21 names in 7 families; an 11 KB main class searched for each name
+     * took 4-5 ms on the agent's start thread and a C2 compilation of the JDK's search loop).
+     */
     static void scan(List<Recognizers.Listed> all, byte[] classFile, Set<Recognizers.Listed> found) {
         String text = new String(classFile, StandardCharsets.ISO_8859_1);
+        Map<String, Boolean> families = new HashMap<String, Boolean>();
         for (Recognizers.Listed r : all) {
             for (String internalName : r.signs().referenced()) {
-                if (text.contains(internalName)) {
+                String family = family(internalName);
+                Boolean named = families.get(family);
+                if (named == null) {
+                    named = text.contains(family);
+                    families.put(family, named);
+                }
+                if (named && text.contains(internalName)) {
                     found.add(r);
                     break;
                 }
             }
         }
+    }
+
+    /** {@code org/springframework/boot/SpringApplication} -&gt; {@code org/springframework/}; a name of fewer segments is its own. */
+    static String family(String internalName) {
+        int first = internalName.indexOf('/');
+        int second = first < 0 ? -1 : internalName.indexOf('/', first + 1);
+        return second < 0 ? internalName : internalName.substring(0, second + 1);
     }
 
     /** At most {@link #MAX_CLASS_BYTES} of the class file; {@code size} (from its jar entry, -1 when not known) sizes the array. */

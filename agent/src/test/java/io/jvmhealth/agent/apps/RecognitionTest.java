@@ -198,4 +198,20 @@ class RecognitionTest {
         Recognition.scan(Recognizers.ALL, "org/apache/kafka/streams/KafkaStreams org/eclipse/jetty/server/Server".getBytes(StandardCharsets.ISO_8859_1), found);
         assertEquals(List.of("jetty", "kafka-streams"), kept(found), "a Streams application that serves queries over Jetty waits for both");
     }
+
+    /** A name is looked for only where its family (first two path segments) is named: no name is found any less. */
+    @Test
+    void familiesAreTheFirstTwoSegmentsAndHoldEveryName() {
+        assertEquals("org/springframework/", Recognition.family("org/springframework/boot/SpringApplication"));
+        assertEquals("io/netty/", Recognition.family("io/netty/bootstrap/ServerBootstrap"));
+        assertEquals("Main", Recognition.family("Main"));
+        assertEquals("kafka/Kafka", Recognition.family("kafka/Kafka"));
+        for (Recognizers.Listed r : Recognizers.ALL) {
+            for (String name : r.signs().referenced()) {
+                assertTrue(name.startsWith(Recognition.family(name)), name);
+                assertEquals(List.of(r.name()), scan(name).stream().filter(r.name()::equals).collect(java.util.stream.Collectors.toList()),
+                        name + " alone is recognized as " + r.name());
+            }
+        }
+    }
 }
