@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.apps;
 
+import io.jvmhealth.agent.base.AgentResources;
 import io.jvmhealth.agent.config.Words;
 
 import java.io.IOException;
@@ -167,21 +168,8 @@ final class Recognition {
         return second < 0 ? internalName : internalName.substring(0, second + 1);
     }
 
-    /** At most {@link #MAX_CLASS_BYTES} of the class file; {@code size} (from its jar entry, -1 when not known) sizes the array. */
+    /** The class file, {@code size} (from its jar entry, -1 when not known) sizing the array; more than {@link #MAX_CLASS_BYTES} is refused. */
     private static byte[] read(InputStream in, long size) throws IOException {
-        byte[] b = new byte[size > 0 && size <= MAX_CLASS_BYTES ? (int) size : 8192];
-        int n = 0;
-        for (int r; n < MAX_CLASS_BYTES && (r = in.read(b, n, b.length - n)) > 0; ) {
-            n += r;
-            if (n == b.length && n < MAX_CLASS_BYTES) {
-                int next = in.read();
-                if (next < 0) {
-                    break;
-                }
-                b = java.util.Arrays.copyOf(b, (int) Math.min(MAX_CLASS_BYTES, 2L * b.length));
-                b[n++] = (byte) next;
-            }
-        }
-        return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+        return AgentResources.readAll("the main class", in, size > 0 ? (int) Math.min(size, MAX_CLASS_BYTES) : 8192, MAX_CLASS_BYTES);
     }
 }

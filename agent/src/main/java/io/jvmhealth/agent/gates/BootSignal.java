@@ -18,7 +18,7 @@ import java.util.jar.JarFile;
  */
 final class BootSignal {
     private static final long MAX_CLASS_BYTES = 64 * 1024;
-    static final String CLASS_NAME = "io.jvmhealth.agent.boot.GateSignal";
+    private static final String CLASS_NAME = "io.jvmhealth.agent.boot.GateSignal";
     private static final String RESOURCE = CLASS_NAME.replace('.', '/') + ".class";
     private static final String DEFINE_CLASS = "io.jvmhealth.agent.gates.BootDefine";
 
@@ -141,7 +141,8 @@ final class BootSignal {
         return b.array();
     }
 
-    private static boolean inBootLoader() {
+    /** True once the class is in the bootstrap loader (nothing is loaded by asking). */
+    static boolean inBootLoader() {
         try {
             Class.forName(CLASS_NAME, false, null);
             return true;

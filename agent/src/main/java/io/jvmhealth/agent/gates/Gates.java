@@ -394,7 +394,7 @@ public final class Gates {
         try {
             w.unregister();
             w.ready(null); // a class waiting for the instrumentation loads unchanged
-            if (isBootSignalLoaded()) {
+            if (BootSignal.inBootLoader()) {
                 GateSignal.listen(null);
                 GateSignal.listenForStops(null);
             }
@@ -409,14 +409,6 @@ public final class Gates {
         }
     }
 
-    private static boolean isBootSignalLoaded() {
-        try {
-            Class.forName(BootSignal.CLASS_NAME, false, null);
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
 
     // ---- option values ----
 

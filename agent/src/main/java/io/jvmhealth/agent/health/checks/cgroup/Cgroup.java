@@ -1,12 +1,12 @@
 package io.jvmhealth.agent.health.checks.cgroup;
 
+import io.jvmhealth.agent.base.AgentResources;
 import io.jvmhealth.agent.base.ProcFile;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,19 +172,11 @@ public final class Cgroup {
      * {@code /proc/self/mountinfo} of a node with many mounts is tens of KB; more than {@link #MAX_FILE_BYTES} is refused.
      */
     static List<String> lines(String path) throws IOException {
-        byte[] b = new byte[4096];
-        int n = 0;
+        byte[] b;
         try (FileInputStream in = new FileInputStream(path)) {
-            for (int r; (r = in.read(b, n, b.length - n)) > 0; ) {
-                n += r;
-                if (n == b.length) {
-                    if (b.length >= MAX_FILE_BYTES) {
-                        throw new IOException(path + " is longer than " + MAX_FILE_BYTES + " bytes");
-                    }
-                    b = Arrays.copyOf(b, b.length * 2);
-                }
-            }
+            b = AgentResources.readAll(path, in, 4096, MAX_FILE_BYTES); // /proc files say nothing is available: 4 KB first
         }
+        int n = b.length;
         List<String> lines = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= n; i++) {
