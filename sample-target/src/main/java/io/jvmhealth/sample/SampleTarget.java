@@ -97,6 +97,9 @@ import java.util.concurrent.CountDownLatch;
  *   internal-access    call the JDK's internal sun.management.ManagementFactoryHelper.getThreadMXBean() by reflection
  *                      and print "internal-access allowed" or "internal-access refused EXCEPTION" (what a library
  *                      probing the JDK's internals sees: an agent must not change it)
+ *   selector-provider  choose OwnSelectorProvider in the system property java.nio.channels.spi.SelectorProvider,
+ *                      then print "selector-provider CLASS" of SelectorProvider.provider() (the JVM-wide provider is
+ *                      chosen once, by its first caller: an agent must not have been that caller)
  *   vdeadlock KIND     (JDK 21+) virtual threads deadlocked: monitor ("vdeadlock-a"/"vdeadlock-b" on synchronized), lock (the
  *                      same on ReentrantLocks), cycle3 ("vcycle-1..3" on monitors), chain (platform threads
  *                      "pdeadlock-a"/"-b" deadlocked on monitors and a virtual thread "vchain" blocked behind them);
@@ -157,6 +160,7 @@ public final class SampleTarget {
         ARITY.put("return-after", 1);
         ARITY.put("fail-after", 1);
         ARITY.put("internal-access", 0);
+        ARITY.put("selector-provider", 0);
         ARITY.put("vdeadlock", 1);
         ARITY.put("vthreads", 1);
         ARITY.put("vthreads-stop", 0);
@@ -393,6 +397,10 @@ public final class SampleTarget {
                 break;
             case "internal-access":
                 out(internalAccess());
+                break;
+            case "selector-provider":
+                System.setProperty("java.nio.channels.spi.SelectorProvider", OwnSelectorProvider.class.getName());
+                out("selector-provider " + java.nio.channels.spi.SelectorProvider.provider().getClass().getName());
                 break;
             case "vdeadlock":
                 if ("monitor".equals(arg)) {

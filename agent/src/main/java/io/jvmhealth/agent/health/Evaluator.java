@@ -71,7 +71,6 @@ public final class Evaluator implements Publisher {
     private volatile Snapshot current;
     /** Thread supervision (start, replacement after a death, stop); this class only evaluates. */
     private final SupervisedThread supervisor;
-    private volatile Runnable beforeFirstEvaluation;
     /** Held while a snapshot is written and published, so that a shutdown's snapshot is never overwritten by an older state. */
     private final Object publishing = new Object();
     /** The last transitions (guarded by {@link #publishing}). */
@@ -193,23 +192,19 @@ public final class Evaluator implements Publisher {
         }
     }
 
-    private synchronized void prepareSnapshot() {
+    /** Creates the serializer and the first ("starting") snapshot, which {@link #current} returns until the first evaluation. Idempotent. */
+    public synchronized void prepareSnapshot() {
         if (writer == null) {
             writer = new SnapshotWriter(stallMillis(intervalMillis));
             current = writer.initial(System.nanoTime());
         }
     }
 
-    /**
-     * Starts the evaluation thread. {@code firstTask}, if not null, runs on that thread once the
-     * first ("starting") snapshot exists and before the checks are created (the agent starts its
-     * HTTP listener there, off the host's start-up thread).
-     */
-    public synchronized void start(Runnable firstTask) {
+    /** Starts the evaluation thread (the checks are created on it, then evaluated every interval). */
+    public synchronized void start() {
         if (supervisor.isRunning()) {
             return;
         }
-        beforeFirstEvaluation = firstTask;
         supervisor.start();
     }
 
@@ -236,17 +231,6 @@ public final class Evaluator implements Publisher {
     }
 
     private void loop() {
-        Runnable first = beforeFirstEvaluation;
-        if (first != null) {
-            beforeFirstEvaluation = null;
-            synchronized (this) {
-                if (!supervisor.isRunning()) {
-                    return;
-                }
-                prepareSnapshot();
-            }
-            first.run();
-        }
         long delay = supervisor.startDelayNanos();
         if (delay > 0) {
             long until = System.nanoTime() + delay;

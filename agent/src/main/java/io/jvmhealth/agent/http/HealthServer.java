@@ -90,17 +90,18 @@ public final class HealthServer {
     }
 
     /**
-     * Starts serving on a socket bound by {@link ListeningSocket#bind}: opens the selector, starts
-     * its thread (a daemon) and sends itself one request. Called from the evaluator thread. Unless
-     * {@code details=never}, asks the evaluator to keep the figures the page charts.
+     * Starts serving on a socket bound by {@link ListeningSocket#bind}: opens the selector and starts its thread (a
+     * daemon). It answers at once, from the evaluator's snapshot: its first ("starting") one until the first
+     * evaluation. Unless {@code details=never}, asks the evaluator to keep the figures the page charts. The caller
+     * then sends it one request ({@link #warmUp}) before it tells anyone where it listens.
      */
     public static HealthServer serve(ListeningSocket socket, Evaluator evaluator, Details details, byte[] token) throws IOException {
         if (details != Details.NEVER) {
             evaluator.keepSeries(ChartedFigures.LINES); // the page's charts; with details=never it shows none
         }
+        evaluator.prepareSnapshot();
         HealthServer server = create(socket, evaluator, details, token);
         server.start();
-        server.warmUp();
         return server;
     }
 
@@ -136,7 +137,7 @@ public final class HealthServer {
         if (thread != null) {
             return;
         }
-        Selector s = Selector.open();
+        Selector s = Transport.provider().openSelector();
         try {
             acceptKey = listener.register(s, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
@@ -504,13 +505,13 @@ public final class HealthServer {
      * implementation, proxy selector and socket-options classes would cost the host about 40 more
      * classes. Bounded by {@link #WARM_UP_MILLIS}; any failure is ignored.
      */
-    private void warmUp() {
+    public void warmUp() {
         InetAddress bound = socket.getInetAddress();
         InetAddress target = bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MILLIS);
         SocketChannel s = null;
         try {
-            s = SocketChannel.open();
+            s = Transport.provider().openSocketChannel();
             s.configureBlocking(false);
             boolean connected = s.connect(new InetSocketAddress(target, port()));
             while (!connected && !expired(deadline)) {

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 
 /**
  * The agent's listening channel, bound by the agent on the thread that starts it, so that a taken
@@ -27,7 +26,7 @@ public final class ListeningSocket {
     /** Binds {@code host:port} now, on the caller's thread, so a taken port fails here (BindException). */
     public static ListeningSocket bind(String host, int port) throws IOException {
         InetSocketAddress requested = new InetSocketAddress(host, port);
-        ServerSocketChannel channel = ServerSocketChannel.open();
+        ServerSocketChannel channel = Transport.provider().openServerSocketChannel();
         try {
             // The channel's own methods, not channel.socket(): its adaptor would load a dozen more classes and spin a lambda.
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, Boolean.TRUE);
@@ -50,7 +49,7 @@ public final class ListeningSocket {
      */
     private static void warmUpSocketClose() {
         try {
-            SocketChannel.open().close();
+            Transport.provider().openSocketChannel().close();
         } catch (Throwable ignored) {
             // nothing to warm on this JVM
         }

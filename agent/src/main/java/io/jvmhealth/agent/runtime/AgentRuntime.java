@@ -53,9 +53,6 @@ public final class AgentRuntime {
     /** The agent argument that stops a running agent ({@code stop <pid>} loads the jar with it). */
     public static final String STOP_ARGUMENT = "stop";
 
-    /** How long a start waits for the listener (started on the evaluator thread) to run. */
-    private static final long SERVE_TIMEOUT_MILLIS = 10_000;
-
     private static Running current;
 
     private AgentRuntime() {
@@ -92,15 +89,11 @@ public final class AgentRuntime {
             Catalog.Configuration configuration = Catalog.fromEnvironment(args);
             AgentLog.setLevel(configuration.settings.log);
             Running running = Running.start(configuration, began, atLaunch);
+            if (running == null) {
+                return null; // the listener failed to start: said why
+            }
             if (running.waitingForPort()) {
                 current = running; // runs, and binds in the background (BindRetry); the URL is published once it serves
-                return null;
-            }
-            if (!running.awaitServing(SERVE_TIMEOUT_MILLIS)) {
-                if (!running.served()) {
-                    fail("HTTP listener did not start within " + SERVE_TIMEOUT_MILLIS + " ms");
-                } // otherwise serve() reported why it failed
-                running.stop();
                 return null;
             }
             current = running;
@@ -261,13 +254,21 @@ public final class AgentRuntime {
         }
     }
 
-    /** One running instance: its evaluator, its socket and (once the evaluator thread started it) its server. */
-    private static final class Running {
+    /**
+     * One running instance: its evaluator, its socket and server, and what the checks are made of (the evaluator thread
+     * asks it for them, once {@link #start} has planned everything and started that thread).
+     */
+    private static final class Running implements Evaluator.CheckFactory {
         final Evaluator evaluator;
+        private final Catalog.Configuration configuration;
         /** The bound socket; null while the port is taken and {@link BindRetry} binds in the background. */
         volatile ListeningSocket socket;
-        final Gates gates;
-        final Applications applications;
+        /** Set by {@link #plan} before the evaluator thread starts (which makes them visible to it), like the three below. */
+        Gates gates;
+        Applications applications;
+        private Set<String> presets;
+        private JmxAccess jmxAccess;
+        private JmxReader jmxReader;
         /** The start line's account of the settings, rules and gates. */
         String description;
         /** Tells the evaluator of the JVM's end (and owns the drain), or null before it is started. */
@@ -277,18 +278,24 @@ public final class AgentRuntime {
         private volatile HealthServer server;
         /** The background bind's thread, while the port is taken. */
         private volatile Thread binding;
-        /** Set by {@link #stop}, read by {@link #serve}: a server that starts after a stop is stopped, not published. */
+        /** Set by {@link #stop}, read by {@link #listen}: a server that starts after a stop is stopped, not published. */
         private boolean stopped;
         /** Evidence on liveness failure (its watchdog thread), or null with {@code evidence=off}. */
         private volatile Evidence evidence;
-        private final java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
 
-        private Running(Evaluator evaluator, ListeningSocket socket, Gates gates, Applications applications) {
-            this.evaluator = evaluator;
-            this.socket = socket;
-            this.gates = gates;
-            this.applications = applications;
-            this.url = socket == null ? null : AgentRuntime.url(socket.getInetAddress(), socket.getLocalPort());
+        private Running(Catalog.Configuration configuration) {
+            this.configuration = configuration;
+            this.evaluator = new Evaluator(this, configuration.settings.intervalMillis);
+        }
+
+        /** On the evaluator thread, once: the built-in checks, the gates', the applications', the rules' and the presets'. */
+        @Override
+        public List<HealthCheck> create(Evaluator evaluator) {
+            List<HealthCheck> checks = BuiltInChecks.create(configuration.settings);
+            checks.addAll(gates.checks(evaluator));
+            checks.addAll(applications.checks(evaluator));
+            checks.addAll(RuleChecks.create(configuration.rules, presets, jmxAccess, jmxReader, evaluator));
+            return checks;
         }
 
         boolean waitingForPort() {
@@ -296,48 +303,81 @@ public final class AgentRuntime {
         }
 
         /**
-         * Binds the port (so a taken port fails here, with its reason) and starts the evaluator
-         * thread, which starts the server; the selector loop and the MXBeans load on that thread.
+         * Plans the gates and the applications, binds the port and starts the server, starts the watches of the JVM's
+         * end and the evaluator thread (the checks and the MXBeans load on it), then says where it serves
+         * ({@link #announce}). The server answers as soon as it listens: {@code /live} 200, {@code /ready} and
+         * {@code /started} 503 "starting", from the evaluator's first snapshot, until the first evaluation.
+         *
+         * <p>At JVM start the plans come first: their instrumentation must be in place before the application loads
+         * the classes it watches, and the application's {@code main} already runs. At attach the bind comes first: a
+         * taken port fails before anything is installed in the host.
          */
-        static Running start(final Catalog.Configuration configuration, final long began, boolean atLaunch) throws IOException {
-            final Settings settings = configuration.settings;
-            ListeningSocket socket = null;
-            String taken = null;
+        static Running start(Catalog.Configuration configuration, long began, boolean atLaunch) throws IOException {
+            Settings settings = configuration.settings;
+            Running running = new Running(configuration);
             try {
-                socket = ListeningSocket.bind(settings.host, settings.port);
-            } catch (BindException e) {
-                taken = "port " + settings.port + " on " + settings.host + " is in use or not available (" + e.getMessage() + ")";
-                if (!atLaunch) {
-                    throw new BindException(taken + "; choose another with port=N, or port=0 for a free one");
+                if (atLaunch) {
+                    running.plan(atLaunch);
                 }
+                String taken = null;
+                try {
+                    running.bound(ListeningSocket.bind(settings.host, settings.port));
+                } catch (BindException e) {
+                    taken = "port " + settings.port + " on " + settings.host + " is in use or not available (" + e.getMessage() + ")";
+                    if (!atLaunch) {
+                        throw new BindException(taken + "; choose another with port=N, or port=0 for a free one");
+                    }
+                }
+                if (taken == null && !running.listen(settings)) {
+                    running.stop();
+                    return null; // said why
+                }
+                if (!atLaunch) {
+                    running.plan(atLaunch);
+                }
+                running.watchTheEnd();
+                running.evaluator.start();
+                if (taken != null) {
+                    running.bindInBackground(settings, began, taken);
+                    return running;
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                running.stop();
+                throw e;
             }
-            // Anonymous classes, not lambdas: a JVM's first lambdas cost bootstrapping and a class spun at run
-            // time each (docs/performance.md), on the way to the first answer.
+            running.announce(began);
+            return running;
+        }
+
+        /** The socket bound: its URL. */
+        private void bound(ListeningSocket bound) {
+            socket = bound;
+            url = AgentRuntime.url(bound.getInetAddress(), bound.getLocalPort());
+        }
+
+        /** Plans the gates and the applications; the checks follow from them on the evaluator thread. */
+        private void plan(boolean atLaunch) {
+            Settings settings = configuration.settings;
             Instrumentation instrumentation = AgentInstrumentation.get();
-            final JmxAccess jmxAccess = JmxAccess.platform(instrumentation);
-            final JmxReader jmxReader = new JmxReader(settings.millis(RuleOptions.TIMEOUT.key()));
-            final Gates gates = Gates.plan(settings, instrumentation, atLaunch);
-            final Applications applications = Applications.plan(settings, gates, instrumentation, atLaunch, jmxAccess, jmxReader);
+            jmxAccess = JmxAccess.platform(instrumentation);
+            jmxReader = new JmxReader(settings.millis(RuleOptions.TIMEOUT.key()));
+            gates = Gates.plan(settings, instrumentation, atLaunch);
+            applications = Applications.plan(settings, gates, instrumentation, atLaunch, jmxAccess, jmxReader);
             gates.startWatching();
             @SuppressWarnings("unchecked")
-            final Set<String> presets = settings.get(RuleOptions.PRESETS.key(), Set.class);
-            Evaluator evaluator = new Evaluator(new Evaluator.CheckFactory() {
-                @Override
-                public List<HealthCheck> create(Evaluator evaluator) {
-                    List<HealthCheck> checks = BuiltInChecks.create(settings);
-                    checks.addAll(gates.checks(evaluator));
-                    checks.addAll(applications.checks(evaluator));
-                    checks.addAll(RuleChecks.create(configuration.rules, presets, jmxAccess, jmxReader, evaluator));
-                    return checks;
-                }
-            }, settings.intervalMillis);
-            final Running running = new Running(evaluator, socket, gates, applications);
-            running.description = settings + (configuration.rules.isEmpty() ? "" : ", rules=" + ruleNames(configuration.rules))
+            Set<String> chosen = settings.get(RuleOptions.PRESETS.key(), Set.class);
+            presets = chosen;
+            description = settings + (configuration.rules.isEmpty() ? "" : ", rules=" + ruleNames(configuration.rules))
                     + ", presets=" + (presets.isEmpty() ? "none" : presets) + "; gates " + gateNames(gates, applications)
                     + ", " + applications.describe();
+        }
+
+        /** Starts the evidence (its watchdog) and the watch of the JVM's shutdown (and the drain's signal handler). */
+        private void watchTheEnd() {
+            Settings settings = configuration.settings;
             if ("stderr".equals(settings.text(Evidence.EVIDENCE.key()))) {
                 try {
-                    running.evidence = Evidence.start(settings.text(Evidence.EVIDENCE_DIR.key()), settings.intervalMillis, evaluator);
+                    evidence = Evidence.start(settings.text(Evidence.EVIDENCE_DIR.key()), settings.intervalMillis, evaluator);
                 } catch (Throwable e) {
                     // the probes matter more than the evidence: serve without it
                     evaluator.setListener(null);
@@ -345,20 +385,8 @@ public final class AgentRuntime {
                 }
             }
             long drainMillis = settings.millis(ShutdownWatch.DRAIN.key());
-            running.shutdown = ShutdownWatch.start(new ReadinessEnds(evaluator), drainMillis > 0 ? drainMillis * 1_000_000L : 0);
-            running.description += "; " + running.shutdown.describe();
-            if (socket == null) {
-                evaluator.start(null);
-                running.bindInBackground(settings, began, taken);
-                return running;
-            }
-            evaluator.start(new Runnable() {
-                @Override
-                public void run() {
-                    running.serve(settings, began);
-                }
-            });
-            return running;
+            shutdown = ShutdownWatch.start(new ReadinessEnds(evaluator), drainMillis > 0 ? drainMillis * 1_000_000L : 0);
+            description += "; " + shutdown.describe();
         }
 
         /**
@@ -404,12 +432,12 @@ public final class AgentRuntime {
                                 }
                                 return;
                             }
-                            socket = bound;
-                            url = AgentRuntime.url(bound.getInetAddress(), bound.getLocalPort());
+                            bound(bound);
                             description += "; the port was taken for " + (System.nanoTime() - start) / 1_000_000L + " ms";
                         }
-                        serve(settings, began);
-                        if (server == null) {
+                        if (listen(settings)) {
+                            announce(began);
+                        } else {
                             AgentRuntime.notServedInBackground(running, null);
                         }
                         return;
@@ -421,43 +449,48 @@ public final class AgentRuntime {
         }
 
         /**
-         * On the evaluator thread: starts the server, and only once it listens publishes the URL and
-         * logs the "serving" line, so that whoever reads either can connect at once.
+         * Starts the server on the bound socket: it answers at once, from the evaluator's snapshot. False when it did not
+         * start: stopped meanwhile (the port bound in the background), or failed (said why).
          */
-        private void serve(Settings settings, long began) {
+        private boolean listen(Settings settings) {
+            HealthServer started;
             try {
-                System.clearProperty(ERROR_PROPERTY);
-                HealthServer started = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
-                synchronized (this) {
-                    if (stopped) { // the start gave up waiting (a starved machine): no URL, no "serving" line for a closed agent
-                        started.stop();
-                        return;
-                    }
-                    server = started;
-                }
-                System.setProperty(URL_PROPERTY, url);
-                AgentLog.info("serving /live /ready /started /health at " + url + " (" + description
-                        + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
+                started = HealthServer.serve(socket, evaluator, settings.details, settings.tokenBytes());
             } catch (Throwable e) {
                 synchronized (this) {
                     if (stopped) {
-                        return; // the socket was closed under it by the stop; the start already said why
+                        return false; // the socket was closed under it by the stop
                     }
                 }
                 fail("HTTP listener failed to start: " + AgentLog.describe(e));
-            } finally {
-                served.countDown();
+                return false;
+            }
+            synchronized (this) {
+                if (stopped) {
+                    started.stop();
+                    return false;
+                }
+                server = started;
+                return true;
             }
         }
 
-        boolean served() {
-            return served.getCount() == 0;
+        /**
+         * Once the server listens and everything is planned: warms its path up, then publishes the URL and logs the
+         * "serving" line, so that whoever reads either can connect at once.
+         */
+        private void announce(long began) {
+            HealthServer s = server;
+            if (s == null) {
+                return;
+            }
+            s.warmUp();
+            System.clearProperty(ERROR_PROPERTY);
+            System.setProperty(URL_PROPERTY, url);
+            AgentLog.info("serving /live /ready /started /health at " + url + " (" + description
+                    + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
         }
 
-        /** Waits until {@link #serve} has run; true when the server listens. */
-        boolean awaitServing(long millis) throws InterruptedException {
-            return served.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS) && server != null;
-        }
 
         void stop() {
             HealthServer s;
@@ -478,7 +511,9 @@ public final class AgentRuntime {
             if (e != null) {
                 e.close();
             }
-            gates.close();
+            if (gates != null) {
+                gates.close();
+            }
             if (s != null) {
                 s.stop();
             }

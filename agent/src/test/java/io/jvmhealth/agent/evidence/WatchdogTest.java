@@ -37,7 +37,7 @@ class WatchdogTest {
         Evidence evidence = new Evidence(dir.toString(), 100, Evidence.MIN_GAP_MILLIS, 100, evaluator);
         evaluator.setListener(evidence);
         try {
-            evaluator.start(null);
+            evaluator.start();
             evidence.startWatchdog();
             Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, s -> s != null && !s.checks().isEmpty());
             blocking.block();

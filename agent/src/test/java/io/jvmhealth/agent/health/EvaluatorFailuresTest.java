@@ -54,7 +54,7 @@ class EvaluatorFailuresTest {
             }
             return Collections.<HealthCheck>singletonList(StubCheck.readiness("threads"));
         }, 100);
-        evaluator.start(null);
+        evaluator.start();
         try {
             Snapshot s = Poll.until("an evaluation by the replacement thread", Duration.ofSeconds(10), evaluator::current,
                     snap -> snap != null && snap.isStarted());
@@ -77,7 +77,7 @@ class EvaluatorFailuresTest {
         Evaluator evaluator = new Evaluator(e -> {
             throw new IllegalStateException("always broken");
         }, 50);
-        evaluator.start(null);
+        evaluator.start();
         try {
             Poll.until("the evaluator to give up after 10 restarts", Duration.ofSeconds(10), evaluator::restarts, n -> n == 10);
             Poll.until("the last thread to end", Duration.ofSeconds(5), () -> evaluator.thread().isAlive(), alive -> !alive);
@@ -94,7 +94,7 @@ class EvaluatorFailuresTest {
     void liveReports503StalledWhileAnEvaluationBlocksAndRecoversAfterwards() {
         StubCheck blocking = StubCheck.readiness("slow");
         Evaluator evaluator = new Evaluator(Collections.singletonList(blocking), 100);
-        evaluator.start(null);
+        evaluator.start();
         try {
             Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, s -> s != null && s.isStarted());
             assertEquals(200, evaluator.current().live(System.nanoTime()).code());

@@ -148,7 +148,7 @@ class EvaluatorTest {
     @Test
     void aRunningEvaluatorKeepsPublishingFreshSnapshots() {
         Evaluator running = new Evaluator(Collections.<HealthCheck>singletonList(heap), 20);
-        running.start(null);
+        running.start();
         try {
             Snapshot first = io.jvmhealth.agent.testing.Poll.until("a first evaluation", java.time.Duration.ofSeconds(5),
                     running::current, snap -> snap != null && snap.isStarted());
@@ -167,7 +167,7 @@ class EvaluatorTest {
     void promptEvaluationsDoNotPostponeTheScheduledOnes() throws Exception {
         StubCheck counted = StubCheck.readiness("counted");
         Evaluator running = new Evaluator(Collections.<HealthCheck>singletonList(counted), 1000);
-        running.start(null);
+        running.start();
         try {
             io.jvmhealth.agent.testing.Poll.until("a first evaluation", java.time.Duration.ofSeconds(5), running::current,
                     snap -> snap != null && snap.isStarted());

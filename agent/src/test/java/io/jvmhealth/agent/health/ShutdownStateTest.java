@@ -69,7 +69,7 @@ class ShutdownStateTest {
         AtomicBoolean serving = new AtomicBoolean(true);
         WatchingGate gate = new WatchingGate(serving);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(gate), 60_000); // a minute: only the watch can be quick
-        evaluator.start(null);
+        evaluator.start();
         try {
             Poll.until("started", Duration.ofSeconds(10), () -> evaluator.current(), s -> s != null && s.isStarted());
             Snapshot started = evaluator.current();

@@ -96,7 +96,7 @@ class StartupGatesTest {
         long interval = 1500;
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(watcher, gate), interval);
         evaluatorOfWatcher.set(evaluator);
-        evaluator.start(null);
+        evaluator.start();
         try {
             Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, x -> x != null && x.results().containsKey("heap"));
             gate.pass();
@@ -174,7 +174,7 @@ class StartupGatesTest {
     void aGateThatPassesIsPublishedWithinMillisecondsNotAtTheNextInterval() {
         StubCheck polled = StubCheck.gate("port:8080", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap, polled), 60_000);
-        evaluator.start(null);
+        evaluator.start();
         try {
             Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current, x -> x != null && x.results().containsKey("heap"));
             long passedAt = System.nanoTime();
@@ -191,7 +191,7 @@ class StartupGatesTest {
     void publishNowEvaluatesAtOnceWithALongInterval() {
         StubCheck signalled = StubCheck.gate("after:X.run", false);
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(heap), 60_000);
-        evaluator.start(null);
+        evaluator.start();
         try {
             Snapshot first = Poll.until("a first evaluation", Duration.ofSeconds(5), evaluator::current,
                     x -> x != null && x.results().containsKey("heap"));

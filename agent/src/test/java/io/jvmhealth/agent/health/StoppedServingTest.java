@@ -66,7 +66,7 @@ class StoppedServingTest {
     void aStoppedApplicationCostsNoEvaluationPerWatchPeriodAndItsRecoveryIsPublishedAtOnce() {
         WatchingGate gate = new WatchingGate();
         Evaluator evaluator = new Evaluator(Arrays.<HealthCheck>asList(gate), 60_000);
-        evaluator.start(null);
+        evaluator.start();
         try {
             Poll.until("started", Duration.ofSeconds(10), evaluator::current, s -> s != null && s.isStarted());
             gate.serving.set(false);

@@ -22,14 +22,8 @@ class StalledEvaluationOverHttpTest {
     void liveAnswers503StalledWhileAnEvaluationBlocks() throws Exception {
         StubCheck check = StubCheck.liveness("deadlock");
         Evaluator evaluator = new Evaluator(Collections.singletonList(check), 100);
-        HealthServer server = HealthServer.create(ListeningSocket.bind("127.0.0.1", 0), evaluator, Details.ALWAYS, null);
-        evaluator.start(() -> {
-            try {
-                server.start();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        HealthServer server = HealthServer.serve(ListeningSocket.bind("127.0.0.1", 0), evaluator, Details.ALWAYS, null);
+        evaluator.start();
         String url = "http://127.0.0.1:" + server.port() + "/";
         try {
             Poll.until("/live 200", Duration.ofSeconds(5), () -> Http.get(url, "/live"), r -> r.status == 200 && r.body.contains("timestamp"));
