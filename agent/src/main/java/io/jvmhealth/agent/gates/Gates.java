@@ -409,7 +409,6 @@ public final class Gates {
         }
     }
 
-
     // ---- option values ----
 
     static List<Integer> ports(String key, String text, String origin) throws InvalidOptionException {

@@ -137,7 +137,7 @@ public final class HealthServer {
         if (thread != null) {
             return;
         }
-        Selector s = Transport.provider().openSelector();
+        Selector s = listener.provider().openSelector(); // the listening channel's own provider (http/Transport)
         try {
             acceptKey = listener.register(s, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
@@ -511,7 +511,7 @@ public final class HealthServer {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MILLIS);
         SocketChannel s = null;
         try {
-            s = Transport.provider().openSocketChannel();
+            s = listener.provider().openSocketChannel();
             s.configureBlocking(false);
             boolean connected = s.connect(new InetSocketAddress(target, port()));
             while (!connected && !expired(deadline)) {

@@ -36,7 +36,7 @@ public final class ListeningSocket {
             channel.close();
             throw e;
         }
-        warmUpSocketClose();
+        warmUpSocketClose(channel.provider());
         return new ListeningSocket(channel, requested.getAddress());
     }
 
@@ -47,9 +47,9 @@ public final class ListeningSocket {
      * descriptors: if it first happens while the host has exhausted them, the class stays unusable
      * for the life of the JVM and every later close throws NoClassDefFoundError.
      */
-    private static void warmUpSocketClose() {
+    private static void warmUpSocketClose(java.nio.channels.spi.SelectorProvider provider) {
         try {
-            Transport.provider().openSocketChannel().close();
+            provider.openSocketChannel().close();
         } catch (Throwable ignored) {
             // nothing to warm on this JVM
         }

@@ -8,8 +8,9 @@ import java.util.Collections;
 import java.util.concurrent.Callable;
 
 /**
- * The selector provider every channel of the agent comes from (its listening socket, its selector, its warm-up sockets):
- * on Linux the JDK's own epoll provider, made by the agent for itself, not {@link SelectorProvider#provider()}.
+ * The selector provider the agent's listening socket comes from, and through it ({@code channel.provider()}) its selector
+ * and its warm-up sockets: on Linux the JDK's own epoll provider, made by the agent for itself, not
+ * {@link SelectorProvider#provider()}.
  *
  * <p>Why: {@code SelectorProvider.provider()} is one per JVM and chosen once, by its first caller. Asking it at the
  * JVM's start would make the agent that caller: the system property {@code java.nio.channels.spi.SelectorProvider} is
@@ -26,7 +27,6 @@ import java.util.concurrent.Callable;
 public final class Transport {
     private static final String CALL_CLASS = "io.jvmhealth.agent.http.ProviderCall";
     private static volatile SelectorProvider provider;
-    private static volatile boolean own;
 
     private Transport() {
     }
@@ -39,7 +39,6 @@ public final class Transport {
                 p = provider;
                 if (p == null) {
                     p = own();
-                    own = p != null;
                     if (p == null) {
                         p = SelectorProvider.provider();
                     }
@@ -48,12 +47,6 @@ public final class Transport {
             }
         }
         return p;
-    }
-
-    /** True when the agent's channels come from a provider of its own, not the JVM-wide one (tests). */
-    public static boolean ownProvider() {
-        provider();
-        return own;
     }
 
     private static SelectorProvider own() {
