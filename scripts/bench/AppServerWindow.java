@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * start-dev and creates its dev database, once; later launches reuse both, as a user's second start-dev does).
  *
  * <pre>java AppServerWindow LAUNCHES WORK_DIR AGENT_JAR JAVA_HOME SERVER=HOME...   (SERVER: wildfly or keycloak)</pre>
- * Prints the body of a Markdown section (appservers.sh writes its heading): the summary table, then each launch. Helpers ({@code status}, {@code freePort},
- * {@code medianOf}) are FirstAnswer's, compiled beside this file.
+ * Prints the body of a Markdown section (appservers.sh writes its heading): the summary table, then each launch. Helpers:
+ * {@code status} and {@code freePort} are FirstAnswer's, {@code medianOf} is Medians', both compiled beside this file.
  */
 public final class AppServerWindow {
     /** standalone.conf's JAVA_OPTS for WildFly 38 when the environment sets none (WildFlyIT's WildFly.DEFAULT_JAVA_OPTS). */
@@ -303,7 +303,7 @@ public final class AppServerWindow {
         for (long v : sorted) {
             values.add((double) v);
         }
-        return Math.round(FirstAnswer.medianOf(values));
+        return Math.round(Medians.medianOf(values));
     }
 
     static String javaVersion(Path javaHome) {

@@ -27,11 +27,21 @@ import java.util.List;
  *       that the evaluation starts: their share of one core over {@link #SHARE_SECONDS} s;</li>
  *   <li>the evidence's virtual threads ({@code VirtualThreadDump.lines}): CPU and wall of one.</li>
  * </ul>
- * Usage: {@code java -javaagent:agent.jar=port=0,log=off,interval=1h -cp CLASSES:agent.jar:sample-target.jar VirtualThreadCost N...}
+ * Usage: {@code java -javaagent:vtc.jar -javaagent:agent.jar=port=0,log=off,interval=1h -cp CLASSES:agent.jar:sample-target.jar
+ * VirtualThreadCost N...} (vtc.jar: a manifest naming this class as {@code Premain-Class}; see {@link #premain})
  * (N: 0 for a host without virtual threads, then e.g. 10000 100000). Prints Markdown table rows.
  */
 public final class VirtualThreadCost {
     private static final int SHARE_SECONDS = 20;
+
+    /**
+     * Also this program's own agent ({@code -javaagent:} a jar naming it as {@code Premain-Class}, given before the agent's):
+     * the agent keeps its Instrumentation in the copy of {@code AgentInstrumentation} its own loader defines, which
+     * this program, on the class path with the agent's jar, does not see; this premain hands one to the copy it does see.
+     */
+    public static void premain(String args, Instrumentation instrumentation) {
+        AgentInstrumentation.set(instrumentation);
+    }
 
     public static void main(String[] args) throws Exception {
         Instrumentation instrumentation = AgentInstrumentation.get();

@@ -40,7 +40,8 @@ if [[ ! -x "$WILDFLY_HOME/bin/standalone.sh" || ! -x "$KEYCLOAK_HOME/bin/kc.sh" 
 fi
 mkdir -p "$WORK/classes"
 rm -rf "$WORK/wildfly-base" # a fresh standalone base per run (a copy of standalone/configuration), reused by its launches
-javac -d "$WORK/classes" "$ROOT/scripts/bench/AppServerWindow.java" "$ROOT/scripts/bench/FirstAnswer.java"
+javac -d "$WORK/classes" "$ROOT/scripts/bench/AppServerWindow.java" "$ROOT/scripts/bench/FirstAnswer.java" \
+  "$ROOT/scripts/bench/Medians.java"
 
 # Keycloak runs in a home of its own, kept between runs: a copy of the distribution whose lib/lib (150 MB of jars, read
 # only) links to the original's. start-dev writes into its home (it re-augments lib/quarkus and lib/app for dev mode on

@@ -25,7 +25,11 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 javac -cp "$AGENT_JAR:$SAMPLE_JAR" -d "$WORK" "$ROOT/scripts/bench/VirtualThreadCost.java" "$ROOT/scripts/bench/CallCpu.java"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-rows="$("$J25" -Xss512k -javaagent:"$AGENT_JAR"=port=0,log=off,interval=1h -cp "$WORK:$AGENT_JAR:$SAMPLE_JAR" VirtualThreadCost "${COUNTS[@]}" \
+# VirtualThreadCost is its own agent too (its premain hands it an Instrumentation: the agent's own copy of
+# AgentInstrumentation lives in the agent's loader, out of this program's sight).
+printf 'Premain-Class: VirtualThreadCost\n' >"$WORK/vtc.mf"
+jar cfm "$WORK/vtc.jar" "$WORK/vtc.mf" -C "$WORK" VirtualThreadCost.class
+rows="$("$J25" -Xss512k -javaagent:"$WORK/vtc.jar" -javaagent:"$AGENT_JAR"=port=0,log=off,interval=1h -cp "$WORK:$AGENT_JAR:$SAMPLE_JAR" VirtualThreadCost "${COUNTS[@]}" \
   2>"$WORK/err")" || { cat "$WORK/err" >&2; exit 1; }
 echo "$("$J25" -version 2>&1 | sed -n 2p); $(nproc) cores; load average (1, 5, 15 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo "Busy virtual threads: 10,000 sleep 20-200 ms, 100,000 sleep 1-10 s, then each takes one of 16 monitors and one of 16"
