@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * free port for the application, {@code {aport}} by another for the agent. PATH is polled on {@code {port}} every
  * millisecond (new connection each) until it answers 200: the first answer, in ms from the launch. At that moment, from
  * /proc and from the JVM's own performance counters (its hsperfdata file, read without attaching): the process's CPU,
- * the CPU of its threads by kind (the agent's {@code jvm-health-*}, the JIT compilers, GC, the VM thread, the rest), the
+ * the CPU of its threads by kind (the agent's {@code jvm-health-*}, the JIT compilers, GC, the VM thread, the rest; the
+ * agent's threads that ended before, its start and gates threads, with their last figure: see {@link AgentThreads}), the
  * peak resident set (VmHWM), the classes loaded, safepoints and their time, class-loading time, JIT time, metaspace in
  * use, GC pauses. In the first RSS_ROUNDS rounds the launch then lives 3 s more and VmRSS, VmHWM and the agent's CPU are
  * read again. Prints a Markdown section; every launch's figures go to RAW_TSV when given.
@@ -267,7 +268,9 @@ public final class FirstAnswer {
         try {
             long deadline = start + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
             long answered = 0;
+            AgentThreads agent = new AgentThreads(p.pid());
             while (answered == 0) {
+                agent.sample();
                 if (System.nanoTime() > deadline || !p.isAlive()) {
                     throw new IllegalStateException("no 200 on " + path + " within " + TIMEOUT_SECONDS + " s (alive " + p.isAlive() + "): " + cmd);
                 }
@@ -285,6 +288,7 @@ public final class FirstAnswer {
             for (int i = 0; i < 6; i++) {
                 out[col("agent_ms") + i] = threads[i];
             }
+            out[col("agent_ms")] = agent.sample(true);
             out[col("hwm_kb")] = status(pid, "VmHWM:");
             Map<String, Long> perf = PerfData.read(pid);
             double hz = perf.getOrDefault("sun.os.hrt.frequency", 1_000_000_000L);
@@ -300,16 +304,74 @@ public final class FirstAnswer {
             out[col("gc_pause_ms")] = Math.round((perf.getOrDefault("sun.gc.collector.0.time", 0L) + perf.getOrDefault("sun.gc.collector.1.time", 0L)
                     + perf.getOrDefault("sun.gc.collector.2.time", 0L)) * 1000 / hz);
             if (rss) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(AFTER_MILLIS));
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AFTER_MILLIS);
+                while (System.nanoTime() - until < 0) {
+                    agent.sample();
+                    LockSupport.parkNanos(Math.min(until - System.nanoTime(), AgentThreads.EVERY_NANOS));
+                }
                 out[col("rss3_kb")] = status(pid, "VmRSS:");
                 out[col("hwm3_kb")] = status(pid, "VmHWM:");
-                out[col("agent3_ms")] = threadCpu(pid)[0];
+                out[col("agent3_ms")] = agent.sample(true);
                 out[col("cpu3_ms")] = ticks(Paths.get("/proc/" + pid + "/stat")) * 10;
             }
             return out;
         } finally {
             p.destroyForcibly();
             p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The CPU of the agent's threads ({@code jvm-health-*}), those that ended included: the start thread and the gates
+     * thread end long before most first answers, and a thread's figure leaves /proc with it. Each {@link #sample} (at most
+     * every {@link #EVERY_NANOS}) lists the process's threads, reads {@code comm} of those not known as the agent's and
+     * {@code stat} of those that are, and keeps each one's last figure: an ended thread's last slice since its last
+     * sample (at most 10 ms) is missed.
+     */
+    static final class AgentThreads {
+        static final long EVERY_NANOS = 10_000_000L;
+        private final Path tasks;
+        private final Map<String, Long> last = new LinkedHashMap<>();
+        private long sampledAt;
+
+        AgentThreads(long pid) {
+            tasks = Paths.get("/proc/" + pid + "/task");
+        }
+
+        /** Samples if due; returns the agent's threads' CPU in ms, ended ones included. */
+        long sample() {
+            return sample(false);
+        }
+
+        /** As {@link #sample()}, sampling now when {@code force} (a reading to keep). */
+        long sample(boolean force) {
+            long now = System.nanoTime();
+            if (force || sampledAt == 0 || now - sampledAt >= EVERY_NANOS) {
+                sampledAt = now;
+                try (java.nio.file.DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+                    for (Path t : dir) {
+                        String tid = t.getFileName().toString();
+                        try {
+                            if (!last.containsKey(tid)) {
+                                String comm = new String(Files.readAllBytes(t.resolve("comm")), StandardCharsets.UTF_8).trim();
+                                if (!comm.startsWith("jvm-health")) {
+                                    continue; // HotSpot names a thread as it starts: asked again at the next sample
+                                }
+                            }
+                            last.merge(tid, ticks(t.resolve("stat")) * 10, Math::max); // 0 once it is gone
+                        } catch (IOException | RuntimeException gone) {
+                            // the thread ended meanwhile: its last figure stays
+                        }
+                    }
+                } catch (IOException processGone) {
+                    // the figures so far stand
+                }
+            }
+            long sum = 0;
+            for (long ms : last.values()) {
+                sum += ms;
+            }
+            return sum;
         }
     }
 
