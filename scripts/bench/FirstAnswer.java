@@ -285,10 +285,10 @@ public final class FirstAnswer {
             long pid = p.pid();
             long[] threads = threadCpu(pid);
             out[col("cpu_ms")] = ticks(Paths.get("/proc/" + pid + "/stat")) * 10;
-            for (int i = 0; i < 6; i++) {
+            out[col("agent_ms")] = agent.sample(true); // ended threads included: not threads[0], the live ones only
+            for (int i = 1; i < 6; i++) {
                 out[col("agent_ms") + i] = threads[i];
             }
-            out[col("agent_ms")] = agent.sample(true);
             out[col("hwm_kb")] = status(pid, "VmHWM:");
             Map<String, Long> perf = PerfData.read(pid);
             double hz = perf.getOrDefault("sun.os.hrt.frequency", 1_000_000_000L);

@@ -491,7 +491,6 @@ public final class AgentRuntime {
                     + "; started in " + (System.nanoTime() - began) / 10_000 / 100.0 + " ms)");
         }
 
-
         void stop() {
             HealthServer s;
             synchronized (this) {

@@ -39,8 +39,7 @@ class PlatformBeansIT {
     private static void checksReadTheHelpersBeansAndTheHostGainsNoAccess(Path java) throws Exception {
         String without;
         try (TargetJvm plain = TargetJvm.builder().java(java).commands("internal-access").start()) {
-            without = Poll.until("the host's own try without an agent", START, plain::stdoutLines,
-                    l -> l.contains("ok internal-access")).stream().filter(x -> x.startsWith("internal-access ")).findFirst().get();
+            without = plain.awaitStdoutLine("internal-access ", START);
         }
         assertTrue(without.startsWith("internal-access refused "), without);
 
@@ -64,9 +63,7 @@ class PlatformBeansIT {
                         r -> r.status == 200 && ((Number) Json.at(r.json(), "checks", "gc", "details", "pausedMillis")).longValue() > 0);
 
                 target.run("internal-access", START);
-                String with = Poll.until("the host's own try with the agent", START, target::stdoutLines,
-                        l -> l.stream().anyMatch(x -> x.startsWith("internal-access "))).stream()
-                        .filter(x -> x.startsWith("internal-access ")).findFirst().get();
+                String with = target.awaitStdoutLine("internal-access ", START);
                 assertEquals(without, with, "the agent's export must not reach the application's class path");
             }
             List<String> loaded = Files.readAllLines(log);

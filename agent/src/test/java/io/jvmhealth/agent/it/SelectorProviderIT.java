@@ -2,7 +2,6 @@ package io.jvmhealth.agent.it;
 
 import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Jdks;
-import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Test;
 
@@ -33,19 +32,14 @@ class SelectorProviderIT {
 
     private static void theApplicationStillChoosesTheJvmsSelectorProvider(Path java) throws Exception {
         try (TargetJvm plain = TargetJvm.builder().java(java).commands("selector-provider").start()) {
-            String line = Poll.until("the host's choice without an agent", START, plain::stdoutLines,
-                    l -> l.stream().anyMatch(x -> x.startsWith("selector-provider "))).stream()
-                    .filter(x -> x.startsWith("selector-provider ")).findFirst().get();
-            assertEquals(OWN, line, "without an agent the application's provider is chosen");
+            assertEquals(OWN, plain.awaitStdoutLine("selector-provider ", START), "without an agent the application's provider is chosen");
         }
         try (TargetJvm target = TargetJvm.builder().java(java).agent("port=0").start()) {
             String url = target.agentUrl(START);
             assertEquals(200, Http.get(url, "/live").status);
             target.run("selector-provider", START);
-            String line = Poll.until("the host's choice with the agent serving", START, target::stdoutLines,
-                    l -> l.stream().anyMatch(x -> x.startsWith("selector-provider "))).stream()
-                    .filter(x -> x.startsWith("selector-provider ")).findFirst().get();
-            assertEquals(OWN, line, "the agent's sockets must not have chosen the JVM-wide provider");
+            assertEquals(OWN, target.awaitStdoutLine("selector-provider ", START),
+                    "the agent's sockets must not have chosen the JVM-wide provider");
             assertEquals(200, Http.get(url, "/live").status, "the agent serves on through its own provider");
         }
     }

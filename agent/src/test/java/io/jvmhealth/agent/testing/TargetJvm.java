@@ -170,6 +170,18 @@ public final class TargetJvm implements AutoCloseable {
         return stdout.lines();
     }
 
+    /** Waits for a line on stdout that starts with {@code prefix} and returns the first such line; fails at the deadline. */
+    public String awaitStdoutLine(String prefix, Duration timeout) {
+        return Poll.until("a line '" + prefix + "...' on stdout (" + this + ")", timeout, () -> {
+            for (String line : stdoutLines()) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+            return null;
+        }, line -> line != null);
+    }
+
     public List<String> stderrLines() {
         return stderr.lines();
     }
