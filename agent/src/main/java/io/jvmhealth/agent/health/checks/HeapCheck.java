@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Heap occupancy AFTER garbage collection, never the instantaneous {@code used} (which includes
@@ -43,6 +42,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * collection costs the application's start CPU on the JVM's notification thread (docs/performance.md). At that
  * moment the latest collection's {@code GcInfo} ({@code getLastGcInfo}) seeds the after-GC figures,
  * so the first answers after the start judge what that collection left, as a notification would have.
+ *
+ * <p>The JVM builds each notification on the heap, and drops it when that allocation fails: with the heap
+ * exhausted, the collections that found it full go unheard, exactly when this check matters (HostFaultsIT saw
+ * 52 % from an earlier collection for 15 s, on a heap that was full after every collection since, with no
+ * collection to come on an idle host). So each evaluation compares each collector's count with the last id it
+ * heard of; a collection that had ended by the previous evaluation and is still unheard is read from that
+ * collector's {@code getLastGcInfo}. That costs one {@code getCollectionCount} per collector an evaluation, and a
+ * {@code GcInfo} only when notifications were lost.
  */
 public final class HeapCheck implements HealthCheck {
     public static final MetricFamily USED_AFTER_GC_BYTES = MetricFamily.gauge("jvmhealth_check_used_after_gc_bytes",
@@ -65,26 +72,71 @@ public final class HeapCheck implements HealthCheck {
 
     private final List<MemoryPoolMXBean> pools;
     private final String[] poolNames;
-    /** Latest after-GC used bytes per pool from notifications; -1 until one arrives. */
-    private final AtomicLongArray notifiedUsed;
+    /** Per measured pool: used bytes after the latest collection heard of (-1 before one), and that collection's end. */
+    private final long[] heardUsed;
+    private final long[] heardEnd;
+    /** Per collector: the id (its collection count then) of its latest collection heard of. */
+    private final long[] heardId;
+    /** Per collector, the evaluator's own: its count when an evaluation found it ahead of what was heard, else 0. */
+    private final long[] aheadAt;
     private final GcEvents events;
+    private volatile boolean listening;
     private final List<GarbageCollectorMXBean> collectors;
+    private final LastCollection lastCollection;
     private final double degradedAt;
     /** The thresholds with their flap damping (undamped unless {@link #damped}). */
     private Thresholds thresholds;
     private final double unhealthyAt;
 
+    /** A collection as its collector's {@code GcInfo} describes it. */
+    interface LastCollection {
+        /**
+         * Reports the collector's latest collection to {@code check} ({@link HeapCheck#heard}); nothing where the
+         * collector has none or cannot say. May throw (no {@code com.sun.management}, no memory for the GcInfo).
+         */
+        void read(GarbageCollectorMXBean collector, int index, HeapCheck check);
+    }
+
+    /** {@code com.sun.management.GarbageCollectorMXBean#getLastGcInfo}, where the bean is one. */
+    static final LastCollection GC_INFO = new LastCollection() {
+        @Override
+        public void read(GarbageCollectorMXBean collector, int index, HeapCheck check) {
+            if (!(collector instanceof com.sun.management.GarbageCollectorMXBean) || collector.getCollectionCount() <= 0) {
+                return; // no collection yet (an idle host): no GcInfo machinery loaded for it
+            }
+            com.sun.management.GcInfo info = ((com.sun.management.GarbageCollectorMXBean) collector).getLastGcInfo();
+            if (info == null) {
+                return;
+            }
+            Map<String, MemoryUsage> after = info.getMemoryUsageAfterGc();
+            long[] used = new long[check.poolNames.length];
+            for (int i = 0; i < used.length; i++) {
+                MemoryUsage usage = after.get(check.poolNames[i]);
+                used[i] = usage == null ? -1 : usage.getUsed();
+            }
+            check.heard(index, info.getId(), info.getEndTime(), used);
+        }
+    };
+
     public HeapCheck(List<MemoryPoolMXBean> allPools, List<GarbageCollectorMXBean> collectors,
                      double degradedAt, double unhealthyAt) {
+        this(allPools, collectors, degradedAt, unhealthyAt, GC_INFO);
+    }
+
+    HeapCheck(List<MemoryPoolMXBean> allPools, List<GarbageCollectorMXBean> collectors,
+              double degradedAt, double unhealthyAt, LastCollection lastCollection) {
         this.pools = Collections.unmodifiableList(longLivedPools(allPools));
         this.poolNames = new String[pools.size()];
         for (int i = 0; i < poolNames.length; i++) {
             poolNames[i] = pools.get(i).getName();
         }
-        this.notifiedUsed = new AtomicLongArray(poolNames.length);
-        for (int i = 0; i < poolNames.length; i++) {
-            notifiedUsed.set(i, -1);
-        }
+        this.heardUsed = new long[poolNames.length];
+        this.heardEnd = new long[poolNames.length];
+        java.util.Arrays.fill(heardUsed, -1);
+        java.util.Arrays.fill(heardEnd, Long.MIN_VALUE);
+        this.heardId = new long[collectors.size()];
+        this.aheadAt = new long[collectors.size()];
+        this.lastCollection = lastCollection;
         this.degradedAt = degradedAt;
         this.unhealthyAt = unhealthyAt;
         this.thresholds = Thresholds.undamped(degradedAt, unhealthyAt);
@@ -98,57 +150,89 @@ public final class HeapCheck implements HealthCheck {
     }
 
     private void record(String bean, String action, String cause, CompositeData gcInfo) {
-        if (!GcPauses.reportsUsageAfterCollection(bean)) {
+        int index = -1;
+        for (int c = 0; c < collectors.size(); c++) {
+            if (collectors.get(c).getName().equals(bean)) {
+                index = c;
+            }
+        }
+        if (index < 0 || !GcPauses.reportsUsageAfterCollection(bean)) {
             return;
         }
         TabularData after = (TabularData) gcInfo.get("memoryUsageAfterGc");
+        long[] used = new long[poolNames.length];
         for (int i = 0; i < poolNames.length; i++) {
             CompositeData row = after.get(new Object[] {poolNames[i]});
-            if (row != null) {
-                notifiedUsed.set(i, ((Number) ((CompositeData) row.get("value")).get("used")).longValue());
+            used[i] = row == null ? -1 : ((Number) ((CompositeData) row.get("value")).get("used")).longValue();
+        }
+        heard(index, ((Number) gcInfo.get("id")).longValue(), ((Number) gcInfo.get("endTime")).longValue(), used);
+    }
+
+    /**
+     * Collection {@code id} of collector {@code index}, which ended at {@code endMillis} (since the JVM's start) and left
+     * {@code used} bytes in each measured pool (-1: not reported): from a notification, or read after notifications
+     * were lost. The latest collection's figures win, whichever way they came.
+     */
+    synchronized void heard(int index, long id, long endMillis, long[] used) {
+        heardId[index] = Math.max(heardId[index], id);
+        for (int i = 0; i < used.length; i++) {
+            if (used[i] >= 0 && endMillis >= heardEnd[i]) {
+                heardUsed[i] = used[i];
+                heardEnd[i] = endMillis;
             }
         }
     }
 
-    /** Subscribes to the GC notifications and seeds the after-GC figures from the latest collection before. */
+    /** Subscribes to the GC notifications and seeds the after-GC figures from each collector's latest collection. */
     @Override
     public void started() {
         if (events == null) {
             return;
         }
         events.subscribe();
-        seedFromLastCollection();
+        for (int c = 0; c < collectors.size(); c++) {
+            readLast(c);
+        }
+        listening = true;
+    }
+
+    /** The collector's latest collection, where it reports usage after one; nothing if that cannot be read now. */
+    private void readLast(int c) {
+        GarbageCollectorMXBean collector = collectors.get(c);
+        if (!GcPauses.reportsUsageAfterCollection(collector.getName())) {
+            return;
+        }
+        try {
+            lastCollection.read(collector, c, this);
+        } catch (Throwable e) {
+            // no com.sun.management, a bean that failed, or no memory for the GcInfo: the next evaluation tries again
+        }
     }
 
     /**
-     * The after-GC usage of each measured pool from the {@code GcInfo} of the collection that ended last (of the
-     * beans that report usage after a collection), where no notification has set one yet.
+     * Reads the last collection of each collector whose notification was lost: one that had ended by the previous
+     * evaluation (its count then) and is still unheard. One just ended may be on its way; it gets until the next.
      */
-    private void seedFromLastCollection() {
-        com.sun.management.GcInfo latest = null;
-        try {
-            for (GarbageCollectorMXBean bean : collectors) {
-                if (!GcPauses.reportsUsageAfterCollection(bean.getName()) || bean.getCollectionCount() <= 0
-                        || !(bean instanceof com.sun.management.GarbageCollectorMXBean)) {
-                    continue; // no collection yet (an idle host): nothing to seed, and no GcInfo machinery loaded for it
-                }
-                com.sun.management.GcInfo info = ((com.sun.management.GarbageCollectorMXBean) bean).getLastGcInfo();
-                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
-                    latest = info;
-                }
+    private void catchUp() {
+        for (int c = 0; c < collectors.size(); c++) {
+            long count;
+            try {
+                count = collectors.get(c).getCollectionCount();
+            } catch (RuntimeException e) {
+                continue;
             }
-            if (latest == null) {
-                return;
+            long heard;
+            synchronized (this) {
+                heard = heardId[c];
             }
-            Map<String, MemoryUsage> after = latest.getMemoryUsageAfterGc();
-            for (int i = 0; i < poolNames.length; i++) {
-                MemoryUsage usage = after.get(poolNames[i]);
-                if (usage != null) {
-                    notifiedUsed.compareAndSet(i, -1, usage.getUsed()); // a notification that came meanwhile is newer
-                }
+            if (count <= heard) {
+                aheadAt[c] = 0;
+            } else if (aheadAt[c] == 0 || heard >= aheadAt[c]) {
+                aheadAt[c] = count;
+            } else {
+                aheadAt[c] = 0;
+                readLast(c);
             }
-        } catch (Throwable e) {
-            // no com.sun.management on this JVM, or a bean that failed: the pools' collection usage until the next notification
         }
     }
 
@@ -199,15 +283,21 @@ public final class HeapCheck implements HealthCheck {
             return CheckResult.healthy(Collections.<String, Object>singletonMap("supported",
                     "no heap pool reports usage after GC on this JVM"));
         }
+        if (listening) {
+            catchUp();
+        }
         long used = 0;
         long max = 0;
         List<Object> names = new ArrayList<>(pools.size());
         for (int i = 0; i < poolNames.length; i++) {
             MemoryPoolMXBean pool = pools.get(i);
             MemoryUsage now = pool.getUsage();
-            long notified = notifiedUsed.get(i);
-            if (notified >= 0) {
-                used += notified;
+            long heard;
+            synchronized (this) {
+                heard = heardUsed[i];
+            }
+            if (heard >= 0) {
+                used += heard;
             } else {
                 MemoryUsage after = pool.getCollectionUsage();
                 used += after == null ? 0 : after.getUsed();

@@ -13,10 +13,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Which pools the heap check measures, per collector's pool names, and its committed-size fallback. */
+/**
+ * Which pools the heap check measures, per collector's pool names, and its committed-size fallback; collections whose
+ * notifications the JVM dropped are read from the collector.
+ */
 class HeapCheckTest {
 
     /** A pool as a collector reports it: name, type, and usage now and after the last collection. */
@@ -96,6 +101,72 @@ class HeapCheckTest {
         assertEquals(Status.UNHEALTHY, r.status());
         assertEquals("heap after GC is 96% of max (unhealthy at 95%)", r.reason());
         assertEquals(Arrays.asList("G1 Old Gen"), r.details().get("pools"));
+        check.close();
+    }
+
+    /** A collector that has collected {@code count} times. */
+    private static GarbageCollectorMXBean collector(String name, AtomicLong count) {
+        return (GarbageCollectorMXBean) Proxy.newProxyInstance(GarbageCollectorMXBean.class.getClassLoader(),
+                new Class<?>[] {GarbageCollectorMXBean.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getName": return name;
+                        case "getCollectionCount": return count.get();
+                        case "hashCode": return System.identityHashCode(proxy);
+                        case "equals": return proxy == args[0];
+                        case "toString": return name;
+                        default: throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+    }
+
+    private static double ratio(HeapCheck check) {
+        return (Double) check.evaluate().details().get("ratio");
+    }
+
+    /**
+     * The JVM drops a notification it has no heap to build: the collection it told of is read from the collector at
+     * the evaluation after the one that first saw its count (one in between may still be delivered), and a read never
+     * replaces a later collection's figure.
+     */
+    @Test
+    void aCollectionWhoseNotificationWasLostIsReadFromTheCollector() {
+        AtomicLong count = new AtomicLong(1);
+        long[] last = {1, 10, 40}; // the collector's last collection: id, end (ms), old generation used after it
+        AtomicInteger reads = new AtomicInteger();
+        HeapCheck check = new HeapCheck(Arrays.asList(pool("G1 Old Gen", MemoryType.HEAP, true, 5, 100, 100)),
+                Arrays.asList(collector("G1 Young Generation", count)), 0.85, 0.95, (collector, index, c) -> {
+                    reads.incrementAndGet();
+                    c.heard(index, last[0], last[1], new long[] {last[2]});
+                });
+        assertEquals(0.05, ratio(check), "before the start: the pool's collection usage");
+        check.started();
+        assertEquals(1, reads.get(), "seeded from the collector's last collection");
+        assertEquals(0.4, ratio(check));
+
+        count.set(2); // collection 2, notified
+        check.heard(0, 2, 20, new long[] {50});
+        assertEquals(0.5, ratio(check));
+        assertEquals(0.5, ratio(check));
+        assertEquals(1, reads.get(), "every collection heard of: nothing read");
+
+        count.set(3); // collection 3 found the heap full; its notification was dropped
+        last[0] = 3;
+        last[1] = 30;
+        last[2] = 96;
+        assertEquals(0.5, ratio(check), "its notification may be on its way");
+        CheckResult r = check.evaluate();
+        assertEquals(2, reads.get());
+        assertEquals(0.96, r.details().get("ratio"));
+        assertEquals(Status.UNHEALTHY, r.status());
+
+        count.set(4); // collection 4: heard late, after the evaluation that first saw it
+        assertEquals(0.96, ratio(check));
+        check.heard(0, 4, 40, new long[] {60});
+        assertEquals(0.6, ratio(check));
+        assertEquals(2, reads.get(), "a late notification is no lost one");
+
+        check.heard(0, 3, 30, new long[] {96}); // an older collection's figure, however it comes, does not replace it
+        assertEquals(0.6, ratio(check));
         check.close();
     }
 }
