@@ -5,6 +5,8 @@ import io.jvmhealth.agent.testing.OsThreads;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -61,6 +63,7 @@ class EvidenceIT {
         return blocks;
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // four deadlocked hosts side by side, each with its own directory
     @ParameterizedTest(name = "{0}, {1} deadlock")
     @MethodSource("variants")
     void aDeadlockWritesOneThreadDumpWithBothThreadsFrames(Java java, String variant, @TempDir Path dir) throws Exception {

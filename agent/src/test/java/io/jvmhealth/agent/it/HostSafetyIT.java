@@ -5,6 +5,8 @@ import io.jvmhealth.agent.testing.Http;
 import io.jvmhealth.agent.testing.Jdks;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,19 +52,12 @@ class HostSafetyIT {
     /** {@code agentRuns}: the agent started (it retries its port), so the host's exit is also its one shutdown line. */
     private static void assertSameAsWithoutAgent(String options, String expectedStart, String expectedInError, boolean agentRuns)
             throws Exception {
-        List<String> referenceOut;
-        List<String> referenceErr;
-        int referenceCode;
-        try (TargetJvm plain = TargetJvm.builder().commands(SCRIPT).start()) {
-            referenceCode = plain.awaitExit(Duration.ofSeconds(30));
-            referenceOut = plain.stdoutAfterExit();
-            referenceErr = plain.stderrLines();
-        }
+        TargetJvm.Exited reference = TargetJvm.withoutAgent(SCRIPT);
         try (TargetJvm withAgent = TargetJvm.builder().agent(options).commands(SCRIPT).start()) {
             int code = withAgent.awaitExit(Duration.ofSeconds(30));
-            assertEquals(referenceCode, code, "exit code");
+            assertEquals(reference.code(), code, "exit code");
             assertEquals(3, code);
-            assertEquals(referenceOut, withAgent.stdoutAfterExit(), "stdout byte for byte");
+            assertEquals(reference.stdout(), withAgent.stdoutAfterExit(), "stdout byte for byte");
             List<String> stderr = withAgent.stderrLines();
             List<String> ours = ours(stderr);
             if (agentRuns) {
@@ -74,10 +69,11 @@ class HostSafetyIT {
             assertTrue(ours.get(0).contains(expectedStart) && ours.get(0).contains(expectedInError), ours.get(0));
             List<String> rest = new ArrayList<>(stderr);
             rest.removeAll(ours);
-            assertEquals(referenceErr, rest, "the host's own stderr is unchanged");
+            assertEquals(reference.stderr(), rest, "the host's own stderr is unchanged");
         }
     }
 
+    @Execution(ExecutionMode.CONCURRENT) // five hosts side by side: each mostly sleeps its 1.5 s script
     @ParameterizedTest
     @ValueSource(strings = {"port=notaport", "prot=9555", "interval=fast", "heap.degraded=0.99,heap.unhealthy=0.5", "details=authorized"})
     void aBadOptionLeavesTheHostUntouched(String options) throws Exception {

@@ -7,6 +7,8 @@ import io.jvmhealth.agent.testing.OsThreads;
 import io.jvmhealth.agent.testing.Poll;
 import io.jvmhealth.agent.testing.TargetJvm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -249,6 +251,7 @@ class RulesIT {
 
     private static final String[] SCRIPT = {"print", "hello", "sleep", "1500", "exit", "3"};
 
+    @Execution(ExecutionMode.CONCURRENT) // eight hosts side by side: each mostly sleeps its 1.5 s script
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "rule.x.mbean=a:b=c,rule.x.attribute=A,rule.x.degradd=> 5|'rule.x.degradd'",
@@ -262,15 +265,10 @@ class RulesIT {
     })
     void aBadRuleFileLeavesTheHostUntouched(String lines, String expected) throws Exception {
         Path file = config(lines.split(","));
-        List<String> referenceOut;
-        int referenceCode;
-        try (TargetJvm plain = TargetJvm.builder().commands(SCRIPT).start()) {
-            referenceCode = plain.awaitExit(Duration.ofSeconds(30));
-            referenceOut = plain.stdoutAfterExit();
-        }
+        TargetJvm.Exited reference = TargetJvm.withoutAgent(SCRIPT);
         try (TargetJvm withAgent = TargetJvm.builder().agent("port=0,config=" + file).commands(SCRIPT).start()) {
-            assertEquals(referenceCode, withAgent.awaitExit(Duration.ofSeconds(30)), "exit code");
-            assertEquals(referenceOut, withAgent.stdoutAfterExit(), "stdout");
+            assertEquals(reference.code(), withAgent.awaitExit(Duration.ofSeconds(30)), "exit code");
+            assertEquals(reference.stdout(), withAgent.stdoutAfterExit(), "stdout");
             List<String> ours = withAgent.stderrLines().stream().filter(l -> l.startsWith("[jvm-health]")).collect(Collectors.toList());
             assertEquals(1, ours.size(), "one line: " + withAgent.stderrLines());
             assertTrue(ours.get(0).contains("agent not started") && ours.get(0).contains(expected)

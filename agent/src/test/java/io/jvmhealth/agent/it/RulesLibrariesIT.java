@@ -9,6 +9,8 @@ import io.jvmhealth.agent.testing.Json;
 import io.jvmhealth.agent.testing.OutputPump;
 import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a HikariCP pool on H2 exhausted by waiting threads, an embedded Tomcat whose request threads are
  * all busy, a Jetty thread pool low on threads, a KafkaConsumer's metrics MBeans (no broker needed).
  */
+@Execution(ExecutionMode.CONCURRENT) // one host per test, each mostly waiting out its preset's 10 s "for"
 class RulesLibrariesIT {
     private static final Pattern URL = AgentLines.START_LINE;
 

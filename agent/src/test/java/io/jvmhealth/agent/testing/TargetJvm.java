@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +36,29 @@ public final class TargetJvm implements AutoCloseable {
         stdin = process.getOutputStream();
         stdout = OutputPump.start(process.getInputStream(), "target-stdout-pump");
         stderr = OutputPump.start(process.getErrorStream(), "target-stderr-pump");
+    }
+
+    /** How a script ran to its end without the agent: what a run with the agent must match. */
+    public record Exited(int code, List<String> stdout, List<String> stderr) {
+    }
+
+    private static final Map<List<String>, Exited> WITHOUT_AGENT = new ConcurrentHashMap<>();
+
+    /**
+     * Runs the script to its exit on the tests' own JDK without the agent, once per script and test JVM: the reference
+     * that the parameterized "the agent leaves the host untouched" tests compare each of their runs with.
+     */
+    public static synchronized Exited withoutAgent(String... script) throws Exception {
+        List<String> key = List.of(script);
+        Exited known = WITHOUT_AGENT.get(key);
+        if (known == null) {
+            try (TargetJvm plain = builder().commands(script).start()) {
+                int code = plain.awaitExit(Duration.ofSeconds(30));
+                known = new Exited(code, plain.stdoutAfterExit(), plain.stderrAfterExit());
+            }
+            WITHOUT_AGENT.put(key, known);
+        }
+        return known;
     }
 
     /** Starts a builder for a target on the tests' own JDK. */
@@ -225,6 +249,10 @@ public final class TargetJvm implements AutoCloseable {
     @Override
     public String toString() {
         return "pid " + (process.isAlive() ? process.pid() : process.pid() + " (exited)") + ", command " + command
-                + ", stderr " + stderrLines();
+                + ", stderr " + stderrLines() + ", stdout's last lines " + last(stdoutLines(), 20);
+    }
+
+    private static List<String> last(List<String> lines, int n) {
+        return lines.subList(Math.max(0, lines.size() - n), lines.size());
     }
 }
