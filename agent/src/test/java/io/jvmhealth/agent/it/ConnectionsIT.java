@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -76,7 +77,7 @@ class ConnectionsIT {
                             s.setSoTimeout(10_000);
                             allConnected.await(30, TimeUnit.SECONDS); // 64 connections open at once
                             OutputStream out = s.getOutputStream();
-                            InputStream in = s.getInputStream();
+                            InputStream in = new BufferedInputStream(s.getInputStream()); // one stream for all its responses
                             for (int i = 0; i < REQUESTS_EACH; i++) {
                                 out.write(request);
                                 out.flush();

@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.testing;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,11 +72,14 @@ public final class Http {
             OutputStream out = socket.getOutputStream();
             out.write(raw);
             out.flush();
-            return read(socket.getInputStream(), headOnly);
+            return read(new BufferedInputStream(socket.getInputStream()), headOnly); // read() takes the head a byte at a time
         }
     }
 
-    /** Reads one response from {@code in}: head, then Content-Length bytes of body (none for HEAD). */
+    /**
+     * Reads one response from {@code in}: head (a byte at a time, so that a kept-alive stream is left at the next
+     * response; give it a buffered stream), then Content-Length bytes of body (none for HEAD).
+     */
     public static Response read(InputStream in, boolean headOnly) throws IOException {
         ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
         int matched = 0;
