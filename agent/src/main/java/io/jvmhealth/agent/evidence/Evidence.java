@@ -78,7 +78,8 @@ public final class Evidence implements Evaluator.Listener {
     /** For the transitions a stall's evidence repeats (the stalled evaluator still holds its last snapshot). */
     private final Evaluator watchdogEvaluator;
 
-    static final int OOM_ATTEMPTS = 5;
+    /** Six attempts, the waits between them doubling from {@link #OOM_RETRY_MILLIS}: 31 s in all. */
+    static final int OOM_ATTEMPTS = 6;
     static final long OOM_RETRY_MILLIS = 1000;
 
     private static final class Job {
@@ -235,8 +236,8 @@ public final class Evidence implements Evaluator.Listener {
     /**
      * A heap summary is wanted exactly when the heap is full, and building it allocates: an
      * OutOfMemoryError here is usually over a moment later (the application drops what it was
-     * building, a collection runs). So the job is tried again, {@link #OOM_ATTEMPTS} times in all,
-     * {@link #OOM_RETRY_MILLIS} apart, on this writer thread; nothing is printed before the whole
+     * building, a collection runs), though in a death spiral the application's threads keep the heap full for longer.
+     * So the job is tried again, {@link #OOM_ATTEMPTS} times in all, 1, 2, 4, 8 and 16 s apart, on this writer thread; nothing is printed before the whole
      * block is built, so a failed attempt leaves no partial block on stderr (with {@code evidence.dir},
      * a file written before the failure is written again under the next free name).
      */
@@ -249,7 +250,7 @@ public final class Evidence implements Evaluator.Listener {
                 if (attempt >= OOM_ATTEMPTS || closed) {
                     throw e;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(OOM_RETRY_MILLIS));
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(OOM_RETRY_MILLIS << (attempt - 1)));
             }
         }
     }

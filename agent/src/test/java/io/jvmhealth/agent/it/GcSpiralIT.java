@@ -151,19 +151,32 @@ class GcSpiralIT {
                 String reason = (String) check.get("reason");
                 assertTrue(reason.startsWith("GC pauses took ") || h.gc.equals("Z") && reason.startsWith("major GC cycles ran "), name + ": " + reason);
                 assertTrue(((Number) Json.at(check, "details", "oldAfterMajorGc")).doubleValue() >= 0.70, name + ": " + check);
-                List<String> summary = Poll.until(name + ": the heap summary on stderr", Duration.ofSeconds(60),
-                        () -> block(h.jvm.stderrLines(), BEGIN + "gc-spiral unhealthy: "), b -> b != null);
+                List<String> summary = awaitBlock(h, "the heap summary", BEGIN + "gc-spiral unhealthy: ");
                 assertTrue(summary.stream().anyMatch(l -> l.startsWith("[jvm-health] gc-spiral check: ")), String.join("\n", summary));
                 assertTrue(summary.stream().anyMatch(l -> l.startsWith("[jvm-health] Garbage collectors:")), String.join("\n", summary));
                 // and /live's own evidence, the thread dump, names gc-spiral (docs/evidence.md: a spiral writes both)
-                List<String> dump = Poll.until(name + ": the thread dump on stderr", Duration.ofSeconds(60),
-                        () -> block(h.jvm.stderrLines(), BEGIN + "/live 503: "), b -> b != null);
+                List<String> dump = awaitBlock(h, "the thread dump", BEGIN + "/live 503: ");
                 assertTrue(dump.get(0).contains("gc-spiral"), name + ": " + dump.get(0));
                 System.out.println("gc-spiral " + name + ": /live 503 " + seconds + " s after the spiral began: " + reason
                         + (before.containsKey(h) ? "; before it, the agent's own evaluation stalled: " + before.get(h) : ""));
             }
         } finally {
             close(hosts);
+        }
+    }
+
+    /** The host's evidence block that begins with {@code begin}; on a timeout, the message has every line of the agent's. */
+    private static List<String> awaitBlock(Host h, String what, String begin) {
+        try {
+            return Poll.until(h.name + ": " + what + " on stderr", Duration.ofSeconds(60), () -> block(h.jvm.stderrLines(), begin), b -> b != null);
+        } catch (AssertionError e) {
+            List<String> ours = new ArrayList<>();
+            for (String l : h.jvm.stderrLines()) {
+                if (l.startsWith("[jvm-health] ") && !l.startsWith("[jvm-health]   ")) {
+                    ours.add(l);
+                }
+            }
+            throw new AssertionError(e.getMessage() + "; the agent's lines: " + ours, e);
         }
     }
 
