@@ -97,7 +97,7 @@ class KafkaAppsIT {
             long rebalanceDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             boolean rebalanced = false;
             while (!rebalanced) {
-                assertTrue(System.nanoTime() < rebalanceDeadline, "no rebalance seen after add-thread: " + host);
+                assertTrue(System.nanoTime() < rebalanceDeadline, () -> "no rebalance seen after add-thread: " + host);
                 boolean sawRebalancing = AppProbes.printed(host, "state RUNNING REBALANCING");
                 Http.Response ready = Http.get(url, "/ready");
                 assertEquals(200, ready.status, "/ready while the client rebalances: " + ready.body);

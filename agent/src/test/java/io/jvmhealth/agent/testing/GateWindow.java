@@ -108,7 +108,7 @@ public final class GateWindow {
         boolean sawGateWaiting = false;
         String waitingReason = null;
         while (System.nanoTime() < deadline && (appServing == 0 || agentReady == 0)) {
-            assertTrue(host.process().isAlive(), "the host exited while starting: " + host);
+            assertTrue(host.process().isAlive(), () -> "the host exited while starting: " + host); // built only on a failure: every 5 ms
             Http.Response started = Http.get(url, "/started");
             int ready = Http.get(url, "/ready").status;
             assertEquals(200, Http.get(url, "/live").status, "/live while starting");
