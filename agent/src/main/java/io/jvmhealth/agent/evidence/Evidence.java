@@ -236,10 +236,11 @@ public final class Evidence implements Evaluator.Listener {
     /**
      * A heap summary is wanted exactly when the heap is full, and building it allocates: an
      * OutOfMemoryError here is usually over a moment later (the application drops what it was
-     * building, a collection runs), though in a death spiral the application's threads keep the heap full for longer.
-     * So the job is tried again, {@link #OOM_ATTEMPTS} times in all, 1, 2, 4, 8 and 16 s apart, on this writer thread; nothing is printed before the whole
-     * block is built, so a failed attempt leaves no partial block on stderr (with {@code evidence.dir},
-     * a file written before the failure is written again under the next free name).
+     * building, a collection runs), though in a death spiral the application's threads keep the heap full
+     * for longer. So the job is tried again, {@link #OOM_ATTEMPTS} times in all, 1, 2, 4, 8 and 16 s apart,
+     * on this writer thread; nothing is printed before the whole block is built, so a failed attempt leaves
+     * no partial block on stderr (with {@code evidence.dir}, a file written before the failure is written
+     * again under the next free name).
      */
     private void writeRetryingOnFullHeap(Job job) {
         for (int attempt = 1; ; attempt++) {

@@ -215,9 +215,13 @@ public final class HeapCheck implements HealthCheck {
      */
     private void catchUp() {
         for (int c = 0; c < collectors.size(); c++) {
+            GarbageCollectorMXBean collector = collectors.get(c);
+            if (!GcPauses.reportsUsageAfterCollection(collector.getName())) {
+                continue; // its notifications are not heard either (the pauses of ZGC and Shenandoah)
+            }
             long count;
             try {
-                count = collectors.get(c).getCollectionCount();
+                count = collector.getCollectionCount();
             } catch (RuntimeException e) {
                 continue;
             }
