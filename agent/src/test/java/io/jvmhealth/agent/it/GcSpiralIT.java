@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -190,15 +189,15 @@ class GcSpiralIT {
         return "; its evidence came only after the spiral was ended (gc-stop)";
     }
 
+    /** Whether both blocks are on the host's stderr within {@code timeout} (a timeout is no failure yet: the caller decides). */
     private static boolean bothBlocks(Host h, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (block(h.jvm.stderrLines(), BEGIN + "gc-spiral unhealthy: ") == null || block(h.jvm.stderrLines(), BEGIN + "/live 503: ") == null) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // the polling pace, not a wait for a condition
+        try {
+            Poll.until(h.name + ": both evidence blocks on stderr", timeout, () -> block(h.jvm.stderrLines(), BEGIN + "gc-spiral unhealthy: ") != null
+                    && block(h.jvm.stderrLines(), BEGIN + "/live 503: ") != null, both -> both);
+            return true;
+        } catch (AssertionError timedOut) {
+            return false;
         }
-        return true;
     }
 
     private static List<String> agentLines(Host h) {

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,7 +42,8 @@ public final class TargetJvm implements AutoCloseable {
     public record Exited(int code, List<String> stdout, List<String> stderr) {
     }
 
-    private static final Map<List<String>, Exited> WITHOUT_AGENT = new ConcurrentHashMap<>();
+    /** Guarded by the class: {@link #withoutAgent} is synchronized. */
+    private static final Map<List<String>, Exited> WITHOUT_AGENT = new HashMap<>();
 
     /**
      * Runs the script to its exit on the tests' own JDK without the agent, once per script and test JVM: the reference
