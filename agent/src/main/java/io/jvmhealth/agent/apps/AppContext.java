@@ -36,25 +36,23 @@ public final class AppContext {
     /**
      * A gate named after {@code recognizer} that passes once {@code className#methodName} has returned normally
      * (bytecode advice, see {@link MethodGate}), then {@code after} holds; it gives up waiting when the class
-     * never loads (the application was recognized from its main class but this run does not start it).
-     *
-     * @param holdLoading whether the class, loading before the instrumentation is ready, waits for it
-     */
-    public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
-                                 MethodGate.AfterReturn after, boolean holdLoading) {
-        return methodGate(recognizer, className, methodName, waitingFor, after, holdLoading, false, null);
-    }
-
-    /**
-     * As above. With {@code orNotStarted}, the gate also gives up when the class loaded but no thread entered the method
-     * within 60 s (for a start method entered right after its class loads, such as {@code SpringApplication.run}). With
+     * never loads (the application was recognized from its main class but this run does not start it). With
      * {@code serving}, once passed the gate goes on judging readiness: {@code serving} tells from the server's getters
      * whether it still serves, and its stop method's entry fails the gate at once (see {@link MethodGate}).
+     *
+     * @param holdLoading whether the class, loading before the instrumentation is ready, waits for it
+     * @param serving     how the server tells it stopped serving, or null
      */
     public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
-                                 MethodGate.AfterReturn after, boolean holdLoading, boolean orNotStarted, MethodGate.Serving serving) {
-        return gates.methodGate(recognizer.gateName(), className, methodName, waitingFor, after,
-                orNotStarted ? NeverLoaded.orNotStarted(recognizer.name()) : new NeverLoaded(recognizer.name()), holdLoading, serving);
+                                 MethodGate.AfterReturn after, boolean holdLoading, MethodGate.Serving serving) {
+        return gates.methodGate(recognizer.gateName(), className, methodName, waitingFor, after, new NeverLoaded(recognizer.name()),
+                holdLoading, serving);
+    }
+
+    /** As above, for a gate that is not watched once passed. */
+    public MethodGate methodGate(Recognizer recognizer, String className, String methodName, String waitingFor,
+                                 MethodGate.AfterReturn after, boolean holdLoading) {
+        return methodGate(recognizer, className, methodName, waitingFor, after, holdLoading, null);
     }
 
     public ListeningPorts ports() {

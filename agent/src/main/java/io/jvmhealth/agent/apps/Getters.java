@@ -1,19 +1,29 @@
 package io.jvmhealth.agent.apps;
 
 import java.lang.reflect.Array;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Calls the public no-argument getters of a server's own objects by reflection (the agent is compiled against no
- * server), each method looked up once per class. For the "still serving" watches: called every few tens of ms, so
- * only getters that read a field (no lock, no I/O) are named here.
+ * server), and reads their declared fields ({@link #field}), each method or field looked up once per class. For the
+ * "still serving" watches: called every few tens of ms, so only getters that read a field (no lock, no I/O) are named
+ * here.
  */
 final class Getters {
     /** What {@link #get} returns for a method the object does not have. */
     static final Object MISSING = new Object();
     /** Per class: method name -&gt; its {@link Method}, or {@link #MISSING}. */
     private static final ClassValue<ConcurrentHashMap<String, Object>> METHODS = new ClassValue<ConcurrentHashMap<String, Object>>() {
+        @Override
+        protected ConcurrentHashMap<String, Object> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<String, Object>(4);
+        }
+    };
+
+    /** Per class: field name -&gt; its {@link Field} (declared by the class or a superclass), or {@link #MISSING}. */
+    private static final ClassValue<ConcurrentHashMap<String, Object>> FIELDS = new ClassValue<ConcurrentHashMap<String, Object>>() {
         @Override
         protected ConcurrentHashMap<String, Object> computeValue(Class<?> type) {
             return new ConcurrentHashMap<String, Object>(4);
@@ -52,6 +62,64 @@ final class Getters {
             throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(name + " threw " + cause, cause);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(name + ": " + e, e);
+        }
+    }
+
+    /**
+     * The value of the field {@code name} that {@code target}'s class or one of its superclasses declares (no code of
+     * the application runs), or {@link #MISSING} when none does or it cannot be made readable (a JDK class's field).
+     */
+    static Object field(Object target, String name) {
+        ConcurrentHashMap<String, Object> fields = FIELDS.get(target.getClass());
+        Object f = fields.get(name);
+        if (f == null) {
+            f = MISSING;
+            for (Class<?> c = target.getClass(); c != null && f == MISSING; c = c.getSuperclass()) {
+                try {
+                    Field found = c.getDeclaredField(name);
+                    found.setAccessible(true);
+                    f = found;
+                } catch (NoSuchFieldException e) {
+                    // the superclass may declare it
+                } catch (RuntimeException e) {
+                    break; // not accessible (InaccessibleObjectException on JDK 9+): treated as missing
+                }
+            }
+            fields.put(name, f);
+        }
+        if (f == MISSING) {
+            return MISSING;
+        }
+        try {
+            return ((Field) f).get(target);
+        } catch (IllegalAccessException e) {
+            return MISSING;
+        }
+    }
+
+    /** The value of the static field {@code name} that {@code type} declares, or {@link #MISSING}. */
+    static Object staticField(Class<?> type, String name) {
+        ConcurrentHashMap<String, Object> fields = FIELDS.get(type);
+        Object f = fields.get(name);
+        if (f == null) {
+            try {
+                Field found = type.getDeclaredField(name);
+                found.setAccessible(true);
+                f = java.lang.reflect.Modifier.isStatic(found.getModifiers()) ? found : MISSING;
+            } catch (NoSuchFieldException e) {
+                f = MISSING;
+            } catch (RuntimeException e) {
+                f = MISSING;
+            }
+            fields.put(name, f);
+        }
+        if (f == MISSING) {
+            return MISSING;
+        }
+        try {
+            return ((Field) f).get(null);
+        } catch (IllegalAccessException e) {
+            return MISSING;
         }
     }
 

@@ -25,7 +25,7 @@ final class Jetty extends Recognizer {
     @Override
     public List<HealthCheck> plan(AppContext context) {
         return Collections.<HealthCheck>singletonList(context.methodGate(this, SERVER, "doStart",
-                "Jetty's connectors to start and listen", new Connectors("getConnectors", context.ports()), true, false, new ServerState()));
+                "Jetty's connectors to start and listen", new Connectors("getConnectors", context.ports()), true, new ServerState()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.apps;
 
+import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.HealthCheck;
 import io.jvmhealth.agent.health.checks.hang.RequestPools;
 
@@ -11,14 +12,12 @@ import java.util.Set;
 
 /**
  * A Spring Boot application (launched by Spring Boot's loader, or a main class that calls
- * {@code SpringApplication}): ready once the outermost call of {@code SpringApplication.run} has
- * returned normally, the moment after Spring published {@code ApplicationReadyEvent} (its last step
- * before returning). A method gate: the advice reports the return, so nothing reads the starting
- * thread's stack (on JDK 17 each such read stopped every application thread at a safepoint:
- * docs/performance.md). Its gate covers the embedded Tomcat, Jetty or Reactor Netty server and a gRPC server started by a
- * Spring starter, which Spring starts inside {@code run}. At JVM start, a class loaded with no thread entering {@code run} for 60 s means this run
- * does not start Spring (a main class that only touches it): the gate then stops waiting. Once passed,
- * {@link SpringBootGate} watches Spring's application contexts: {@code /ready} 503 once they are closed.
+ * {@code SpringApplication}): ready once Spring says it accepts traffic, which it does as the last step of
+ * {@code SpringApplication.run}, right after {@code ApplicationReadyEvent}; not ready once its contexts close or its
+ * readiness changes. Read from Spring's own objects, with no bytecode ({@link SpringBootGate}); all the agent adds to the
+ * host's start is a name compare per loading class until {@code SpringApplication} loads ({@link ClassNotice}). Its gate
+ * covers the embedded Tomcat, Jetty or Reactor Netty server and a gRPC server started by a Spring starter, which Spring
+ * starts inside {@code run}.
  */
 final class SpringBoot extends Recognizer {
     static final String SPRING_APPLICATION = "org.springframework.boot.SpringApplication";
@@ -37,8 +36,8 @@ final class SpringBoot extends Recognizer {
 
     @Override
     public List<HealthCheck> plan(AppContext context) {
-        HealthCheck start = context.methodGate(this, SPRING_APPLICATION, RUN,
-                "SpringApplication.run to return (Spring's ApplicationReadyEvent)", null, true, true, null);
-        return Collections.<HealthCheck>singletonList(new SpringBootGate(start, context.instrumentation()));
+        SpringContexts contexts = new SpringContexts(ClassNotice.watch(context.instrumentation(), SPRING_APPLICATION));
+        return Collections.<HealthCheck>singletonList(new SpringBootGate(gateName(), contexts, NeverLoaded.orNotStarted(name()),
+                context.attached()));
     }
 }

@@ -1,98 +1,159 @@
 package io.jvmhealth.agent.apps;
 
-import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The application contexts of a Spring Boot application, for its gate once passed: whether they are closed, without
- * bytecode. Spring Boot (2.5+) keeps the contexts it will close at the JVM's shutdown in one registry, the static
- * {@code SpringApplication.shutdownHook} ({@code SpringApplicationShutdownHook.contexts}: every context {@code run}
- * refreshed, unless the application turned {@code registerShutdownHook} off); read by reflection, without taking its
- * lock (a copy that meets a concurrent change is retried at the next evaluation). A context is closed from the moment
- * its {@code close()} begins: {@code isClosed()} (Spring Framework 6.2+: set first thing in {@code doClose}, before the
- * {@code ContextClosedEvent} that turns Spring's own readiness to {@code REFUSING_TRAFFIC} and before the web server
- * stops); on older versions {@code !isActive()}, which is set only at the end of the close. The watch reads one
- * boolean per context; the registry is read at each full evaluation; the class is looked for among the loaded classes
- * once, and again at most once a minute while it is not found, {@link #MAX_LOOKS} times in all.
+ * The application contexts of a Spring Boot application and Spring's own readiness, read without bytecode and without
+ * running the application's code: field reads alone.
+ *
+ * <p><b>The contexts.</b> Spring Boot (2.5+) keeps the contexts it will close at the JVM's shutdown in one registry, the
+ * static {@code SpringApplication.shutdownHook} ({@code SpringApplicationShutdownHook.contexts}: every context
+ * {@code run} refreshes, registered before its refresh begins, unless the application turned
+ * {@code registerShutdownHook} off); read by reflection, without taking its lock (a copy that meets a concurrent change
+ * is retried at the next read). Until one is seen there, also {@code closedContexts} (Spring Boot 2.7+), under that lock:
+ * a context closed before it was ever read is a start that failed. A context is closed from the moment its {@code close()} begins: {@code isClosed()}
+ * (Spring Framework 6.2+: set first thing in {@code doClose}, before the {@code ContextClosedEvent} and before the web
+ * server stops); on older versions {@code !isActive()}, which is set only at the end of the close.
+ *
+ * <p><b>Spring's readiness.</b> With auto-configuration (Spring Boot 2.3+) each context holds the singleton
+ * {@code applicationAvailability} ({@code ApplicationAvailabilityBean}), which keeps the last {@code AvailabilityChangeEvent}
+ * of each kind in a concurrent map. {@code SpringApplication.run} publishes {@code ReadinessState.ACCEPTING_TRAFFIC} as
+ * its very last step, right after {@code ApplicationReadyEvent}; a web context publishes {@code REFUSING_TRAFFIC} as its
+ * close begins, and so may the application itself. It is read from the context's bean factory
+ * ({@code singletonObjects}, a concurrent map): no bean is created or looked up through Spring.
  */
 final class SpringContexts {
     static final String HOOK_FIELD = "shutdownHook";
     static final String CONTEXTS_FIELD = "contexts";
-    static final long LOOK_AGAIN_NANOS = 60_000_000_000L;
-    private final long lookAgainNanos;
-    /** Looks among the loaded classes at most this many times (one each minute): a Spring Boot recognized from its main
-     * class whose {@code SpringApplication} never loads is not looked for again for as long as the JVM runs. */
-    static final int MAX_LOOKS = 5;
+    static final String CLOSED_FIELD = "closedContexts";
+    static final String AVAILABILITY_BEAN = "applicationAvailability";
+    static final String READINESS_STATE = "org.springframework.boot.availability.ReadinessState";
+    static final String ACCEPTING = "ACCEPTING_TRAFFIC";
 
-    private final Instrumentation instrumentation;
-    private final List<WeakReference<Class<?>>> applicationClasses = new ArrayList<WeakReference<Class<?>>>(1);
-    private long lookedAt;
-    private boolean lookedOnce;
-    private int looks;
-    /** The contexts last known (registry contents, or the last ones seen once the registry is empty). */
+    /** What the contexts say about the start, at one read ({@link #readiness}). */
+    static final class Readiness {
+        /** Open contexts known. */
+        int open;
+        /** Contexts known, all closed: a start that failed (or an application that closed them). */
+        boolean allClosed;
+        /** Open contexts that hold (or will hold) the availability bean, and of those, how many accept traffic. */
+        int withAvailability;
+        int accepting;
+        /** Open contexts whose bean definitions are final and include no availability bean (no auto-configuration). */
+        int withoutAvailability;
+        /** The readiness state of a context that does not accept traffic yet, for the reason. */
+        String state;
+    }
+
+    private final ClassNotice application;
+    /** The contexts last known (the registry's, or the last ones seen once the registry is empty). */
     private volatile List<WeakReference<Object>> contexts = new ArrayList<WeakReference<Object>>(0);
+    /** The availability beans of the contexts last known, for the watch. */
+    private volatile List<WeakReference<Object>> beans = new ArrayList<WeakReference<Object>>(0);
+    private boolean everRegistered;
     /** Why nothing is watched, or null. */
     private String notWatched = "not looked for yet";
 
-    SpringContexts(Instrumentation instrumentation) {
-        this(instrumentation, LOOK_AGAIN_NANOS);
+    SpringContexts(ClassNotice application) {
+        this.application = application;
     }
 
-    /** Tests: looks among the loaded classes again after {@code lookAgainNanos}. */
-    SpringContexts(Instrumentation instrumentation, long lookAgainNanos) {
-        this.instrumentation = instrumentation;
-        this.lookAgainNanos = lookAgainNanos;
+    /** Whether {@code SpringApplication} has loaded (evaluator thread). */
+    boolean loaded() {
+        return application.loaded() != null;
     }
 
-    /** Tests: this class as {@code SpringApplication}, not looked for among the loaded classes. */
-    SpringContexts(Class<?> applicationClass) {
-        this.instrumentation = null;
-        this.lookAgainNanos = LOOK_AGAIN_NANOS;
-        this.applicationClasses.add(new WeakReference<Class<?>>(applicationClass));
-        this.lookedOnce = true;
+    /** Stops watching for {@code SpringApplication} to load (the gate gave up on it, or is closed). */
+    void stopLooking() {
+        application.unregister();
     }
 
-    /**
-     * Evaluator thread, at a full evaluation: reads the registry again and says in {@code details} what is watched.
-     * Null while a context is open (or none is known), else the reason.
-     */
-    String closed(Map<String, Object> details) {
+    /** Whether a context was ever seen in the registry. */
+    boolean everRegistered() {
+        return everRegistered;
+    }
+
+    /** Reads the registry and each known context's readiness (evaluator thread: while the gate waits, each poll). */
+    Readiness readiness() {
         refresh();
+        Readiness r = new Readiness();
         List<WeakReference<Object>> known = contexts;
-        if (known.isEmpty()) {
-            details.put("contextWatch", "not watched: " + notWatched);
-            return null;
-        }
-        int open = 0;
+        List<WeakReference<Object>> found = new ArrayList<WeakReference<Object>>(known.size());
         int closed = 0;
-        String how = null;
         for (WeakReference<Object> ref : known) {
             Object c = ref.get();
             if (c == null) {
                 continue;
             }
-            Object isClosed = Getters.get(c, "isClosed");
-            how = isClosed == Getters.MISSING ? "isActive() (set at the end of a close: Spring Framework before 6.2)" : "isClosed()";
             if (isClosed(c)) {
                 closed++;
-            } else {
-                open++;
+                continue;
+            }
+            r.open++;
+            Object factory = Getters.field(c, "beanFactory");
+            if (factory == null || factory == Getters.MISSING) {
+                continue; // not refreshed yet
+            }
+            Object bean = singleton(factory, AVAILABILITY_BEAN);
+            if (bean != null) {
+                found.add(new WeakReference<Object>(bean));
+                r.withAvailability++;
+                String state = readinessOf(bean);
+                if (ACCEPTING.equals(state)) {
+                    r.accepting++;
+                } else {
+                    r.state = state == null ? "not published yet" : state;
+                }
+            } else if (Boolean.TRUE.equals(Getters.field(factory, "configurationFrozen"))) {
+                Object definitions = Getters.field(factory, "beanDefinitionMap");
+                if (definitions instanceof Map && ((Map<?, ?>) definitions).containsKey(AVAILABILITY_BEAN)) {
+                    r.withAvailability++; // defined, created in a moment
+                    r.state = "not published yet";
+                } else {
+                    r.withoutAvailability++;
+                }
             }
         }
-        details.put("contextWatch", "Spring Boot's shutdown-hook registry, " + (open + closed) + " context(s), "
-                + how + " every " + SpringBootGate.WATCH_MILLIS + " ms");
-        return open == 0 && closed > 0 ? "Spring's application context is closed" : null;
+        r.allClosed = r.open == 0 && closed > 0;
+        beans = found;
+        return r;
     }
 
-    /** The watch (evaluator thread, every few tens of ms): true while a known context is open, or none is known. */
-    boolean anyOpen() {
+    /**
+     * Evaluator thread, at a full evaluation once the gate passed: reads the registry again and says in {@code details}
+     * what is watched. Null while the application serves (or nothing is known), else the reason it does not.
+     */
+    String stopped(Map<String, Object> details) {
+        Readiness r = readiness();
+        if (contexts.isEmpty()) {
+            details.put("contextWatch", "not watched: " + notWatched);
+            return null;
+        }
+        String how = "!isActive() (set at the end of a close: Spring Framework before 6.2)";
+        for (WeakReference<Object> ref : contexts) {
+            Object c = ref.get();
+            if (c != null && Getters.get(c, "isClosed") != Getters.MISSING) {
+                how = "isClosed()";
+            }
+        }
+        details.put("contextWatch", "Spring Boot's shutdown-hook registry, " + contexts.size() + " context(s), " + how
+                + (r.withAvailability > 0 ? " and Spring's readiness state" : "") + " every " + SpringBootGate.WATCH_MILLIS + " ms");
+        if (r.allClosed) {
+            return "Spring's application context is closed";
+        }
+        String refusing = refusing();
+        return refusing == null ? null : "Spring's readiness state is " + refusing;
+    }
+
+    /** The watch (evaluator thread, every few tens of ms): true while a known context is open and none refuses traffic, or none is known. */
+    boolean serving() {
         List<WeakReference<Object>> known = contexts;
         boolean any = false;
+        boolean open = false;
         for (WeakReference<Object> ref : known) {
             Object c = ref.get();
             if (c == null) {
@@ -100,10 +161,46 @@ final class SpringContexts {
             }
             any = true;
             if (!isClosed(c)) {
-                return true;
+                open = true;
+                break;
             }
         }
-        return !any;
+        return (open || !any) && refusing() == null;
+    }
+
+    /** The readiness state of an availability bean known that says anything but ACCEPTING_TRAFFIC, or null. */
+    private String refusing() {
+        for (WeakReference<Object> ref : beans) {
+            Object bean = ref.get();
+            if (bean != null) {
+                String state = readinessOf(bean);
+                if (state != null && !ACCEPTING.equals(state)) {
+                    return state;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Object singleton(Object factory, String name) {
+        Object singletons = Getters.field(factory, "singletonObjects");
+        return singletons instanceof Map ? ((Map<?, ?>) singletons).get(name) : null;
+    }
+
+    /** The name of the last readiness state the bean holds, or null when none was published. */
+    static String readinessOf(Object availabilityBean) {
+        Object events = Getters.field(availabilityBean, "events");
+        if (!(events instanceof Map)) {
+            return null;
+        }
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) events).entrySet()) {
+            Object type = e.getKey();
+            if (type instanceof Class && READINESS_STATE.equals(((Class<?>) type).getName())) {
+                Object state = Getters.field(e.getValue(), "payload");
+                return state instanceof Enum ? ((Enum<?>) state).name() : null;
+            }
+        }
+        return null;
     }
 
     private static boolean isClosed(Object context) {
@@ -115,63 +212,47 @@ final class SpringContexts {
     }
 
     private void refresh() {
-        long now = System.nanoTime();
-        if (applicationClasses.isEmpty() && looks < MAX_LOOKS && (!lookedOnce || now - lookedAt >= lookAgainNanos)) {
-            lookedOnce = true;
-            lookedAt = now;
-            looks++;
-            findClasses();
-            if (applicationClasses.isEmpty() && looks == MAX_LOOKS) {
-                notWatched = SpringBoot.SPRING_APPLICATION + " is not loaded (looked for " + MAX_LOOKS + " times, a minute apart; not again)";
-            }
-        }
-        List<WeakReference<Object>> found = new ArrayList<WeakReference<Object>>(2);
-        for (WeakReference<Class<?>> ref : applicationClasses) {
-            Class<?> c = ref.get();
-            if (c == null) {
-                continue;
-            }
-            try {
-                Field hookField = c.getDeclaredField(HOOK_FIELD);
-                hookField.setAccessible(true);
-                Object hook = hookField.get(null);
-                if (hook == null) {
-                    continue;
-                }
-                Field contextsField = hook.getClass().getDeclaredField(CONTEXTS_FIELD);
-                contextsField.setAccessible(true);
-                Object registered = contextsField.get(hook);
-                if (registered instanceof Collection) {
-                    for (Object context : ((Collection<?>) registered).toArray()) {
-                        found.add(new WeakReference<Object>(context));
-                    }
-                }
-                notWatched = "no context registered in Spring Boot's shutdown-hook registry (registerShutdownHook off?)";
-            } catch (NoSuchFieldException e) {
-                notWatched = "this Spring Boot has no shutdown-hook registry (" + HOOK_FIELD + ", Spring Boot 2.5+)";
-            } catch (java.util.ConcurrentModificationException e) {
-                return; // changed while copied: the next evaluation reads it again
-            } catch (Throwable e) {
-                notWatched = "Spring Boot's shutdown-hook registry cannot be read (" + e.getClass().getSimpleName() + ")";
-            }
-        }
-        if (!found.isEmpty()) {
-            contexts = found;
-        }
-    }
-
-    private void findClasses() {
-        if (instrumentation == null) {
-            notWatched = "no Instrumentation to find " + SpringBoot.SPRING_APPLICATION;
+        Class<?> c = application.loaded();
+        if (c == null) {
+            notWatched = SpringBoot.SPRING_APPLICATION + " is not loaded";
             return;
         }
-        for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-            if (c.getClassLoader() != null && SpringBoot.SPRING_APPLICATION.equals(c.getName())) {
-                applicationClasses.add(new WeakReference<Class<?>>(c));
+        List<WeakReference<Object>> found = new ArrayList<WeakReference<Object>>(2);
+        try {
+            Object hook = Getters.staticField(c, HOOK_FIELD);
+            if (hook == Getters.MISSING) {
+                notWatched = "this Spring Boot has no shutdown-hook registry (" + HOOK_FIELD + ", Spring Boot 2.5+)";
+                return;
             }
+            Object registered = hook == null ? null : Getters.field(hook, CONTEXTS_FIELD);
+            if (registered instanceof Collection) {
+                for (Object context : ((Collection<?>) registered).toArray()) {
+                    found.add(new WeakReference<Object>(context));
+                }
+            }
+            if (found.isEmpty() && !everRegistered && hook != null) {
+                // None seen yet: one may have been registered and closed between two reads (a start that failed at once).
+                // Spring Boot keeps those in a set backed by a WeakHashMap, which even a read may change: read under
+                // Spring Boot's own lock for it (the class's; held by Spring for a few set operations at a time).
+                synchronized (hook.getClass()) {
+                    Object closed = Getters.field(hook, CLOSED_FIELD);
+                    if (closed instanceof Collection) {
+                        for (Object context : ((Collection<?>) closed).toArray()) {
+                            found.add(new WeakReference<Object>(context));
+                        }
+                    }
+                }
+            }
+            notWatched = "no context registered in Spring Boot's shutdown-hook registry (registerShutdownHook off?)";
+        } catch (java.util.ConcurrentModificationException e) {
+            return; // changed while copied: the next read reads it again
+        } catch (RuntimeException e) {
+            notWatched = "Spring Boot's shutdown-hook registry cannot be read (" + e.getClass().getSimpleName() + ")";
+            return;
         }
-        if (applicationClasses.isEmpty()) {
-            notWatched = SpringBoot.SPRING_APPLICATION + " is not loaded";
+        if (!found.isEmpty()) {
+            everRegistered = true;
+            contexts = found;
         }
     }
 }

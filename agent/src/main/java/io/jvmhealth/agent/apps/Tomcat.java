@@ -27,7 +27,7 @@ final class Tomcat extends Recognizer {
     @Override
     public List<HealthCheck> plan(AppContext context) {
         return Collections.<HealthCheck>singletonList(context.methodGate(this, SERVICE, "startInternal",
-                "Tomcat's connectors to start and listen", new Connectors("findConnectors", context.ports()), true, false, new Service()));
+                "Tomcat's connectors to start and listen", new Connectors("findConnectors", context.ports()), true, new Service()));
     }
 
     /**

@@ -23,8 +23,6 @@ import java.util.function.BiConsumer;
  */
 public final class GateSignal {
     private static final Map<String, WeakReference<Object>> RETURNED = new ConcurrentHashMap<String, WeakReference<Object>>();
-    /** Keys whose method some thread has entered (for a framework that is loaded but never started). */
-    private static final Map<String, Boolean> ENTERED = new ConcurrentHashMap<String, Boolean>();
     private static final ThreadLocal<Map<String, int[]>> DEPTH = new ThreadLocal<Map<String, int[]>>();
     private static volatile Runnable listener;
     private static final Set<String> STOPS = java.util.Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
@@ -56,9 +54,6 @@ public final class GateSignal {
         try {
             if (RETURNED.containsKey(key)) {
                 return;
-            }
-            if (!ENTERED.containsKey(key)) {
-                ENTERED.put(key, Boolean.TRUE);
             }
             Map<String, int[]> depths = DEPTH.get();
             if (depths == null) {
@@ -114,21 +109,15 @@ public final class GateSignal {
         return RETURNED.containsKey(key);
     }
 
-    /** True once a thread has entered the method named by {@code key} (with the advice in place). */
-    public static boolean entered(String key) {
-        return ENTERED.containsKey(key) || RETURNED.containsKey(key);
-    }
-
     /** The instance whose method returned first, or last for {@link #trackLatest} keys (null for a static method, or once collected). */
     public static Object returnedBy(String key) {
         WeakReference<Object> ref = RETURNED.get(key);
         return ref == null ? null : ref.get();
     }
 
-    /** Forgets that the method named by {@code key} was entered or returned (tests: one JVM runs many). */
+    /** Forgets that the method named by {@code key} returned (tests: one JVM runs many). */
     static void forget(String key) {
         RETURNED.remove(key);
-        ENTERED.remove(key);
     }
 
     /** Called (on the returning thread; it must be cheap and never block) after each first return. Null clears it. */

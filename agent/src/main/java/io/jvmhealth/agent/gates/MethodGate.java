@@ -28,7 +28,7 @@ import java.util.Map;
  * gets the advice ({@link ClassWatch}). Otherwise it waits, and its reason says
  * whether the class has been loaded yet. A framework gate may add a condition checked after the
  * return ({@link AfterReturn}: its connectors listening), and stops waiting ({@link NeverLoaded}) when
- * its class did not load (or, for Spring Boot, no thread entered the method) within 60 s of the agent's start.
+ * its class did not load within 60 s of the agent's start.
  *
  * <p>A framework gate with {@link Serving} goes on judging readiness once passed: it fails when the
  * server it watches stops serving while the JVM lives on. Two ways see that: the server's stop method
@@ -283,22 +283,8 @@ public final class MethodGate implements HealthCheck {
             return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": class " + className
                     + " has not been loaded yet", details);
         }
-        if (neverLoaded != null && neverLoaded.givesUpUnstarted() && notEntered()
-                && neverLoaded.notStarted(className, methodName, details) != null) {
-            return CheckResult.healthy(details);
-        }
         return CheckResult.of(Status.UNHEALTHY, "waiting for " + waitingFor + ": class " + className
                 + " is loaded, " + methodName + " has not returned yet", details);
-    }
-
-    /** No thread has entered the method since the advice is in, and none was inside it then. */
-    private boolean notEntered() {
-        if (GateSignal.entered(key)) {
-            return false;
-        }
-        synchronized (this) {
-            return insideAtInstall.isEmpty();
-        }
     }
 
     /**
@@ -310,8 +296,7 @@ public final class MethodGate implements HealthCheck {
         if (decided() != null) {
             return afterReturn == null || instrumentationError != null || evaluate().status() == Status.HEALTHY;
         }
-        return instrumented && neverLoaded != null && neverLoaded.expired()
-                && (!classLoaded || neverLoaded.givesUpUnstarted() && notEntered());
+        return instrumented && neverLoaded != null && neverLoaded.expired() && !classLoaded;
     }
 
     /** Once passed: null while the server serves, else why not; the details say what is watched. */

@@ -11,10 +11,9 @@ import java.util.concurrent.TimeUnit;
  * but does not, in this run, would otherwise hold {@code /started} forever, and Kubernetes would
  * restart an application that is up. When the framework's class has not loaded within
  * {@link #WAIT_MILLIS} of the agent's start, its gate passes with that reason (and one warning). For a
- * framework whose start method is entered right after its class loads (Spring Boot's
- * {@code SpringApplication.run}), the same when the class loaded but no thread entered that method within
- * that time ({@link #orNotStarted}: a main class that touches the framework's class without starting it);
- * not for Tomcat and Jetty, whose server object may be built long before it is started.
+ * framework that can be loaded without being started (Spring Boot's {@code SpringApplication}), its gate may also
+ * ask {@link #notStarted} once it saw no sign of a start within that time ({@link #orNotStarted}: a main class that
+ * touches the framework's class without starting it).
  * Not used for {@code ready.after}, which the user asked for: that gate waits, and says that its
  * class has not been loaded yet.
  */
@@ -47,9 +46,9 @@ public final class NeverLoaded {
         return new NeverLoaded(framework, WAIT_MILLIS, true);
     }
 
-    /** Whether {@link #notStarted} applies. */
-    boolean givesUpUnstarted() {
-        return orNotStarted;
+    /** As {@link #orNotStarted(String)}, with a wait of its own (tests). */
+    public static NeverLoaded orNotStarted(String framework, long waitMillis) {
+        return new NeverLoaded(framework, waitMillis, true);
     }
 
     /** Whether the wait is over (what {@link #givenUp} would pass with), without logging or building anything. */
@@ -69,14 +68,14 @@ public final class NeverLoaded {
     }
 
     /**
-     * Called while the framework's class is loaded but its start method was never entered: the reason the gate passes
-     * now, or null while it still waits.
+     * Called while the framework's class is loaded but no thread was seen inside its start method: the reason the gate
+     * passes now, or null while it still waits.
      */
     public synchronized String notStarted(String className, String methodName, Map<String, Object> details) {
         if (!orNotStarted || System.nanoTime() - since < waitNanos) {
             return null;
         }
-        return giveUp(className + " was loaded but no thread entered " + methodName + " within " + waitNanos / 1_000_000_000L
+        return giveUp(className + " was loaded but no thread was seen inside " + methodName + " within " + waitNanos / 1_000_000_000L
                 + " s of the agent's start", details);
     }
 

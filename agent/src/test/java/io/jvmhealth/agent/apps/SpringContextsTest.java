@@ -1,11 +1,14 @@
 package io.jvmhealth.agent.apps;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringApplicationShutdownHook;
+import org.springframework.boot.availability.ReadinessState;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,11 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Spring's contexts as the Spring Boot gate reads them once passed: from Spring Boot's shutdown-hook registry (a stand-in). */
+/**
+ * Spring's contexts and readiness as the Spring Boot gate reads them: from Spring Boot's shutdown-hook registry and
+ * each context's bean factory (stand-ins with the shape of Spring's: the fields the agent reads, by name).
+ */
 class SpringContextsTest {
-    /** Spring Framework 6.2+: {@code isClosed()} from the first moment of {@code close()}. */
+    @AfterEach
+    void forgetTheContexts() {
+        SpringApplicationShutdownHook.instance().clear();
+    }
+
+    /** Spring Framework 6.2+: {@code isClosed()} from the first moment of {@code close()}; its bean factory once refreshed. */
     public static final class Context {
         private final AtomicBoolean closed = new AtomicBoolean();
+        volatile BeanFactory beanFactory;
 
         public boolean isClosed() {
             return closed.get();
@@ -31,8 +43,52 @@ class SpringContextsTest {
             closed.set(true);
             SpringApplicationShutdownHook.instance().closed(this);
         }
+
+        /** Registers it, as {@code SpringApplication.run} does before the refresh. */
+        Context register() {
+            SpringApplicationShutdownHook.instance().register(this);
+            return this;
+        }
     }
 
+    /** As {@code DefaultListableBeanFactory}: the fields read. */
+    static final class BeanFactory {
+        final Map<String, Object> singletonObjects = new ConcurrentHashMap<>();
+        final Map<String, Object> beanDefinitionMap = new ConcurrentHashMap<>();
+        volatile boolean configurationFrozen;
+    }
+
+    /** As {@code ApplicationAvailabilityBean}: the last event of each kind of state. */
+    static final class AvailabilityBean {
+        final Map<Class<?>, Object> events = new ConcurrentHashMap<>();
+
+        void publish(ReadinessState state) {
+            events.put(ReadinessState.class, new Event(state));
+        }
+    }
+
+    /** As {@code AvailabilityChangeEvent} (a {@code PayloadApplicationEvent}). */
+    static final class Event {
+        final Object payload;
+
+        Event(Object payload) {
+            this.payload = payload;
+        }
+    }
+
+    /** A context refreshed up to its singletons: with the availability bean (auto-configuration) or without. */
+    static AvailabilityBean refreshed(Context context, boolean withAvailability) {
+        BeanFactory factory = new BeanFactory();
+        factory.configurationFrozen = true;
+        AvailabilityBean bean = null;
+        if (withAvailability) {
+            bean = new AvailabilityBean();
+            factory.beanDefinitionMap.put(SpringContexts.AVAILABILITY_BEAN, "definition");
+            factory.singletonObjects.put(SpringContexts.AVAILABILITY_BEAN, bean);
+        }
+        context.beanFactory = factory;
+        return bean;
+    }
     /** Before 6.2: {@code isActive()} only. */
     public static final class OldContext {
         volatile boolean active = true;
@@ -43,52 +99,30 @@ class SpringContextsTest {
     }
 
     @Test
-    void aSpringApplicationThatNeverLoadsIsLookedForAFewTimesThenNotAgain() {
-        java.util.concurrent.atomic.AtomicInteger scans = new java.util.concurrent.atomic.AtomicInteger();
-        java.lang.instrument.Instrumentation inst = (java.lang.instrument.Instrumentation) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {java.lang.instrument.Instrumentation.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getAllLoadedClasses")) {
-                        scans.incrementAndGet();
-                        return new Class<?>[] {String.class, SpringContextsTest.class};
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        SpringContexts contexts = new SpringContexts(inst, 0);
-        Map<String, Object> details = new LinkedHashMap<>();
-        for (int i = 0; i < 20; i++) {
-            assertNull(contexts.closed(details));
-            assertTrue(contexts.anyOpen(), "none known: nothing closed");
-        }
-        assertEquals(SpringContexts.MAX_LOOKS, scans.get(), "each look is a scan of the loaded classes: bounded");
-        assertEquals("not watched: " + SpringBoot.SPRING_APPLICATION + " is not loaded (looked for " + SpringContexts.MAX_LOOKS
-                + " times, a minute apart; not again)", details.get("contextWatch"));
-    }
-
-    @Test
     void aClosedContextIsSeenByTheWatchAndNamedByTheEvaluation() {
-        SpringContexts contexts = new SpringContexts(SpringApplication.class);
+        SpringContexts contexts = new SpringContexts(ClassNotice.of(SpringApplication.class));
         Map<String, Object> details = new LinkedHashMap<>();
-        assertNull(contexts.closed(details));
+        assertNull(contexts.stopped(details));
         assertTrue(String.valueOf(details.get("contextWatch")).startsWith("not watched: no context registered"), details.toString());
-        assertTrue(contexts.anyOpen(), "nothing known: nothing to fail");
+        assertTrue(contexts.serving(), "nothing known: nothing to fail");
 
         Context context = new Context();
         SpringApplicationShutdownHook.instance().register(context);
         try {
             details.clear();
-            assertNull(contexts.closed(details));
+            assertNull(contexts.stopped(details));
             assertEquals("Spring Boot's shutdown-hook registry, 1 context(s), isClosed() every 50 ms", details.get("contextWatch"));
-            assertTrue(contexts.anyOpen());
-            ServingTest.printCost("Spring's context (isClosed())", contexts::anyOpen);
+            assertTrue(contexts.serving());
+            ServingTest.printCost("Spring's context (isClosed())", contexts::serving);
             context.close();
-            assertFalse(contexts.anyOpen(), "the watch sees the close");
-            assertEquals("Spring's application context is closed", contexts.closed(new LinkedHashMap<>()),
+            assertFalse(contexts.serving(), "the watch sees the close");
+            assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()),
                     "gone from the registry: the last ones known are judged");
 
             Context restarted = new Context(); // devtools' restart: a new context registers
             SpringApplicationShutdownHook.instance().register(restarted);
-            assertNull(contexts.closed(new LinkedHashMap<>()));
-            assertTrue(contexts.anyOpen());
+            assertNull(contexts.stopped(new LinkedHashMap<>()));
+            assertTrue(contexts.serving());
             restarted.close();
         } finally {
             SpringApplicationShutdownHook.instance().closed(context);
@@ -97,18 +131,99 @@ class SpringContextsTest {
 
     @Test
     void beforeSpring62TheContextIsClosedWhenNoLongerActive() {
-        SpringContexts contexts = new SpringContexts(SpringApplication.class);
+        SpringContexts contexts = new SpringContexts(ClassNotice.of(SpringApplication.class));
         OldContext context = new OldContext();
         SpringApplicationShutdownHook.instance().register(context);
         try {
             Map<String, Object> details = new LinkedHashMap<>();
-            assertNull(contexts.closed(details));
+            assertNull(contexts.stopped(details));
             assertTrue(String.valueOf(details.get("contextWatch")).contains("isActive()"), details.toString());
             context.active = false;
-            assertFalse(contexts.anyOpen());
-            assertEquals("Spring's application context is closed", contexts.closed(new LinkedHashMap<>()));
+            assertFalse(contexts.serving());
+            assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()));
         } finally {
             SpringApplicationShutdownHook.instance().closed(context);
         }
+    }
+
+    @Test
+    void spring_sReadinessIsReadFromTheAvailabilityBeanAndFollowedOncePassed() {
+        SpringContexts contexts = new SpringContexts(ClassNotice.of(SpringApplication.class));
+        Context context = new Context().register();
+        try {
+            SpringContexts.Readiness r = contexts.readiness();
+            assertEquals(1, r.open);
+            assertEquals(0, r.withAvailability, "not refreshed: no bean factory yet");
+            assertEquals(0, r.withoutAvailability);
+
+            BeanFactory factory = new BeanFactory();
+            factory.beanDefinitionMap.put(SpringContexts.AVAILABILITY_BEAN, "definition");
+            context.beanFactory = factory;
+            assertEquals(0, contexts.readiness().withAvailability, "definitions not final yet: nothing decided");
+            factory.configurationFrozen = true;
+            r = contexts.readiness();
+            assertEquals(1, r.withAvailability, "defined, created in a moment");
+            assertEquals(0, r.accepting);
+            assertEquals("not published yet", r.state);
+
+            AvailabilityBean bean = new AvailabilityBean();
+            factory.singletonObjects.put(SpringContexts.AVAILABILITY_BEAN, bean);
+            bean.events.put(String.class, new Event("another kind of state"));
+            assertEquals("not published yet", contexts.readiness().state);
+            bean.publish(ReadinessState.REFUSING_TRAFFIC);
+            assertEquals("REFUSING_TRAFFIC", contexts.readiness().state);
+            bean.publish(ReadinessState.ACCEPTING_TRAFFIC);
+            r = contexts.readiness();
+            assertEquals(1, r.accepting, "what run publishes as it returns");
+
+            assertTrue(contexts.serving());
+            Map<String, Object> details = new LinkedHashMap<>();
+            assertNull(contexts.stopped(details));
+            assertEquals("Spring Boot's shutdown-hook registry, 1 context(s), isClosed() and Spring's readiness state every 50 ms",
+                    details.get("contextWatch"));
+            ServingTest.printCost("Spring's context and readiness", contexts::serving);
+            bean.publish(ReadinessState.REFUSING_TRAFFIC); // the application says so, or its web context begins to close
+            assertFalse(contexts.serving(), "the watch sees the application refuse traffic");
+            assertEquals("Spring's readiness state is REFUSING_TRAFFIC", contexts.stopped(new LinkedHashMap<>()));
+            context.close();
+            assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()), "a close says more");
+        } finally {
+            SpringApplicationShutdownHook.instance().closed(context);
+        }
+    }
+
+    @Test
+    void aContextWhoseDefinitionsAreFinalWithoutTheBeanHasNoReadinessToRead() {
+        SpringContexts contexts = new SpringContexts(ClassNotice.of(SpringApplication.class));
+        Context context = new Context().register();
+        try {
+            assertNull(refreshed(context, false));
+            SpringContexts.Readiness r = contexts.readiness();
+            assertEquals(0, r.withAvailability);
+            assertEquals(1, r.withoutAvailability, "no auto-configuration: nothing of Spring's will say it accepts traffic");
+            assertTrue(contexts.everRegistered());
+            context.close();
+            assertTrue(contexts.readiness().allClosed);
+        } finally {
+            SpringApplicationShutdownHook.instance().closed(context);
+        }
+    }
+
+    @Test
+    void withoutSpringApplicationNothingIsRead() {
+        SpringContexts contexts = new SpringContexts(ClassNotice.watch(null, SpringBoot.SPRING_APPLICATION));
+        assertFalse(contexts.loaded());
+        Map<String, Object> details = new LinkedHashMap<>();
+        assertNull(contexts.stopped(details));
+        assertEquals("not watched: " + SpringBoot.SPRING_APPLICATION + " is not loaded", details.get("contextWatch"));
+    }
+
+    @Test
+    void aContextClosedBeforeItWasEverReadIsFoundAmongTheClosedOnes() {
+        SpringContexts contexts = new SpringContexts(ClassNotice.of(SpringApplication.class));
+        Context context = new Context().register();
+        context.close(); // between two reads
+        assertTrue(contexts.readiness().allClosed, "a start that failed");
+        assertTrue(contexts.everRegistered());
     }
 }

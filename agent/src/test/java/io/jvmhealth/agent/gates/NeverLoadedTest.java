@@ -46,31 +46,17 @@ class NeverLoadedTest {
         assertTrue(r.reason().contains("class com.acme.App has not been loaded yet"), r.reason());
     }
 
-    /**
-     * Spring Boot's gate (NeverLoaded.orNotStarted): SpringApplication loaded but run never entered within the bound
-     * means this run does not start Spring; once a thread entered run, the gate waits for its return.
-     */
+    /** A server's method gate whose class loaded keeps waiting past the bound: its server object may be built long before it starts. */
     @Test
-    void aStartMethodNeverEnteredPassesAfterTheBoundOnlyWhereAsked() {
-        String cls = "com.acme.NeverEntered";
-        io.jvmhealth.agent.boot.Signals.forget(cls + ".run");
-        MethodGate spring = new MethodGate("app:spring-boot", cls, "run", "run to return", null, new NeverLoaded("spring-boot", 0, true));
-        spring.installed(false, Collections.<Thread>emptyList(), false);
-        spring.classSeen();
-        assertTrue(spring.passesNow(), "loaded, never entered, bound over");
-        CheckResult passed = spring.evaluate();
-        assertEquals(Status.HEALTHY, passed.status(), passed.toString());
-        assertTrue(String.valueOf(passed.details().get("decidedBy")).contains("was loaded but no thread entered run"), passed.toString());
-
-        String entered = "com.acme.Entered";
-        io.jvmhealth.agent.boot.Signals.forget(entered + ".run");
-        MethodGate started = new MethodGate("app:spring-boot", entered, "run", "run to return", null, new NeverLoaded("spring-boot", 0, true));
-        started.installed(false, Collections.<Thread>emptyList(), false);
-        started.classSeen();
-        io.jvmhealth.agent.boot.GateSignal.enter(entered + ".run"); // a thread inside run
-        assertTrue(!started.passesNow(), "entered: waits for the return");
-        assertEquals(Status.UNHEALTHY, started.evaluate().status());
-        io.jvmhealth.agent.boot.GateSignal.exit(entered + ".run", null, null);
-        assertEquals(Status.HEALTHY, started.evaluate().status());
+    void aLoadedClassWhoseMethodNeverReturnedKeepsItsGateWaiting() {
+        String cls = "com.acme.BuiltEarly";
+        io.jvmhealth.agent.boot.Signals.forget(cls + ".start");
+        MethodGate server = new MethodGate("app:tomcat", cls, "start", "start to return", null, new NeverLoaded("tomcat", 0));
+        server.installed(false, Collections.<Thread>emptyList(), false);
+        server.classSeen();
+        assertTrue(!server.passesNow(), "loaded: waits for the return, whatever the bound");
+        CheckResult r = server.evaluate();
+        assertEquals(Status.UNHEALTHY, r.status());
+        assertTrue(r.reason().contains("is loaded, start has not returned yet"), r.reason());
     }
 }

@@ -27,15 +27,38 @@ class FrameworkGatesIT {
     private static final long DELAY_MILLIS = 1500;
     /** Slack for a loaded 2-core machine; the figure is printed (target: 100 ms). */
     private static final long WINDOW_LIMIT_MILLIS = 2000; // still well under the 5 s interval: published at once
+    /** Where the gate reads a thread's stack, 4 s apart at most, and the application may serve right after a read. */
+    private static final long STACK_READ_LIMIT_MILLIS = 4000 + WINDOW_LIMIT_MILLIS;
 
     @Test
-    void springBootReadyWhenRunReturnedOnJdk17() throws Exception {
+    void springBootReadyWhenSpringAcceptsTrafficOnJdk17() throws Exception {
         gatesUntilTheApplicationServes(Jdks.current(), "io.jvmhealth.hosts.spring.SpringHost", "app:spring-boot");
     }
 
     @Test
-    void springBootReadyWhenRunReturnedOnJdk25() throws Exception {
+    void springBootReadyWhenSpringAcceptsTrafficOnJdk25() throws Exception {
         gatesUntilTheApplicationServes(Jdks.requireJava25(), "io.jvmhealth.hosts.spring.SpringHost", "app:spring-boot");
+    }
+
+    /**
+     * Spring Boot's shutdown hook off: no context in its registry, so nothing of Spring's says it accepts traffic; the
+     * gate reads the stack of the thread inside {@code SpringApplication.run} (250 ms to 4 s apart) and passes once it
+     * left: never before the application serves, and within a few seconds of it.
+     */
+    @Test
+    void springBootWithoutItsShutdownHookReadyOnceRunWasLeft() throws Exception {
+        int appPort = GatesIT.freePort();
+        try (TargetJvm host = TargetJvm.builder().java(Jdks.current()).main(Artifacts.gateHostsClassPath(),
+                "io.jvmhealth.hosts.spring.SpringHost", String.valueOf(appPort), String.valueOf(DELAY_MILLIS), "no-shutdown-hook")
+                .agent("port=0,interval=5s").start()) {
+            String url = host.agentUrl(Duration.ofSeconds(30));
+            GateWindow.watch(host, url, "app:spring-boot", () -> appAnswers(appPort), Duration.ofSeconds(60))
+                    .report("app:spring-boot without its shutdown hook", Jdks.current(), "", STACK_READ_LIMIT_MILLIS);
+            Http.Response started = Http.get(url, "/started");
+            assertEquals(200, started.status, started.body);
+            assertTrue(String.valueOf(Json.at(started.json(), "checks", "app:spring-boot", "details", "decidedBy"))
+                    .startsWith("the threads inside SpringApplication.run have left it"), started.body);
+        }
     }
 
     @Test
@@ -56,7 +79,7 @@ class FrameworkGatesIT {
 
     /** A fat jar: Spring's classes load through Spring Boot's LaunchedClassLoader, which cannot see the agent's classes. */
     @Test
-    void springBootFatJarReadyWhenRunReturned() throws Exception {
+    void springBootFatJarReadyWhenSpringAcceptsTraffic() throws Exception {
         int appPort = GatesIT.freePort();
         gatesUntilTheApplicationServes(Jdks.current(), appPort, "app:spring-boot", TargetJvm.builder().java(Jdks.current())
                 .jar(Artifacts.gateHostsBootJar(), String.valueOf(appPort), String.valueOf(DELAY_MILLIS)));
@@ -112,8 +135,8 @@ class FrameworkGatesIT {
             System.err.println("MEASURED attach into Spring Boot: /started 200 " + (System.nanoTime() - began) / 1_000_000
                     + " ms after the attach command began");
             assertEquals("healthy", Json.at(started.json(), "checks", "app:spring-boot", "status"), started.body);
-            assertTrue(String.valueOf(Json.at(started.json(), "checks", "app:spring-boot", "details", "decidedBy"))
-                    .contains("loaded before the agent was attached"), started.body);
+            assertEquals("Spring's readiness state ACCEPTING_TRAFFIC (its ApplicationAvailabilityBean)",
+                    Json.at(started.json(), "checks", "app:spring-boot", "details", "decidedBy"), started.body);
             assertEquals(200, Http.get(url, "/ready").status);
         }
     }

@@ -8,8 +8,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A Spring Boot web application (embedded Tomcat, no Actuator) that answers {@code GET /} with
- * {@code ok}. Arguments: {@code PORT DELAY_MS}; a bean's constructor sleeps DELAY_MS, so the web
- * server starts (and {@code SpringApplication.run} returns) that much later.
+ * {@code ok}. Arguments: {@code PORT DELAY_MS [no-shutdown-hook]}; a bean's constructor sleeps DELAY_MS, so the web
+ * server starts (and {@code SpringApplication.run} returns) that much later; {@code no-shutdown-hook} turns Spring
+ * Boot's shutdown hook off (its registry of contexts stays empty).
  */
 @SpringBootApplication
 public class SpringHost {
@@ -20,6 +21,9 @@ public class SpringHost {
         SpringApplication app = new SpringApplication(SpringHost.class);
         app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
         app.setLogStartupInfo(false);
+        if (args.length > 2 && args[2].equals("no-shutdown-hook")) {
+            app.setRegisterShutdownHook(false);
+        }
         app.run("--server.port=" + args[0], "--logging.level.root=WARN", "--spring.jmx.enabled=false");
     }
 
