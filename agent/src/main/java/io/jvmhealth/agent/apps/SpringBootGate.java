@@ -2,6 +2,7 @@ package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.Status;
 
 import java.util.LinkedHashMap;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  * <li>Spring's readiness state {@code ACCEPTING_TRAFFIC} in every open context that keeps one (its
  * {@code ApplicationAvailabilityBean}: auto-configuration), published as {@code SpringApplication.run}'s last step,
- * right after {@code ApplicationReadyEvent}; polled every 25 ms while the gate waits.</li>
+ * right after {@code ApplicationReadyEvent}; polled every 25 ms while the gate waits, every
+ * {@link #LAST_STRETCH_POLL_MILLIS} once the bean exists (only the bean is read then).</li>
  * <li>Where no context keeps one (bean definitions final without it), or no context was registered
  * {@link #NO_CONTEXT_MILLIS} after {@code SpringApplication} was seen loaded (registerShutdownHook off), or the agent was
  * attached: the threads inside {@code SpringApplication.run}, from their stacks ({@link RunThreads}): the gate passes
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class SpringBootGate extends ServingGate {
     static final long NO_CONTEXT_MILLIS = 2_000;
+    /** How often the gate asks to be polled once Spring's availability bean exists and has not said ACCEPTING_TRAFFIC yet. */
+    static final long LAST_STRETCH_POLL_MILLIS = 10;
     static final String WAITING_FOR = "Spring's readiness (ACCEPTING_TRAFFIC, published as SpringApplication.run returns)";
 
     private final SpringContexts contexts;
@@ -61,9 +65,21 @@ final class SpringBootGate extends ServingGate {
         return decidedBy == null || contexts.serving();
     }
 
+    /**
+     * The poll while waiting: once a context's availability bean exists, only that bean is read, every
+     * {@link #LAST_STRETCH_POLL_MILLIS} (Spring is about to serve); the registry again at each full evaluation.
+     */
     @Override
     public boolean passesNow() {
-        return decidedBy != null ? contexts.serving() : decide(null) != null;
+        if (decidedBy != null) {
+            return contexts.serving();
+        }
+        return !contexts.knownBeanWaiting() && decide(null) != null;
+    }
+
+    @Override
+    public long pollMillis() {
+        return decidedBy == null && contexts.knownBeanWaiting() ? LAST_STRETCH_POLL_MILLIS : Evaluator.GATE_POLL_MILLIS;
     }
 
     @Override

@@ -168,6 +168,21 @@ final class SpringContexts {
         return (open || !any) && refusing() == null;
     }
 
+    /**
+     * Whether an availability bean found at the last {@link #readiness} read has still not published
+     * {@code ACCEPTING_TRAFFIC}: the start's last stretch (its singletons are being created, the web server started,
+     * the runners called), told by a few field reads without reading the registry again.
+     */
+    boolean knownBeanWaiting() {
+        for (WeakReference<Object> ref : beans) {
+            Object bean = ref.get();
+            if (bean != null && !ACCEPTING.equals(readinessOf(bean))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The readiness state of an availability bean known that says anything but ACCEPTING_TRAFFIC, or null. */
     private String refusing() {
         for (WeakReference<Object> ref : beans) {
@@ -193,12 +208,16 @@ final class SpringContexts {
         if (!(events instanceof Map)) {
             return null;
         }
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) events).entrySet()) {
-            Object type = e.getKey();
-            if (type instanceof Class && READINESS_STATE.equals(((Class<?>) type).getName())) {
-                Object state = Getters.field(e.getValue(), "payload");
-                return state instanceof Enum ? ((Enum<?>) state).name() : null;
+        try {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) events).entrySet()) {
+                Object type = e.getKey();
+                if (type instanceof Class && READINESS_STATE.equals(((Class<?>) type).getName())) {
+                    Object state = Getters.field(e.getValue(), "payload");
+                    return state instanceof Enum ? ((Enum<?>) state).name() : null;
+                }
             }
+        } catch (RuntimeException e) {
+            return null; // a plain HashMap before Spring Boot 3 (a ConcurrentHashMap since): changed while read, read again next time
         }
         return null;
     }

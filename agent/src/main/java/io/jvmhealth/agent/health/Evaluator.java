@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Startup gates ({@link Role#STARTUP} checks): a gate that passes once is latched (and, unless it
  * {@link HealthCheck#judgesReadinessOncePassed() keeps judging readiness}, no longer evaluated).
  * "Started" is the first evaluation done and every gate passed; it is latched too. While a gate is
- * pending, the pending gates are polled every {@link #GATE_POLL_MILLIS}, and a gate that sees its
+ * pending, the pending gates are polled every {@link #GATE_POLL_MILLIS} (sooner when one asks: {@link HealthCheck#pollMillis()}), and a gate that sees its
  * condition met at any other moment (an instrumented method returning) calls {@link #publishNow()}:
  * either way a full evaluation is published at once, not at the next interval. The checks are told of the start
  * ({@link HealthCheck#started()}) as the next scheduled evaluation begins, not in that prompt one.
@@ -45,8 +45,12 @@ public final class Evaluator implements Publisher {
      */
     public static final long MIN_STALL_MILLIS = 5000;
     private static final int MAX_RESTARTS = 10;
-    /** How often pending startup gates are polled until every gate has passed. */
+    /** How often pending startup gates are polled until every gate has passed, unless one asks for less ({@link HealthCheck#pollMillis()}). */
     public static final long GATE_POLL_MILLIS = 25;
+    /** The shortest poll a pending gate may ask for. */
+    public static final long MIN_GATE_POLL_MILLIS = 5;
+    /** The poll the pending gates asked for at the last poll (evaluator thread). */
+    private long gatePollNanos = TimeUnit.MILLISECONDS.toNanos(GATE_POLL_MILLIS);
     /** The evaluator thread's name (evidence of a stall shows its stack first). */
     public static final String THREAD_NAME = AgentThreads.PREFIX + "evaluator";
 
@@ -271,7 +275,7 @@ public final class Evaluator implements Publisher {
                 long wait = next - now;
                 boolean gatesPending = !started;
                 if (gatesPending) {
-                    wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(GATE_POLL_MILLIS));
+                    wait = Math.min(wait, gatePollNanos);
                 } else if (watchNanos > 0) {
                     wait = Math.min(wait, watchNanos);
                 }
@@ -416,21 +420,27 @@ public final class Evaluator implements Publisher {
         return shutdownState;
     }
 
-    /** Polls the pending gates (evaluator thread); true when one of them now passes. */
+    /** Polls the pending gates (evaluator thread); true when one of them now passes. Also sets when to poll next. */
     private boolean pendingGatePassed() {
-        for (HealthCheck check : checks) {
-            if (check.role() != Role.STARTUP || passedGates.containsKey(check.name())) {
-                continue;
-            }
-            try {
-                if (check.passesNow()) {
-                    return true;
+        long poll = GATE_POLL_MILLIS;
+        try {
+            for (HealthCheck check : checks) {
+                if (check.role() != Role.STARTUP || passedGates.containsKey(check.name())) {
+                    continue;
                 }
-            } catch (Throwable ignored) {
-                // the full evaluation reports it
+                try {
+                    if (check.passesNow()) {
+                        return true;
+                    }
+                    poll = Math.min(poll, Math.max(MIN_GATE_POLL_MILLIS, check.pollMillis()));
+                } catch (Throwable ignored) {
+                    // the full evaluation reports it
+                }
             }
+            return false;
+        } finally {
+            gatePollNanos = TimeUnit.MILLISECONDS.toNanos(poll);
         }
-        return false;
     }
 
     /** How long without a completed evaluation before answers say "stalled". */

@@ -48,7 +48,16 @@ public interface HealthCheck {
     }
 
     /**
-     * For a pending {@link Role#STARTUP} gate, polled every {@link Evaluator#GATE_POLL_MILLIS} between evaluations:
+     * For a pending {@link Role#STARTUP} gate: how soon (milliseconds, at least {@link Evaluator#MIN_GATE_POLL_MILLIS})
+     * it asks to be polled again; {@link Evaluator#GATE_POLL_MILLIS} by default. A gate that sees its application about
+     * to serve, and can look cheaply, may ask for less: the sooner the poll, the sooner {@code /ready} says so.
+     */
+    default long pollMillis() {
+        return Evaluator.GATE_POLL_MILLIS;
+    }
+
+    /**
+     * For a pending {@link Role#STARTUP} gate, polled every {@link #pollMillis()} between evaluations:
      * whether it passes now (a full evaluation follows at once). The default evaluates; a gate whose result
      * is costly to build observes without building it. May throw: the poll then counts it as not passed.
      */

@@ -2,6 +2,7 @@ package io.jvmhealth.agent.apps;
 
 import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.CheckResult;
+import io.jvmhealth.agent.health.Evaluator;
 import io.jvmhealth.agent.health.Status;
 import io.jvmhealth.agent.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
@@ -86,10 +87,13 @@ class SpringBootGateTest {
         assertWaiting(gate, "no application context registered yet");
         Context context = new Context().register();
         assertWaiting(gate, "Spring's application context is being refreshed");
+        assertEquals(Evaluator.GATE_POLL_MILLIS, gate.pollMillis());
         AvailabilityBean bean = refreshed(context, true);
         assertWaiting(gate, "Spring's readiness state is not published yet");
+        assertEquals(SpringBootGate.LAST_STRETCH_POLL_MILLIS, gate.pollMillis(), "the bean exists: Spring is about to serve");
         bean.publish(ReadinessState.ACCEPTING_TRAFFIC); // run's last step
         assertTrue(gate.passesNow());
+        assertEquals(Evaluator.GATE_POLL_MILLIS, gate.pollMillis());
         CheckResult passed = gate.evaluate();
         assertEquals(Status.HEALTHY, passed.status(), passed.toString());
         assertEquals("Spring's readiness state ACCEPTING_TRAFFIC (its ApplicationAvailabilityBean)", passed.details().get("decidedBy"));
