@@ -277,7 +277,7 @@ class StandaloneServersIT {
      * refused connection would be readiness saying yes to a closed port: asserted never to happen.
      */
     static final class StopOrder {
-        private final List<long[]> rounds = new ArrayList<>(); // {nanos, port open 1/0, /ready status or -1}
+        private final List<long[]> rounds = new ArrayList<>(); // {nanos, port open 1 / refused 0 / no answer 2, /ready status or -1}
         private final Thread thread;
         private volatile boolean done;
         private final long began = System.nanoTime();
@@ -285,12 +285,14 @@ class StandaloneServersIT {
         private StopOrder(TargetJvm host, String url, int port) {
             thread = new Thread(() -> {
                 while (!done && host.process().isAlive()) {
-                    boolean open;
+                    int open;
                     try (java.net.Socket s = new java.net.Socket()) {
                         s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
-                        open = true;
+                        open = 1;
+                    } catch (java.net.ConnectException e) {
+                        open = 0; // refused: the port is closed
                     } catch (IOException e) {
-                        open = false;
+                        open = 2; // no answer within 1 s (a loaded machine, a full backlog): says nothing about the port
                     }
                     int ready;
                     try {
@@ -299,7 +301,7 @@ class StandaloneServersIT {
                         ready = -1;
                     }
                     synchronized (rounds) {
-                        rounds.add(new long[] {System.nanoTime(), open ? 1 : 0, ready});
+                        rounds.add(new long[] {System.nanoTime(), open, ready});
                     }
                 }
             }, "stop-order");
@@ -342,7 +344,7 @@ class StandaloneServersIT {
                     openAnd503++;
                 }
                 if (firstRefused >= 0) {
-                    assertTrue(r[2] != 200, label + ": /ready 200 after the port was seen closed: " + rounds(copy));
+                    assertTrue(r[2] != 200, label + ": /ready 200 after the port was seen closed: " + rounds(copy, firstRefused));
                 }
             }
             System.out.println("MEASURED " + label + " on " + java + ": " + copy.size() + " rounds; /ready 503 first read "
@@ -359,9 +361,24 @@ class StandaloneServersIT {
         }
 
         private String rounds(List<long[]> copy) {
+            return rounds(copy, -1);
+        }
+
+        /** 40 rounds: the last ones, or from a few before the round at {@code from} (nanos; -1: the last ones). */
+        private String rounds(List<long[]> copy, long from) {
+            int start = Math.max(0, copy.size() - 40);
+            if (from >= 0) {
+                for (int i = 0; i < copy.size(); i++) {
+                    if (copy.get(i)[0] == from) {
+                        start = Math.max(0, i - 5);
+                        break;
+                    }
+                }
+            }
             StringBuilder b = new StringBuilder();
-            for (long[] r : copy.subList(Math.max(0, copy.size() - 40), copy.size())) {
-                b.append((r[0] - began) / 1_000_000).append("ms:").append(r[1] == 1 ? "open" : "closed").append('/').append(r[2]).append(' ');
+            for (long[] r : copy.subList(start, Math.min(copy.size(), start + 40))) {
+                b.append((r[0] - began) / 1_000_000).append("ms:").append(r[1] == 1 ? "open" : r[1] == 0 ? "closed" : "no-answer")
+                        .append('/').append(r[2]).append(' ');
             }
             return b.toString();
         }
