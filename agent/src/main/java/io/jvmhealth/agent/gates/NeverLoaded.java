@@ -41,7 +41,7 @@ public final class NeverLoaded {
         this.orNotStarted = orNotStarted;
     }
 
-    /** Also gives up when the class loaded but no thread entered the gated method within {@link #WAIT_MILLIS}. */
+    /** Also gives up, when its gate asks ({@link #notStarted}), on a class that loaded with no sign of a start within {@link #WAIT_MILLIS}. */
     public static NeverLoaded orNotStarted(String framework) {
         return new NeverLoaded(framework, WAIT_MILLIS, true);
     }
