@@ -14,21 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Getters {
     /** What {@link #get} returns for a method the object does not have. */
     static final Object MISSING = new Object();
-    /** Per class: method name -&gt; its {@link Method}, or {@link #MISSING}. */
-    private static final ClassValue<ConcurrentHashMap<String, Object>> METHODS = new ClassValue<ConcurrentHashMap<String, Object>>() {
+    /** Per class: its members looked up so far, by name: the {@link Method} or {@link Field}, or {@link #MISSING}. */
+    private static final ClassValue<Members> MEMBERS = new ClassValue<Members>() {
         @Override
-        protected ConcurrentHashMap<String, Object> computeValue(Class<?> type) {
-            return new ConcurrentHashMap<String, Object>(4);
+        protected Members computeValue(Class<?> type) {
+            return new Members();
         }
     };
 
-    /** Per class: field name -&gt; its {@link Field} (declared by the class or a superclass), or {@link #MISSING}. */
-    private static final ClassValue<ConcurrentHashMap<String, Object>> FIELDS = new ClassValue<ConcurrentHashMap<String, Object>>() {
-        @Override
-        protected ConcurrentHashMap<String, Object> computeValue(Class<?> type) {
-            return new ConcurrentHashMap<String, Object>(4);
-        }
-    };
+    private static final class Members {
+        final ConcurrentHashMap<String, Object> methods = new ConcurrentHashMap<String, Object>(4);
+        final ConcurrentHashMap<String, Object> fields = new ConcurrentHashMap<String, Object>(4);
+    }
 
     private Getters() {
     }
@@ -38,7 +35,7 @@ final class Getters {
      * thrown (unchecked).
      */
     static Object get(Object target, String name) {
-        ConcurrentHashMap<String, Object> methods = METHODS.get(target.getClass());
+        ConcurrentHashMap<String, Object> methods = MEMBERS.get(target.getClass()).methods;
         Object m = methods.get(name);
         if (m == null) {
             try {
@@ -70,11 +67,20 @@ final class Getters {
      * the application runs), or {@link #MISSING} when none does or it cannot be made readable (a JDK class's field).
      */
     static Object field(Object target, String name) {
-        ConcurrentHashMap<String, Object> fields = FIELDS.get(target.getClass());
+        return read(fieldOf(target.getClass(), name), target);
+    }
+
+    /** The value of the static field {@code name} that {@code type} (or a superclass) declares, or {@link #MISSING}. */
+    static Object staticField(Class<?> type, String name) {
+        return read(fieldOf(type, name), null);
+    }
+
+    private static Object fieldOf(Class<?> type, String name) {
+        ConcurrentHashMap<String, Object> fields = MEMBERS.get(type).fields;
         Object f = fields.get(name);
         if (f == null) {
             f = MISSING;
-            for (Class<?> c = target.getClass(); c != null && f == MISSING; c = c.getSuperclass()) {
+            for (Class<?> c = type; c != null && f == MISSING; c = c.getSuperclass()) {
                 try {
                     Field found = c.getDeclaredField(name);
                     found.setAccessible(true);
@@ -83,43 +89,26 @@ final class Getters {
                     // the superclass may declare it
                 } catch (RuntimeException e) {
                     break; // not accessible (InaccessibleObjectException on JDK 9+): treated as missing
+                } catch (LinkageError e) {
+                    break; // a field's type that cannot be loaded: treated as missing
                 }
             }
             fields.put(name, f);
         }
-        if (f == MISSING) {
-            return MISSING;
-        }
-        try {
-            return ((Field) f).get(target);
-        } catch (IllegalAccessException e) {
-            return MISSING;
-        }
+        return f;
     }
 
-    /** The value of the static field {@code name} that {@code type} declares, or {@link #MISSING}. */
-    static Object staticField(Class<?> type, String name) {
-        ConcurrentHashMap<String, Object> fields = FIELDS.get(type);
-        Object f = fields.get(name);
-        if (f == null) {
-            try {
-                Field found = type.getDeclaredField(name);
-                found.setAccessible(true);
-                f = java.lang.reflect.Modifier.isStatic(found.getModifiers()) ? found : MISSING;
-            } catch (NoSuchFieldException e) {
-                f = MISSING;
-            } catch (RuntimeException e) {
-                f = MISSING;
-            }
-            fields.put(name, f);
-        }
-        if (f == MISSING) {
+    /** {@code field}'s value in {@code target} (null: a static field), or {@link #MISSING}. */
+    private static Object read(Object field, Object target) {
+        if (field == MISSING) {
             return MISSING;
         }
         try {
-            return ((Field) f).get(null);
+            return ((Field) field).get(target);
         } catch (IllegalAccessException e) {
             return MISSING;
+        } catch (RuntimeException e) {
+            return MISSING; // an instance field read as static
         }
     }
 

@@ -5,7 +5,6 @@ import io.jvmhealth.agent.health.checks.hang.PoolThreads;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.ref.WeakReference;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,17 +104,10 @@ final class PoolObjects {
         }
     }
 
-    /** A declared field's value (the server's own classes: in unnamed modules, readable), or null. */
+    /** A field's value (the server's own classes: in unnamed modules, readable; {@link Getters#field}), or null. */
     static Object field(Object target, String name) {
-        try {
-            Field f = target.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            return f.get(target);
-        } catch (Exception e) {
-            return null;
-        } catch (LinkageError e) {
-            return null;
-        }
+        Object v = Getters.field(target, name);
+        return v == Getters.MISSING ? null : v;
     }
 
     /** The names matching {@code pattern}, sorted (a stable order); none when the pattern is not valid. */

@@ -1,5 +1,6 @@
 package io.jvmhealth.agent.apps;
 
+import io.jvmhealth.agent.gates.InsideThreads;
 import io.jvmhealth.agent.gates.NeverLoaded;
 import io.jvmhealth.agent.health.CheckResult;
 import io.jvmhealth.agent.health.Evaluator;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #LAST_STRETCH_POLL_MILLIS} once the bean exists (only the bean is read then).</li>
  * <li>Where no context keeps one (bean definitions final without it), or no context was registered
  * {@link #NO_CONTEXT_MILLIS} after {@code SpringApplication} was seen loaded (registerShutdownHook off), or the agent was
- * attached: the threads inside {@code SpringApplication.run}, from their stacks ({@link RunThreads}): the gate passes
+ * attached: the threads inside {@code SpringApplication.run}, from their stacks ({@link InsideThreads}): the gate passes
  * once those found inside have left it; attached, or with a context registered, when none is inside.</li>
  * </ol>
  * A context that closes before it accepts traffic is a start that failed: the gate does not pass. {@code SpringApplication}
@@ -38,7 +39,7 @@ final class SpringBootGate extends ServingGate {
     private final NeverLoaded neverLoaded;
     private final boolean attached;
     private final long noContextNanos;
-    private final RunThreads runThreads = new RunThreads(SpringBoot.SPRING_APPLICATION, SpringBoot.RUN);
+    private final InsideThreads runThreads = new InsideThreads(SpringBoot.SPRING_APPLICATION, SpringBoot.RUN);
     /** When the class was first seen loaded (nanoTime), 0 before. */
     private long loadedAt;
     /** Why the gate passed, once it did (evaluator thread; latched). */
@@ -139,23 +140,26 @@ final class SpringBootGate extends ServingGate {
             return null;
         }
         // Nothing of Spring's says it: the threads inside run do.
-        RunThreads.Seen seen = runThreads.poll();
         String why = registered || attached ? "" : " (no application context in Spring Boot's shutdown-hook registry: registerShutdownHook off?)";
-        if (seen == RunThreads.Seen.LEFT) {
-            return decidedBy = "the threads inside SpringApplication.run have left it" + why;
-        }
-        if (seen == RunThreads.Seen.NONE_INSIDE && (attached || registered)) {
-            return decidedBy = (attached ? "loaded before the agent was attached and " : "") + "no thread is inside SpringApplication.run" + why;
-        }
-        if (!runThreads.seenInside() && !registered) {
-            String notStarted = neverLoaded.notStarted(SpringBoot.SPRING_APPLICATION, SpringBoot.RUN,
-                    details == null ? new LinkedHashMap<String, Object>() : details);
-            if (notStarted != null) {
-                return decidedBy = notStarted;
+        if (runThreads.watching()) {
+            if (runThreads.left()) {
+                return decidedBy = "the threads inside SpringApplication.run have left it" + why;
+            }
+        } else {
+            Boolean found = runThreads.findInside(); // null: not due, every read so far found none
+            if (Boolean.FALSE.equals(found) && (attached || registered)) {
+                return decidedBy = (attached ? "loaded before the agent was attached and " : "") + "no thread is inside SpringApplication.run" + why;
+            }
+            if (!Boolean.TRUE.equals(found) && !registered) {
+                String notStarted = neverLoaded.notStarted(SpringBoot.SPRING_APPLICATION, SpringBoot.RUN,
+                        details == null ? new LinkedHashMap<String, Object>() : details);
+                if (notStarted != null) {
+                    return decidedBy = notStarted;
+                }
             }
         }
-        waiting = (runThreads.seenInside() ? "a thread is inside SpringApplication.run" : "no thread seen inside SpringApplication.run yet")
-                + ", its stack read " + RunThreads.FIRST_READ_MILLIS + " ms to " + RunThreads.MAX_READ_MILLIS + " ms apart" + why;
+        waiting = (runThreads.watching() ? "a thread is inside SpringApplication.run" : "no thread seen inside SpringApplication.run yet")
+                + ", its stack read " + InsideThreads.READ_MILLIS + " ms to " + InsideThreads.MAX_READ_MILLIS + " ms apart" + why;
         return null;
     }
 }

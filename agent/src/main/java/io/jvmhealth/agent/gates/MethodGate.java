@@ -8,7 +8,6 @@ import io.jvmhealth.agent.health.Role;
 import io.jvmhealth.agent.health.Status;
 
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +45,6 @@ public final class MethodGate implements HealthCheck {
         String pending(Object self, Map<String, Object> details);
     }
 
-    /**
-     * Threads that were inside the method when the advice came (the class loaded before the agent's watch: at attach, or
-     * at launch when the application got there first) cannot report their return: their stacks are read, first
-     * {@link #INSIDE_READ_MILLIS} apart, the interval doubling up to {@link #INSIDE_READ_MAX_MILLIS} while they run.
-     */
-    static final long INSIDE_READ_MILLIS = 250;
-    static final long INSIDE_READ_MAX_MILLIS = 4_000;
 
     /**
      * Whether a server that started still serves: read from its own getters (plain field reads: no lock, no I/O),
@@ -98,15 +90,14 @@ public final class MethodGate implements HealthCheck {
     private volatile Runnable onChange;
     /** Told once when a framework's class did not load in time and its gate stopped waiting for it. */
     private volatile Runnable onGivenUp;
-    /** When the stacks of {@link #insideAtInstall} were last read (nanoTime; 0: never), and the interval now. */
-    private long lastInsideRead;
-    private long insideReadMillis = INSIDE_READ_MILLIS;
-    /** Stack reads of threads inside so far (tests). */
-    private int insideReads;
     private volatile String passedBecause;
     private volatile String instrumentationError;
     private volatile boolean instrumented;
-    private final List<Thread> insideAtInstall = new ArrayList<Thread>();
+    /**
+     * Threads that were inside the method when the advice came (the class loaded before the agent's watch: at attach, or
+     * at launch when the application got there first) cannot report their return: watched by their stacks (guarded by this).
+     */
+    private final InsideThreads insideAtInstall;
 
     MethodGate(String name, String className, String methodName, String waitingFor, AfterReturn afterReturn, NeverLoaded neverLoaded) {
         this(name, className, methodName, waitingFor, afterReturn, neverLoaded, null);
@@ -118,6 +109,7 @@ public final class MethodGate implements HealthCheck {
         this.serving = serving;
         this.stopMethod = serving == null ? null : serving.stopMethod();
         this.stopKey = stopMethod == null ? null : className + "." + stopMethod;
+        this.insideAtInstall = new InsideThreads(className, methodName);
         this.name = name;
         this.className = className;
         this.methodName = methodName;
@@ -226,8 +218,7 @@ public final class MethodGate implements HealthCheck {
                 passedBecause = "class " + className + " was loaded before the agent was attached and no thread was inside "
                         + methodName + ": counted as already returned";
             } else {
-                insideAtInstall.addAll(inside);
-                lastInsideRead = System.nanoTime(); // their stacks were just read
+                insideAtInstall.watch(inside); // their stacks were just read
             }
         }
     }
@@ -337,58 +328,19 @@ public final class MethodGate implements HealthCheck {
             return because;
         }
         synchronized (this) {
-            if (insideAtInstall.isEmpty()) {
+            if (!insideAtInstall.watching() || !insideAtInstall.left()) {
                 return null;
             }
-            // Each poll whether they ended (a typical main ends right after its start method returns: seen within a
-            // poll, no stack read). Their stacks are read rarely: reading another thread's stack is a VM operation at a
-            // global safepoint on JDK 17 (a handshake with that thread from JDK 19 on), which stops every application
-            // thread, and a thread inside a start method runs nearly all the time (Spring's main in 144 of 145 polls).
-            // So every insideReadMillis, which doubles from read to read up to INSIDE_READ_MAX_MILLIS while a thread
-            // runs, and at most INSIDE_READ_MILLIS apart once none runs (a main that waits after its start is seen soon).
-            boolean alive = false;
-            boolean running = false;
-            for (Thread t : insideAtInstall) {
-                if (t.isAlive()) {
-                    alive = true;
-                    running |= t.getState() == Thread.State.RUNNABLE;
-                }
-            }
-            long now = System.nanoTime();
-            if (alive) {
-                long every = running ? insideReadMillis : Math.min(insideReadMillis, INSIDE_READ_MILLIS);
-                if (lastInsideRead != 0 && now - lastInsideRead < every * 1_000_000L) {
-                    return null;
-                }
-                if (lastInsideRead != 0) {
-                    insideReadMillis = Math.min(insideReadMillis * 2, INSIDE_READ_MAX_MILLIS);
-                }
-                lastInsideRead = now;
-            }
-            for (Thread t : insideAtInstall) {
-                if (t.isAlive()) {
-                    insideReads++;
-                    if (isInside(t.getStackTrace())) {
-                        return null;
-                    }
-                }
-            }
-            insideAtInstall.clear();
             passedBecause = "the threads that were inside " + methodName + " when the agent started have left it";
             return passedBecause;
         }
     }
 
     synchronized int insideReads() {
-        return insideReads;
+        return insideAtInstall.reads();
     }
 
     boolean isInside(StackTraceElement[] stack) {
-        for (StackTraceElement e : stack) {
-            if (className.equals(e.getClassName()) && methodName.equals(e.getMethodName())) {
-                return true;
-            }
-        }
-        return false;
+        return insideAtInstall.isInside(stack);
     }
 }

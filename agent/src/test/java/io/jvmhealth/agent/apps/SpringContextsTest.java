@@ -106,27 +106,21 @@ class SpringContextsTest {
         assertTrue(String.valueOf(details.get("contextWatch")).startsWith("not watched: no context registered"), details.toString());
         assertTrue(contexts.serving(), "nothing known: nothing to fail");
 
-        Context context = new Context();
-        SpringApplicationShutdownHook.instance().register(context);
-        try {
-            details.clear();
-            assertNull(contexts.stopped(details));
-            assertEquals("Spring Boot's shutdown-hook registry, 1 context(s), isClosed() every 50 ms", details.get("contextWatch"));
-            assertTrue(contexts.serving());
-            ServingTest.printCost("Spring's context (isClosed())", contexts::serving);
-            context.close();
-            assertFalse(contexts.serving(), "the watch sees the close");
-            assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()),
-                    "gone from the registry: the last ones known are judged");
+        Context context = new Context().register();
+        details.clear();
+        assertNull(contexts.stopped(details));
+        assertEquals("Spring Boot's shutdown-hook registry, 1 context(s), isClosed() every 50 ms", details.get("contextWatch"));
+        assertTrue(contexts.serving());
+        ServingTest.printCost("Spring's context (isClosed())", contexts::serving);
+        context.close();
+        assertFalse(contexts.serving(), "the watch sees the close");
+        assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()),
+                "gone from the registry: the last ones known are judged");
 
-            Context restarted = new Context(); // devtools' restart: a new context registers
-            SpringApplicationShutdownHook.instance().register(restarted);
-            assertNull(contexts.stopped(new LinkedHashMap<>()));
-            assertTrue(contexts.serving());
-            restarted.close();
-        } finally {
-            SpringApplicationShutdownHook.instance().closed(context);
-        }
+        Context restarted = new Context().register(); // devtools' restart: a new context registers
+        assertNull(contexts.stopped(new LinkedHashMap<>()));
+        assertTrue(contexts.serving());
+        restarted.close();
     }
 
     @Test
@@ -134,79 +128,67 @@ class SpringContextsTest {
         SpringContexts contexts = new SpringContexts(ClassNotice.of(SpringApplication.class));
         OldContext context = new OldContext();
         SpringApplicationShutdownHook.instance().register(context);
-        try {
-            Map<String, Object> details = new LinkedHashMap<>();
-            assertNull(contexts.stopped(details));
-            assertTrue(String.valueOf(details.get("contextWatch")).contains("isActive()"), details.toString());
-            context.active = false;
-            assertFalse(contexts.serving());
-            assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()));
-        } finally {
-            SpringApplicationShutdownHook.instance().closed(context);
-        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        assertNull(contexts.stopped(details));
+        assertTrue(String.valueOf(details.get("contextWatch")).contains("isActive()"), details.toString());
+        context.active = false;
+        assertFalse(contexts.serving());
+        assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()));
     }
 
     @Test
     void spring_sReadinessIsReadFromTheAvailabilityBeanAndFollowedOncePassed() {
         SpringContexts contexts = new SpringContexts(ClassNotice.of(SpringApplication.class));
         Context context = new Context().register();
-        try {
-            SpringContexts.Readiness r = contexts.readiness();
-            assertEquals(1, r.open);
-            assertEquals(0, r.withAvailability, "not refreshed: no bean factory yet");
-            assertEquals(0, r.withoutAvailability);
+        SpringContexts.Readiness r = contexts.readiness();
+        assertEquals(1, r.open);
+        assertEquals(0, r.withAvailability, "not refreshed: no bean factory yet");
+        assertEquals(0, r.withoutAvailability);
 
-            BeanFactory factory = new BeanFactory();
-            factory.beanDefinitionMap.put(SpringContexts.AVAILABILITY_BEAN, "definition");
-            context.beanFactory = factory;
-            assertEquals(0, contexts.readiness().withAvailability, "definitions not final yet: nothing decided");
-            factory.configurationFrozen = true;
-            r = contexts.readiness();
-            assertEquals(1, r.withAvailability, "defined, created in a moment");
-            assertEquals(0, r.accepting);
-            assertEquals("not published yet", r.state);
+        BeanFactory factory = new BeanFactory();
+        factory.beanDefinitionMap.put(SpringContexts.AVAILABILITY_BEAN, "definition");
+        context.beanFactory = factory;
+        assertEquals(0, contexts.readiness().withAvailability, "definitions not final yet: nothing decided");
+        factory.configurationFrozen = true;
+        r = contexts.readiness();
+        assertEquals(1, r.withAvailability, "defined, created in a moment");
+        assertEquals(0, r.accepting);
+        assertEquals("not published yet", r.state);
 
-            AvailabilityBean bean = new AvailabilityBean();
-            factory.singletonObjects.put(SpringContexts.AVAILABILITY_BEAN, bean);
-            bean.events.put(String.class, new Event("another kind of state"));
-            assertEquals("not published yet", contexts.readiness().state);
-            bean.publish(ReadinessState.REFUSING_TRAFFIC);
-            assertEquals("REFUSING_TRAFFIC", contexts.readiness().state);
-            bean.publish(ReadinessState.ACCEPTING_TRAFFIC);
-            r = contexts.readiness();
-            assertEquals(1, r.accepting, "what run publishes as it returns");
+        AvailabilityBean bean = new AvailabilityBean();
+        factory.singletonObjects.put(SpringContexts.AVAILABILITY_BEAN, bean);
+        bean.events.put(String.class, new Event("another kind of state"));
+        assertEquals("not published yet", contexts.readiness().state);
+        bean.publish(ReadinessState.REFUSING_TRAFFIC);
+        assertEquals("REFUSING_TRAFFIC", contexts.readiness().state);
+        bean.publish(ReadinessState.ACCEPTING_TRAFFIC);
+        r = contexts.readiness();
+        assertEquals(1, r.accepting, "what run publishes as it returns");
 
-            assertTrue(contexts.serving());
-            Map<String, Object> details = new LinkedHashMap<>();
-            assertNull(contexts.stopped(details));
-            assertEquals("Spring Boot's shutdown-hook registry, 1 context(s), isClosed() and Spring's readiness state every 50 ms",
-                    details.get("contextWatch"));
-            ServingTest.printCost("Spring's context and readiness", contexts::serving);
-            bean.publish(ReadinessState.REFUSING_TRAFFIC); // the application says so, or its web context begins to close
-            assertFalse(contexts.serving(), "the watch sees the application refuse traffic");
-            assertEquals("Spring's readiness state is REFUSING_TRAFFIC", contexts.stopped(new LinkedHashMap<>()));
-            context.close();
-            assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()), "a close says more");
-        } finally {
-            SpringApplicationShutdownHook.instance().closed(context);
-        }
+        assertTrue(contexts.serving());
+        Map<String, Object> details = new LinkedHashMap<>();
+        assertNull(contexts.stopped(details));
+        assertEquals("Spring Boot's shutdown-hook registry, 1 context(s), isClosed() and Spring's readiness state every 50 ms",
+                details.get("contextWatch"));
+        ServingTest.printCost("Spring's context and readiness", contexts::serving);
+        bean.publish(ReadinessState.REFUSING_TRAFFIC); // the application says so, or its web context begins to close
+        assertFalse(contexts.serving(), "the watch sees the application refuse traffic");
+        assertEquals("Spring's readiness state is REFUSING_TRAFFIC", contexts.stopped(new LinkedHashMap<>()));
+        context.close();
+        assertEquals("Spring's application context is closed", contexts.stopped(new LinkedHashMap<>()), "a close says more");
     }
 
     @Test
     void aContextWhoseDefinitionsAreFinalWithoutTheBeanHasNoReadinessToRead() {
         SpringContexts contexts = new SpringContexts(ClassNotice.of(SpringApplication.class));
         Context context = new Context().register();
-        try {
-            assertNull(refreshed(context, false));
-            SpringContexts.Readiness r = contexts.readiness();
-            assertEquals(0, r.withAvailability);
-            assertEquals(1, r.withoutAvailability, "no auto-configuration: nothing of Spring's will say it accepts traffic");
-            assertTrue(contexts.everRegistered());
-            context.close();
-            assertTrue(contexts.readiness().allClosed);
-        } finally {
-            SpringApplicationShutdownHook.instance().closed(context);
-        }
+        assertNull(refreshed(context, false));
+        SpringContexts.Readiness r = contexts.readiness();
+        assertEquals(0, r.withAvailability);
+        assertEquals(1, r.withoutAvailability, "no auto-configuration: nothing of Spring's will say it accepts traffic");
+        assertTrue(contexts.everRegistered());
+        context.close();
+        assertTrue(contexts.readiness().allClosed);
     }
 
     @Test

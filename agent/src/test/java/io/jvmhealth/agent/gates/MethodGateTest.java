@@ -121,7 +121,7 @@ class MethodGateTest {
             long leftAt = System.nanoTime();
             CheckResult r = Poll.until("the gate to pass", Duration.ofSeconds(5), gate2::evaluate, x -> x.status() == Status.HEALTHY);
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - leftAt);
-            assertTrue(took <= MethodGate.INSIDE_READ_MILLIS + 500, "passed " + took + " ms after it left, waiting");
+            assertTrue(took <= InsideThreads.READ_MILLIS + 500, "passed " + took + " ms after it left, waiting");
             assertTrue(String.valueOf(r.details().get("decidedBy")).contains("have left it"), r.toString());
         } finally {
             end.set(true);
